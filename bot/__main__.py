@@ -1,0 +1,122 @@
+"""`interview-bot run | migrate | sandbox` (also `python -m bot ...`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.logging_setup import configure_logging
+from storage.db import migrate
+
+logger = logging.getLogger("bot")
+
+MISSING_TOKENS_HELP = """\
+Interview Bot needs a Slack app to talk to a real workspace. Set these variables
+(in the environment or a .env file next to where you run it):
+
+  SLACK_BOT_TOKEN       xoxb-…  Slack app settings → OAuth & Permissions → Bot User OAuth Token
+  SLACK_SIGNING_SECRET  …       Slack app settings → Basic Information → App Credentials
+                                (HTTP mode; not needed in Socket Mode)
+  SLACK_APP_TOKEN       xapp-…  optional: Basic Information → App-Level Tokens (scope
+                                connections:write) — set it to use Socket Mode instead of HTTP
+
+Create the app in one step from manifest.yml: https://api.slack.com/apps → Create New App →
+From an app manifest. See README.md, "Install in a workspace".
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="interview-bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="apply migrations, then serve Slack (HTTP or Socket Mode)")
+    sub.add_parser("migrate", help="apply database migrations (Alembic upgrade head)")
+    sandbox = sub.add_parser("sandbox", help="try the bot in a local Slack-like web page")
+    sandbox.add_argument("--port", type=int, default=None, help="web page port (default 8080)")
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    secrets = tuple(
+        s
+        for s in (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.openai_api_key,
+        )
+        if s
+    )
+    configure_logging(settings.log_level, secrets)
+
+    if args.command == "migrate":
+        asyncio.run(migrate(settings.database_url))
+        logger.info("database is at the latest migration")
+        return 0
+    if args.command == "sandbox":
+        return _run_sandbox(settings, args.port)
+    missing = settings.missing_for_run()
+    if "SLACK_BOT_TOKEN" in missing:
+        sys.stderr.write(MISSING_TOKENS_HELP)
+        sys.stderr.write("\nNo SLACK_BOT_TOKEN: starting the local sandbox instead.\n\n")
+        return _run_sandbox(settings, None)
+    if missing:
+        sys.stderr.write(MISSING_TOKENS_HELP)
+        sys.stderr.write(f"\nMissing: {', '.join(missing)}\n")
+        return 2
+    try:
+        asyncio.run(serve(settings))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _run_sandbox(settings: Settings, port: int | None) -> int:
+    from sandbox import serve_sandbox
+
+    try:
+        asyncio.run(serve_sandbox(database_url=settings.database_url, port=port or 8080))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGINT/SIGTERM, then finish in-flight work and stop."""
+    from bot.runtime import BotRuntime
+
+    runtime = await BotRuntime.create(settings)
+    runner = web.AppRunner(runtime.web_app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "0.0.0.0", settings.port)
+    await site.start()
+    await runtime.start()
+    socket_handler = None
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+        socket_handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token)
+        await socket_handler.connect_async()
+        logger.info("connected to Slack in Socket Mode; health check on :%d/healthz", settings.port)
+    else:
+        logger.info("listening on :%d (POST /slack/events, GET /healthz)", settings.port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    logger.info("stopping")
+    if socket_handler is not None:
+        await socket_handler.close_async()
+    await runner.cleanup()
+    await runtime.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,882 @@
+"""The interview engine: what happens in an interview, driven by what the database holds.
+
+Handlers record what the candidate did (fast, before the ack) and `kick` the session. The
+engine then does the slow part under a per-session lease: post what is queued, fetch shared
+files, let the interviewer speak, warn, finish and grade. Every step reads its input from the
+database and writes its result back before the next, so a crash or restart at any point
+resumes where it stopped, and two processes never handle one session at the same time.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from bot.interview.code import (
+    FileRejected,
+    check_file_metadata,
+    decode_file,
+    extract_fenced_code,
+)
+from bot.interview.models import (
+    ActiveInterview,
+    CodeSnapshot,
+    Difficulty,
+    Grade,
+    HomePage,
+    Interviewer,
+    InterviewerReply,
+    InterviewerUnavailable,
+    InterviewFeedback,
+    InterviewSummary,
+    Phase,
+    Problem,
+    ProfileStats,
+    Role,
+    SessionStatus,
+    TranscriptEntry,
+    TurnContext,
+)
+from bot.interview.problem_bank import ProblemBank
+from bot.tasks import TaskTracker
+from storage import repository as repo
+from storage.db import Database
+from storage.models import Interview, InterviewSession, Message
+
+logger = logging.getLogger(__name__)
+
+FINISH_WORDS = frozenset({"done", "finish", "finished", "i'm done", "im done", "end"})
+WARNING_MINUTES = 5
+HOME_PAGE_SIZE = 20
+# Kinds of bot message that are part of what the interviewer said.
+INTERVIEWER_KINDS = frozenset({"opening", "reply"})
+# One "grading now" note per interview, however it was finished.
+GRADING_NOTE_KEY = "grading_note"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# What the Slack side needs to render and post ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: int
+    team_id: str
+    user_id: str
+    api_app_id: str | None
+    channel_id: str | None
+    thread_ts: str | None
+    permalink: str | None
+    problem: Problem
+    difficulty: Difficulty
+    status: SessionStatus
+    started_at: datetime
+    deadline_at: datetime
+    time_limit_minutes: int
+    offline: bool
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A queued bot message. `marker` is attached to the Slack message to find it again."""
+
+    message_id: int
+    kind: str
+    text: str
+    marker: str
+    grade: Grade | None = None
+    duration_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Posted:
+    channel_id: str
+    ts: str
+
+
+class DownloadFailed(Exception):
+    """The file could not be fetched from Slack; the message says why, for the candidate."""
+
+
+class Delivery(Protocol):
+    """Slack out: implemented in handlers/, injected here so the engine never imports Slack."""
+
+    async def post(self, session: SessionView, item: Outgoing) -> Posted: ...
+
+    async def find_posted(self, session: SessionView, item: Outgoing) -> Posted | None: ...
+
+    async def permalink(self, channel_id: str, ts: str) -> str | None: ...
+
+    async def replace_start_card(self, response_url: str, permalink: str | None) -> None: ...
+
+    async def mark_problem_finished(self, session: SessionView, overall: int) -> None: ...
+
+    async def download(self, file: dict[str, Any]) -> bytes: ...
+
+    async def publish_home(self, team_id: str, page: HomePage) -> None: ...
+
+
+# Results the handlers act on ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartResult:
+    session_id: int
+    created: bool
+    active: ActiveInterview
+
+
+class MessageOutcome(StrEnum):
+    RECORDED = "recorded"
+    FINISHING = "finishing"
+    DUPLICATE = "duplicate"
+    NOT_IN_INTERVIEW = "not_in_interview"
+    NOT_CANDIDATE = "not_candidate"
+    INTERVIEW_OVER = "interview_over"
+
+
+class FinishOutcome(StrEnum):
+    FINISHING = "finishing"
+    ALREADY_FINISHED = "already_finished"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class EngineTuning:
+    lease_seconds: float = 60.0
+    sweep_batch: int = 200
+    max_steps: int = 50
+    retry_backoff_seconds: float = 15.0
+    max_retry_backoff_seconds: float = 300.0
+
+
+class InterviewEngine:
+    """Starts, runs and completes interviews."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        bank: ProblemBank,
+        interviewer: Interviewer,
+        delivery: Delivery,
+        time_limit_minutes: int,
+        tasks: TaskTracker | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        tuning: EngineTuning | None = None,
+    ) -> None:
+        self.db = db
+        self.bank = bank
+        self.interviewer = interviewer
+        self.delivery = delivery
+        self.time_limit_minutes = time_limit_minutes
+        self.tasks = tasks or TaskTracker()
+        self.clock = clock
+        self.tuning = tuning or EngineTuning()
+        self.owner = f"worker-{uuid.uuid4().hex[:12]}"
+        self._running: set[int] = set()
+        self._rerun: set[int] = set()
+
+    @property
+    def offline(self) -> bool:
+        return self.interviewer.offline
+
+    # Entry points for handlers: quick, database only ------------------------------------------
+
+    async def start(
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        difficulty: Difficulty,
+        topic: str | None,
+        api_app_id: str | None = None,
+        response_url: str | None = None,
+    ) -> StartResult:
+        """Create the user's interview, or return the one already open."""
+        existing = await repo.get_open_session(self.db, team_id=team_id, user_id=user_id)
+        if existing is not None:
+            return StartResult(existing.id, False, self._active(existing))
+        seen = await repo.problem_ids_seen(self.db, team_id=team_id, user_id=user_id)
+        started = await repo.count_sessions(self.db, team_id=team_id, user_id=user_id)
+        problem = self.bank.choose(
+            difficulty=difficulty,
+            topic=topic,
+            done_ids=seen,
+            seed=sum(map(ord, user_id)) + started,
+        )
+        now = self.clock()
+        deadline = now + timedelta(minutes=self.time_limit_minutes)
+        row = await repo.create_session(
+            self.db,
+            team_id=team_id,
+            user_id=user_id,
+            api_app_id=api_app_id,
+            problem_id=problem.id,
+            difficulty=problem.difficulty.value,
+            topic=topic,
+            time_limit_minutes=self.time_limit_minutes,
+            started_at=now,
+            deadline_at=deadline,
+            warning_at=deadline - timedelta(minutes=WARNING_MINUTES),
+            start_response_url=response_url,
+            problem_text=f"{problem.title} ({problem.difficulty.value})",
+        )
+        if row is None:
+            # Lost a race with a second click or another process: show the winner.
+            existing = await repo.get_open_session(self.db, team_id=team_id, user_id=user_id)
+            if existing is None:
+                raise RuntimeError("session neither created nor found")
+            return StartResult(existing.id, False, self._active(existing))
+        self.kick(row.id)
+        self.refresh_home(team_id, user_id)
+        return StartResult(row.id, True, self._active(row))
+
+    async def record_candidate_message(
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        channel_id: str,
+        thread_ts: str | None,
+        ts: str,
+        text: str,
+        files: Sequence[dict[str, Any]] = (),
+    ) -> MessageOutcome:
+        """Store a candidate message in its interview thread, once; the reply comes later."""
+        if not thread_ts:
+            return MessageOutcome.NOT_IN_INTERVIEW
+        session = await repo.find_session_by_thread(
+            self.db, channel_id=channel_id, thread_ts=thread_ts
+        )
+        if session is None or session.team_id != team_id:
+            return MessageOutcome.NOT_IN_INTERVIEW
+        if session.user_id != user_id:
+            return MessageOutcome.NOT_CANDIDATE
+        if session.status != SessionStatus.ACTIVE:
+            key = f"over:{ts}"
+            if await repo.queue_bot_message(
+                self.db,
+                session_id=session.id,
+                role=Role.SYSTEM,
+                kind="ended_note",
+                text="This interview has ended.",
+                now=self.clock(),
+                dedupe_key=key,
+            ):
+                self.kick(session.id)
+            return MessageOutcome.INTERVIEW_OVER
+        finish = text.strip().lower().rstrip(".!") in FINISH_WORDS and not files
+        code = [
+            repo.NewCode(language=block.language, filename=None, content=block.content)
+            for block in extract_fenced_code(text)
+        ]
+        message_id = await repo.record_candidate_message(
+            self.db,
+            session_id=session.id,
+            slack_ts=ts,
+            text=text,
+            files=[dict(f) for f in files],
+            code=code,
+            now=self.clock(),
+            finish=finish,
+        )
+        if message_id is None:
+            return MessageOutcome.DUPLICATE
+        if finish:
+            await self._queue_grading_note(session.id)
+        self.kick(session.id)
+        return MessageOutcome.FINISHING if finish else MessageOutcome.RECORDED
+
+    async def record_edit(
+        self, *, channel_id: str, thread_ts: str | None, ts: str, text: str | None, deleted: bool
+    ) -> bool:
+        """Keep the transcript true to what the candidate edited or deleted."""
+        if not thread_ts:
+            return False
+        session = await repo.find_session_by_thread(
+            self.db, channel_id=channel_id, thread_ts=thread_ts
+        )
+        if session is None:
+            return False
+        return await repo.edit_candidate_message(
+            self.db, session_id=session.id, slack_ts=ts, text=text, deleted=deleted
+        )
+
+    async def request_finish(
+        self, *, team_id: str, user_id: str, session_id: int | None
+    ) -> FinishOutcome:
+        """Finish an interview early (button or `done`); grading follows in the background."""
+        session = (
+            await repo.get_session(self.db, session_id=session_id)
+            if session_id is not None
+            else await repo.get_open_session(self.db, team_id=team_id, user_id=user_id)
+        )
+        if session is None or session.user_id != user_id or session.team_id != team_id:
+            return FinishOutcome.NOT_FOUND
+        moved = await repo.transition_status(
+            self.db,
+            session_id=session.id,
+            from_statuses=[SessionStatus.ACTIVE],
+            to_status=SessionStatus.GRADING,
+            now=self.clock(),
+            user_id=user_id,
+        )
+        if not moved:
+            return FinishOutcome.ALREADY_FINISHED
+        await self._queue_grading_note(session.id)
+        self.kick(session.id)
+        return FinishOutcome.FINISHING
+
+    async def _queue_grading_note(self, session_id: int) -> None:
+        await repo.queue_bot_message(
+            self.db,
+            session_id=session_id,
+            role=Role.SYSTEM,
+            kind="grading_note",
+            text="Thanks — grading your interview now.",
+            now=self.clock(),
+            dedupe_key=GRADING_NOTE_KEY,
+        )
+
+    async def claim_delivery(self, key: str) -> bool:
+        """Exactly-once guard for Slack deliveries handled outside an interview."""
+        return await repo.claim_slack_event(self.db, key=key, now=self.clock())
+
+    async def active_interview(self, *, team_id: str, user_id: str) -> ActiveInterview | None:
+        row = await repo.get_open_session(self.db, team_id=team_id, user_id=user_id)
+        return None if row is None else self._active(row)
+
+    # Read models for the Home tab ----------------------------------------------------------
+
+    async def home_page(self, *, team_id: str, user_id: str, page: int = 0) -> HomePage:
+        page = max(0, page)
+        rows = await repo.list_interviews(
+            self.db,
+            team_id=team_id,
+            user_id=user_id,
+            offset=page * HOME_PAGE_SIZE,
+            limit=HOME_PAGE_SIZE + 1,
+        )
+        numbers = await repo.profile_numbers(self.db, team_id=team_id, user_id=user_id)
+        active = await self.active_interview(team_id=team_id, user_id=user_id)
+        profile = ProfileStats(
+            completed=numbers.completed,
+            average_overall=numbers.average_overall,
+            best_overall=numbers.best_overall,
+            average_communication=numbers.average_communication,
+            average_problem_solving=numbers.average_problem_solving,
+            average_code_quality=numbers.average_code_quality,
+            recent_trend=tuple(reversed(numbers.recent_overall)),
+        )
+        return HomePage(
+            user_id=user_id,
+            profile=profile,
+            interviews=tuple(_summary(r) for r in rows[:HOME_PAGE_SIZE]),
+            page=page,
+            has_more=len(rows) > HOME_PAGE_SIZE,
+            active=active,
+            offline_interviewer=self.offline,
+            time_limit_minutes=self.time_limit_minutes,
+            topics=self.bank.topics(),
+        )
+
+    async def feedback(
+        self, *, team_id: str, user_id: str, interview_id: int
+    ) -> InterviewFeedback | None:
+        row = await repo.get_interview(
+            self.db, interview_id=interview_id, team_id=team_id, user_id=user_id
+        )
+        if row is None:
+            return None
+        return InterviewFeedback(
+            summary=_summary(row),
+            problem_description=row.problem_description,
+            feedback=row.feedback,
+            strengths=tuple(str(s) for s in row.strengths or ()),
+            improvements=tuple(str(s) for s in row.improvements or ()),
+            graded_by=row.graded_by,
+        )
+
+    def refresh_home(self, team_id: str, user_id: str, page: int = 0) -> None:
+        """Re-publish the user's Home tab in the background."""
+        self.tasks.spawn(self.publish_home(team_id, user_id, page), name=f"home-{user_id}")
+
+    async def publish_home(self, team_id: str, user_id: str, page: int = 0) -> None:
+        view = await self.home_page(team_id=team_id, user_id=user_id, page=page)
+        await self.delivery.publish_home(team_id, view)
+
+    # Background work -------------------------------------------------------------------------
+
+    def kick(self, session_id: int) -> None:
+        """Make sure the session's pending work gets done soon by this process."""
+        if session_id in self._running:
+            self._rerun.add(session_id)
+            return
+        self._running.add(session_id)
+        self.tasks.spawn(self._run(session_id), name=f"session-{session_id}")
+
+    async def _run(self, session_id: int) -> None:
+        try:
+            while True:
+                self._rerun.discard(session_id)
+                await self.process(session_id)
+                if session_id not in self._rerun:
+                    break
+        finally:
+            self._running.discard(session_id)
+
+    async def sweep(self) -> int:
+        """Kick every session whose work is due (new work, timers, crash leftovers)."""
+        ids = await repo.due_session_ids(self.db, now=self.clock(), limit=self.tuning.sweep_batch)
+        for session_id in ids:
+            self.kick(session_id)
+        return len(ids)
+
+    async def renew_leases(self) -> None:
+        """Keep leases of long-running sessions alive while this process works on them."""
+        until = self.clock() + timedelta(seconds=self.tuning.lease_seconds)
+        await repo.extend_leases(
+            self.db, session_ids=sorted(self._running), owner=self.owner, until=until
+        )
+
+    async def process(self, session_id: int) -> None:
+        """Do everything that is due for one session, under its lease."""
+        now = self.clock()
+        claim = await repo.claim_session(
+            self.db,
+            session_id=session_id,
+            owner=self.owner,
+            now=now,
+            until=now + timedelta(seconds=self.tuning.lease_seconds),
+        )
+        if claim is None:
+            return  # another worker has it; the sweep brings it back if that one dies
+        seen_seq = claim.work_seq
+        failed: str | None = None
+        touched_home = False
+        try:
+            for _ in range(self.tuning.max_steps):
+                seen_seq = await repo.current_work_seq(self.db, session_id=session_id)
+                outcome = await self._step(session_id)
+                touched_home = touched_home or outcome.home
+                if outcome.failed:
+                    failed = outcome.failed
+                if not outcome.progressed:
+                    break
+        except Exception as exc:  # keep the session retryable whatever went wrong
+            logger.exception("session %s: step failed", session_id)
+            failed = f"{type(exc).__name__}: {exc}"
+        state = await repo.get_session(self.db, session_id=session_id)
+        next_wake = self._next_wake(state, failed)
+        complete = await repo.release_session(
+            self.db,
+            session_id=session_id,
+            owner=self.owner,
+            seen_work_seq=seen_seq,
+            next_wake_at=next_wake,
+            now=self.clock(),
+            failed=failed is not None,
+            error=failed,
+        )
+        if not complete:
+            self._rerun.add(session_id)
+        if touched_home and state is not None:
+            self.refresh_home(state.team_id, state.user_id)
+
+    def _next_wake(self, state: InterviewSession | None, failed: str | None) -> datetime | None:
+        if state is None:
+            return None
+        now = self.clock()
+        if failed is not None:
+            delay = min(
+                self.tuning.max_retry_backoff_seconds,
+                self.tuning.retry_backoff_seconds * (2 ** min(state.failed_attempts, 8)),
+            )
+            return now + timedelta(seconds=delay)
+        if state.status == SessionStatus.ACTIVE:
+            return state.deadline_at if state.warning_at <= now else state.warning_at
+        return None
+
+    async def _step(self, session_id: int) -> _StepOutcome:
+        state = await repo.load_session_state(self.db, session_id=session_id)
+        if state is None:
+            return _StepOutcome()
+        now = self.clock()
+        status = SessionStatus(state.status)
+        view = self._view(state)
+
+        if status == SessionStatus.ACTIVE and now >= state.deadline_at:
+            await repo.queue_bot_message(
+                self.db,
+                session_id=state.id,
+                role=Role.SYSTEM,
+                kind="time_up",
+                text="Time is up — grading your interview now.",
+                now=now,
+                dedupe_key=GRADING_NOTE_KEY,
+            )
+            moved = await repo.transition_status(
+                self.db,
+                session_id=state.id,
+                from_statuses=[SessionStatus.ACTIVE],
+                to_status=SessionStatus.GRADING,
+                now=now,
+            )
+            return _StepOutcome(progressed=moved, home=moved)
+
+        unposted = [m for m in state.messages if m.role != Role.CANDIDATE and m.slack_ts is None]
+        if unposted:
+            return await self._post(state, view, unposted[0])
+
+        pending_files = [m for m in state.messages if not m.files_done]
+        if pending_files:
+            await self._fetch_files(state, pending_files[0])
+            return _StepOutcome(progressed=True)
+
+        if status == SessionStatus.GRADING:
+            return await self._grade(state, view)
+
+        if status != SessionStatus.ACTIVE:
+            return _StepOutcome()
+
+        spoken = [m for m in state.messages if m.kind in INTERVIEWER_KINDS]
+        if not spoken:
+            return await self._speak(state, opening=True)
+
+        if now >= state.warning_at:
+            key = "warning"
+            if not any(m.dedupe_key == key for m in state.messages):
+                minutes = max(1, math.ceil((state.deadline_at - now).total_seconds() / 60))
+                await repo.queue_bot_message(
+                    self.db,
+                    session_id=state.id,
+                    role=Role.SYSTEM,
+                    kind="warning",
+                    text=str(minutes),
+                    now=now,
+                    dedupe_key=key,
+                )
+                return _StepOutcome(progressed=True)
+
+        if _pending_candidate(state):
+            return await self._speak(state, opening=False)
+        return _StepOutcome()
+
+    async def _post(
+        self, state: InterviewSession, view: SessionView, message: Message
+    ) -> _StepOutcome:
+        item = Outgoing(
+            message_id=message.id,
+            kind=message.kind,
+            text=message.text,
+            marker=f"ib-{state.id}-{message.id}",
+        )
+        if message.kind == "scorecard":
+            interview = await repo.get_interview_for_session(self.db, session_id=state.id)
+            if interview is not None:
+                item = Outgoing(
+                    message_id=message.id,
+                    kind=message.kind,
+                    text=message.text,
+                    marker=item.marker,
+                    grade=_grade_of(interview),
+                    duration_seconds=interview.duration_seconds,
+                )
+        posted: Posted | None = None
+        if message.post_attempts > 0:
+            # A previous attempt may have reached Slack before the process stopped.
+            posted = await self.delivery.find_posted(view, item)
+        if posted is None:
+            await repo.note_post_attempt(self.db, message_id=message.id)
+            posted = await self.delivery.post(view, item)
+        await repo.mark_posted(self.db, message_id=message.id, slack_ts=posted.ts, now=self.clock())
+        home = False
+        if message.kind == "problem":
+            permalink = await self.delivery.permalink(posted.channel_id, posted.ts)
+            await repo.set_thread(
+                self.db,
+                session_id=state.id,
+                channel_id=posted.channel_id,
+                thread_ts=posted.ts,
+                permalink=permalink,
+            )
+            if state.start_response_url:
+                try:
+                    await self.delivery.replace_start_card(state.start_response_url, permalink)
+                except Exception:
+                    logger.warning("session %s: could not replace the start card", state.id)
+                await repo.clear_start_response_url(self.db, session_id=state.id)
+            home = True
+        elif message.kind == "scorecard" and item.grade is not None:
+            try:
+                await self.delivery.mark_problem_finished(view, item.grade.overall)
+            except Exception:
+                logger.warning("session %s: could not update the problem message", state.id)
+            home = True
+        return _StepOutcome(progressed=True, home=home)
+
+    async def _fetch_files(self, state: InterviewSession, message: Message) -> None:
+        now = self.clock()
+        for ordinal, file in enumerate(message.files or [], start=100):
+            file_id = str(file.get("id") or f"m{message.id}-{ordinal}")
+            rejection = check_file_metadata(file)
+            if rejection is None:
+                try:
+                    content = await self.delivery.download(file)
+                except DownloadFailed as exc:
+                    rejection = FileRejected(str(file.get("name") or "file"), str(exc))
+                else:
+                    decoded = decode_file(file, content)
+                    if isinstance(decoded, FileRejected):
+                        rejection = decoded
+                    else:
+                        await repo.add_code_from_file(
+                            self.db,
+                            session_id=state.id,
+                            message_id=message.id,
+                            ordinal=ordinal,
+                            code=repo.NewCode(
+                                language=decoded.language,
+                                filename=decoded.filename,
+                                content=decoded.content,
+                                slack_file_id=file_id,
+                            ),
+                            now=now,
+                        )
+            if rejection is not None:
+                await repo.queue_bot_message(
+                    self.db,
+                    session_id=state.id,
+                    role=Role.SYSTEM,
+                    kind="file_rejected",
+                    text=f"{rejection.filename}\n{rejection.reason}",
+                    now=now,
+                    dedupe_key=f"file:{file_id}"[:128],
+                    bump=False,
+                )
+        await repo.mark_files_done(self.db, message_id=message.id)
+
+    async def _speak(self, state: InterviewSession, *, opening: bool) -> _StepOutcome:
+        ctx = self._context(state)
+        through = max((m.id for m in state.messages if m.role == Role.CANDIDATE), default=0)
+        notice_key = f"retry:{'opening' if opening else through}"
+
+        async def on_retry(attempt: int) -> None:
+            queued = await repo.queue_bot_message(
+                self.db,
+                session_id=state.id,
+                role=Role.SYSTEM,
+                kind="retry_notice",
+                text="The interviewer is thinking — retrying…",
+                now=self.clock(),
+                dedupe_key=notice_key,
+                bump=False,
+            )
+            if queued is not None:
+                await self._flush_outbox(state.id)
+
+        try:
+            reply: InterviewerReply
+            if opening:
+                reply = await self.interviewer.opening(ctx, on_retry=on_retry)
+            else:
+                reply = await self.interviewer.reply(ctx, on_retry=on_retry)
+        except InterviewerUnavailable as exc:
+            await repo.queue_bot_message(
+                self.db,
+                session_id=state.id,
+                role=Role.SYSTEM,
+                kind="apology",
+                text="The interviewer is unavailable right now; your message is saved.",
+                now=self.clock(),
+                dedupe_key=f"apology:{'opening' if opening else through}",
+                bump=False,
+            )
+            await self._flush_outbox(state.id)
+            return _StepOutcome(failed=f"interviewer unavailable: {exc}")
+        await repo.queue_bot_message(
+            self.db,
+            session_id=state.id,
+            role=Role.INTERVIEWER,
+            kind="opening" if opening else "reply",
+            text=reply.text,
+            now=self.clock(),
+            dedupe_key=f"{'opening' if opening else 'reply'}:{through}",
+            answers_through=through,
+            bump=False,
+        )
+        if reply.phase != state.phase:
+            await repo.set_phase(self.db, session_id=state.id, phase=reply.phase.value)
+        return _StepOutcome(progressed=True)
+
+    async def _flush_outbox(self, session_id: int) -> None:
+        """Post queued notices right away (used while a slow model call is under way)."""
+        state = await repo.load_session_state(self.db, session_id=session_id)
+        if state is None:
+            return
+        view = self._view(state)
+        for message in state.messages:
+            if message.role != Role.CANDIDATE and message.slack_ts is None and state.thread_ts:
+                await self._post(state, view, message)
+
+    async def _grade(self, state: InterviewSession, view: SessionView) -> _StepOutcome:
+        ctx = self._context(state)
+        grade = await self.interviewer.grade(ctx)
+        problem = view.problem
+        recorded = await repo.record_completed_interview(
+            self.db,
+            session_id=state.id,
+            result=repo.CompletedInterview(
+                problem_id=problem.id,
+                problem_title=problem.title,
+                problem_description=problem.statement,
+                difficulty=problem.difficulty.value,
+                overall=grade.overall,
+                communication=grade.communication,
+                problem_solving=grade.problem_solving,
+                code_quality=grade.code_quality,
+                feedback=grade.summary,
+                strengths=list(grade.strengths),
+                improvements=list(grade.improvements),
+                graded_by=grade.graded_by,
+            ),
+            now=self.clock(),
+            scorecard_text=f"Interview complete — overall {grade.overall}/100",
+            completion_text=f"Interview complete — you scored {grade.overall}/100",
+        )
+        return _StepOutcome(progressed=recorded, home=recorded)
+
+    # Building domain views from rows ------------------------------------------------------
+
+    def _problem(self, problem_id: str) -> Problem:
+        problem = self.bank.get(problem_id)
+        if problem is None:
+            raise LookupError(f"problem {problem_id!r} is not in the problem bank")
+        return problem
+
+    def _view(self, state: InterviewSession) -> SessionView:
+        return SessionView(
+            id=state.id,
+            team_id=state.team_id,
+            user_id=state.user_id,
+            api_app_id=state.api_app_id,
+            channel_id=state.channel_id,
+            thread_ts=state.thread_ts,
+            permalink=state.permalink,
+            problem=self._problem(state.problem_id),
+            difficulty=Difficulty(state.difficulty),
+            status=SessionStatus(state.status),
+            started_at=state.started_at,
+            deadline_at=state.deadline_at,
+            time_limit_minutes=state.time_limit_minutes,
+            offline=self.offline,
+        )
+
+    def _active(self, row: InterviewSession) -> ActiveInterview:
+        problem = self.bank.get(row.problem_id)
+        return ActiveInterview(
+            session_id=row.id,
+            problem_title=problem.title if problem else row.problem_id,
+            difficulty=Difficulty(row.difficulty),
+            deadline_at=row.deadline_at,
+            channel_id=row.channel_id or "",
+            thread_ts=row.thread_ts,
+            permalink=row.permalink,
+        )
+
+    def _context(self, state: InterviewSession) -> TurnContext:
+        now = self.clock()
+        answered = max(
+            (m.answers_through or 0 for m in state.messages if m.kind in INTERVIEWER_KINDS),
+            default=0,
+        )
+        transcript: list[TranscriptEntry] = []
+        pending: list[TranscriptEntry] = []
+        for m in state.messages:
+            if m.deleted:
+                continue
+            if m.role == Role.CANDIDATE:
+                entry = TranscriptEntry(Role.CANDIDATE, _candidate_text(m), m.created_at)
+                transcript.append(entry)
+                if m.id > answered:
+                    pending.append(entry)
+            elif m.kind in INTERVIEWER_KINDS:
+                transcript.append(TranscriptEntry(Role.INTERVIEWER, m.text, m.created_at))
+        latest = state.code_submissions[-1] if state.code_submissions else None
+        new_code = any((c.message_id or 0) > answered for c in state.code_submissions)
+        minutes_left = max(0, math.ceil((state.deadline_at - now).total_seconds() / 60))
+        return TurnContext(
+            problem=self._problem(state.problem_id),
+            phase=Phase(state.phase),
+            transcript=tuple(transcript),
+            latest_code=None
+            if latest is None
+            else CodeSnapshot(latest.language, latest.filename, latest.content, latest.created_at),
+            code_submissions=len(state.code_submissions),
+            minutes_left=minutes_left,
+            time_limit_minutes=state.time_limit_minutes,
+            pending=tuple(pending),
+            new_code=new_code,
+        )
+
+
+@dataclass(frozen=True)
+class _StepOutcome:
+    progressed: bool = False
+    home: bool = False
+    failed: str | None = None
+
+
+def _pending_candidate(state: InterviewSession) -> bool:
+    answered = max(
+        (m.answers_through or 0 for m in state.messages if m.kind in INTERVIEWER_KINDS), default=0
+    )
+    return any(
+        m.role == Role.CANDIDATE and m.id > answered and not m.deleted and m.files_done
+        for m in state.messages
+    )
+
+
+def _candidate_text(message: Message) -> str:
+    if message.files:
+        names = ", ".join(str(f.get("name") or "file") for f in message.files)
+        shared = f"[shared file: {names}]"
+        return f"{message.text}\n{shared}".strip()
+    return message.text
+
+
+def _summary(row: Interview) -> InterviewSummary:
+    return InterviewSummary(
+        id=row.id,
+        problem_title=row.problem_title,
+        difficulty=Difficulty(row.difficulty),
+        completed_at=row.completed_at,
+        duration_seconds=row.duration_seconds,
+        overall=row.overall_score,
+        communication=row.communication_score,
+        problem_solving=row.problem_solving_score,
+        code_quality=row.code_quality_score,
+    )
+
+
+def _grade_of(row: Interview) -> Grade:
+    return Grade(
+        overall=row.overall_score,
+        communication=row.communication_score,
+        problem_solving=row.problem_solving_score,
+        code_quality=row.code_quality_score,
+        summary=row.feedback,
+        strengths=tuple(str(s) for s in row.strengths or ()),
+        improvements=tuple(str(s) for s in row.improvements or ()),
+        graded_by=row.graded_by,
+    )

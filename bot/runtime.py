@@ -1,0 +1,121 @@
+"""The running bot: database, Slack client, interviewer, engine, Bolt app and timers."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from openai import AsyncOpenAI
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import jobs
+from bot.app import build_bolt_app, build_web_app
+from bot.config import Settings
+from bot.interview.engine import EngineTuning, InterviewEngine
+from bot.interview.model import ModelInterviewer
+from bot.interview.models import Interviewer
+from bot.interview.offline import OfflineInterviewer
+from bot.interview.problem_bank import ProblemBank
+from bot.tasks import TaskTracker
+from handlers.context import Services
+from handlers.delivery import SlackDelivery
+from handlers.slack_client import build_web_client
+from storage.db import Database, migrate
+
+logger = logging.getLogger(__name__)
+
+
+def build_interviewer(settings: Settings) -> Interviewer:
+    """The model-backed interviewer when a key is set, else the offline one."""
+    if settings.openai_api_key is None:
+        return OfflineInterviewer()
+    client = AsyncOpenAI(
+        api_key=settings.openai_api_key,
+        base_url=settings.openai_base_url,
+        max_retries=0,  # our own loop retries, so the candidate can be told
+        timeout=settings.model_timeout_seconds,
+    )
+    return ModelInterviewer(client, settings.interview_model)
+
+
+@dataclass
+class BotRuntime:
+    settings: Settings
+    db: Database
+    http: aiohttp.ClientSession
+    client: AsyncWebClient
+    engine: InterviewEngine
+    tasks: TaskTracker
+    bolt: AsyncApp
+    web_app: web.Application
+    scheduler: AsyncIOScheduler | None = None
+
+    @classmethod
+    async def create(
+        cls,
+        settings: Settings,
+        *,
+        apply_migrations: bool = True,
+        tuning: EngineTuning | None = None,
+        interviewer: Interviewer | None = None,
+    ) -> BotRuntime:
+        """Wire everything; applies migrations first unless told not to."""
+        if not settings.slack_bot_token:
+            raise ValueError("SLACK_BOT_TOKEN is required")
+        if apply_migrations:
+            await migrate(settings.database_url)
+        db = Database(settings.database_url)
+        http = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=200, ttl_dns_cache=300),
+            timeout=aiohttp.ClientTimeout(total=60),
+        )
+        client = build_web_client(
+            token=settings.slack_bot_token, base_url=settings.slack_api_url, session=http
+        )
+        tasks = TaskTracker()
+        bank = ProblemBank.default()
+        engine = InterviewEngine(
+            db=db,
+            bank=bank,
+            interviewer=interviewer or build_interviewer(settings),
+            delivery=SlackDelivery(client=client, http=http),
+            time_limit_minutes=settings.interview_time_limit_minutes,
+            tasks=tasks,
+            tuning=tuning,
+        )
+        services = Services(
+            engine=engine,
+            tasks=tasks,
+            time_limit_minutes=settings.interview_time_limit_minutes,
+            offline=engine.offline,
+            topics=bank.topics(),
+        )
+        bolt = build_bolt_app(
+            client=client,
+            signing_secret=settings.slack_signing_secret,
+            services=services,
+            socket_mode=settings.socket_mode,
+        )
+        web_app = build_web_app(bolt, db)
+        return cls(settings, db, http, client, engine, tasks, bolt, web_app)
+
+    async def start(self) -> None:
+        """Start the timers and pick up whatever was left when the process last stopped."""
+        self.scheduler = jobs.start_scheduler(self.engine, self.settings.sweep_interval_seconds)
+        await jobs.recover(self.engine)
+
+    async def close(self, *, drain_timeout: float = 10.0) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+        try:
+            await self.tasks.drain(timeout=drain_timeout)
+        except TimeoutError:
+            logger.warning("stopping with %d background tasks unfinished", self.tasks.pending)
+            await self.tasks.cancel_all()
+        await self.http.close()
+        await self.db.close()

@@ -1,0 +1,37 @@
+"""What listeners find in Bolt's context: the services of the process."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.interview.engine import InterviewEngine
+from bot.tasks import TaskTracker
+
+SERVICES_KEY = "services"
+
+
+@dataclass(frozen=True)
+class Services:
+    engine: InterviewEngine
+    tasks: TaskTracker
+    time_limit_minutes: int
+    offline: bool
+    topics: tuple[str, ...]
+
+
+def services_of(context: Any) -> Services:
+    services = context[SERVICES_KEY]
+    assert isinstance(services, Services)
+    return services
+
+
+def services_middleware(services: Services) -> Callable[..., Awaitable[Any]]:
+    """Global middleware putting the services into every listener's context."""
+
+    async def inject(context: Any, next: Callable[[], Awaitable[Any]]) -> Any:
+        context[SERVICES_KEY] = services
+        return await next()
+
+    return inject

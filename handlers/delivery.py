@@ -1,0 +1,206 @@
+"""Slack out: renders engine output with the block builders and sends it with the Web API."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlparse
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.interview.code import MAX_CODE_BYTES
+from bot.interview.engine import DownloadFailed, Outgoing, Posted, SessionView
+from bot.interview.models import HomePage
+from handlers.blocks import home, interview, start_card
+from handlers.slack_client import slack_retry_handlers
+
+logger = logging.getLogger(__name__)
+
+METADATA_EVENT_TYPE = "interview_bot_message"
+# Slack's own file host; files elsewhere never get the bot token.
+SLACK_FILE_HOSTS = frozenset({"files.slack.com"})
+
+
+def home_url(team_id: str, api_app_id: str | None) -> str:
+    """Deep link to the app's Home tab."""
+    if not api_app_id:
+        return f"slack://open?team={team_id}"
+    return f"slack://app?team={team_id}&id={api_app_id}&tab=home"
+
+
+class SlackDelivery:
+    """Implements the engine's Delivery protocol on top of an AsyncWebClient."""
+
+    def __init__(self, *, client: AsyncWebClient, http: aiohttp.ClientSession) -> None:
+        self.client = client
+        self.http = http
+        api_host = urlparse(client.base_url).hostname or ""
+        self._file_hosts = SLACK_FILE_HOSTS | {api_host}
+
+    async def post(self, session: SessionView, item: Outgoing) -> Posted:
+        text, blocks = render(session, item)
+        metadata = {"event_type": METADATA_EVENT_TYPE, "event_payload": {"marker": item.marker}}
+        if item.kind == "problem":
+            # Posting to the user id lands in the app's DM with them.
+            channel, thread_ts = session.user_id, None
+        elif item.kind == "completion_dm":
+            channel, thread_ts = session.channel_id or session.user_id, None
+        else:
+            channel, thread_ts = session.channel_id or session.user_id, session.thread_ts
+        response = await self.client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            text=text,
+            blocks=blocks,
+            metadata=metadata,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return Posted(channel_id=str(response["channel"]), ts=str(response["ts"]))
+
+    async def find_posted(self, session: SessionView, item: Outgoing) -> Posted | None:
+        """Look in the conversation for a message carrying this item's marker."""
+        channel = session.channel_id
+        if channel is None:
+            opened = await self.client.conversations_open(users=session.user_id)
+            channel = str(opened["channel"]["id"])
+        if item.kind in {"problem", "completion_dm"} or not session.thread_ts:
+            response = await self.client.conversations_history(
+                channel=channel, limit=50, include_all_metadata=True
+            )
+        else:
+            response = await self.client.conversations_replies(
+                channel=channel, ts=session.thread_ts, limit=200, include_all_metadata=True
+            )
+        for message in response.get("messages") or []:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("marker") == item.marker:
+                return Posted(channel_id=channel, ts=str(message["ts"]))
+        return None
+
+    async def permalink(self, channel_id: str, ts: str) -> str | None:
+        try:
+            response = await self.client.chat_getPermalink(channel=channel_id, message_ts=ts)
+        except SlackApiError as exc:
+            logger.warning("chat.getPermalink failed: %s", exc.response.get("error"))
+            return None
+        link = response.get("permalink")
+        return str(link) if link else None
+
+    async def replace_start_card(self, response_url: str, permalink: str | None) -> None:
+        webhook = AsyncWebhookClient(
+            response_url, session=self.http, retry_handlers=slack_retry_handlers()
+        )
+        await webhook.send(
+            text="Your interview has started — see your DM with me.",
+            blocks=start_card.build_started_note(permalink=permalink),
+            replace_original=True,
+        )
+
+    async def mark_problem_finished(self, session: SessionView, overall: int) -> None:
+        if not session.channel_id or not session.thread_ts:
+            return
+        await self.client.chat_update(
+            channel=session.channel_id,
+            ts=session.thread_ts,
+            text=f"{session.problem.title} — finished, overall {overall}/100",
+            blocks=interview.build_problem_message(
+                session_id=session.id,
+                problem=session.problem,
+                time_limit_minutes=session.time_limit_minutes,
+                deadline_at=session.deadline_at,
+                offline=session.offline,
+                finished_overall=overall,
+            ),
+        )
+
+    async def download(self, file: dict[str, Any]) -> bytes:
+        url = str(file.get("url_private_download") or file.get("url_private") or "")
+        host = urlparse(url).hostname or ""
+        if not url or host not in self._file_hosts:
+            raise DownloadFailed("Slack did not give me a download link for it")
+        headers = {"Authorization": f"Bearer {self.client.token}"}
+        try:
+            async with self.http.get(url, headers=headers, allow_redirects=True) as response:
+                if response.status == 404:
+                    raise DownloadFailed("Slack says the file no longer exists")
+                if response.status >= 400:
+                    raise DownloadFailed(f"Slack answered {response.status} when I fetched it")
+                content = await response.content.read(MAX_CODE_BYTES + 1)
+        except aiohttp.ClientError as exc:
+            raise DownloadFailed("I could not reach Slack to fetch it") from exc
+        return content
+
+    async def publish_home(self, team_id: str, page: HomePage) -> None:
+        await self.client.views_publish(user_id=page.user_id, view=home.build_home_view(page))
+
+
+def render(session: SessionView, item: Outgoing) -> tuple[str, list[dict[str, Any]]]:
+    """Notification text and blocks for a queued message."""
+    kind = item.kind
+    if kind == "problem":
+        return (
+            f"Your interview: {session.problem.title}",
+            interview.build_problem_message(
+                session_id=session.id,
+                problem=session.problem,
+                time_limit_minutes=session.time_limit_minutes,
+                deadline_at=session.deadline_at,
+                offline=session.offline,
+            ),
+        )
+    if kind in {"opening", "reply"}:
+        return _notification(item.text), interview.build_interviewer_message(item.text)
+    if kind == "warning":
+        minutes = int(item.text) if item.text.isdigit() else 5
+        return (
+            f"{minutes} minutes left in your interview",
+            interview.build_time_warning(minutes_left=minutes),
+        )
+    if kind == "retry_notice":
+        return item.text, interview.build_retry_notice()
+    if kind == "apology":
+        return item.text, interview.build_interviewer_unavailable()
+    if kind == "file_rejected":
+        filename, _, reason = item.text.partition("\n")
+        return (
+            f"I could not use {filename} as code: {reason}",
+            interview.build_file_rejected(filename=filename, reason=reason),
+        )
+    if kind == "ended_note":
+        return item.text, interview.build_interview_ended_note(overall=None)
+    if kind == "scorecard" and item.grade is not None:
+        return (
+            f"Interview complete — overall {item.grade.overall}/100",
+            interview.build_score_card(
+                grade=item.grade,
+                problem_title=session.problem.title,
+                difficulty=session.difficulty,
+                duration_seconds=item.duration_seconds or 0,
+            ),
+        )
+    if kind == "completion_dm":
+        overall = _score_in(item.text)
+        return (
+            item.text,
+            interview.build_completion_dm(
+                overall=overall,
+                problem_title=session.problem.title,
+                home_url=home_url(session.team_id, session.api_app_id),
+            ),
+        )
+    # time_up, grading_note and anything plain.
+    return item.text, interview.build_interviewer_message(item.text)
+
+
+def _notification(text: str) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else "New message from your interviewer"
+    return first[:150]
+
+
+def _score_in(text: str) -> int:
+    digits = "".join(ch if ch.isdigit() else " " for ch in text.split("scored", 1)[-1]).split()
+    return int(digits[0]) if digits else 0

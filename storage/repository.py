@@ -1,0 +1,721 @@
+"""Every database read and write of the bot. Keyword-only async functions, one unit of work each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from storage.db import Database
+from storage.models import (
+    OPEN_STATUSES,
+    CodeSubmission,
+    Interview,
+    InterviewSession,
+    Message,
+    SlackEvent,
+)
+
+
+def _insert_ignoring_conflicts(db: Database, model: Any) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for the database in use."""
+    dialect = postgresql if not db.is_sqlite else sqlite
+    return dialect.insert(model).on_conflict_do_nothing()
+
+
+# Sessions ----------------------------------------------------------------------------------
+
+
+async def create_session(
+    db: Database,
+    *,
+    team_id: str,
+    user_id: str,
+    api_app_id: str | None,
+    problem_id: str,
+    difficulty: str,
+    topic: str | None,
+    time_limit_minutes: int,
+    started_at: datetime,
+    deadline_at: datetime,
+    warning_at: datetime,
+    start_response_url: str | None,
+    problem_text: str,
+) -> InterviewSession | None:
+    """Create an active session and queue its problem message; None if one is already open."""
+    async with db.sessions() as session:
+        row = InterviewSession(
+            team_id=team_id,
+            user_id=user_id,
+            api_app_id=api_app_id,
+            problem_id=problem_id,
+            difficulty=difficulty,
+            topic=topic,
+            status="active",
+            phase="clarify",
+            time_limit_minutes=time_limit_minutes,
+            started_at=started_at,
+            deadline_at=deadline_at,
+            warning_at=warning_at,
+            start_response_url=start_response_url,
+            wake_at=started_at,
+            work_seq=1,
+            failed_attempts=0,
+        )
+        session.add(row)
+        try:
+            await session.flush()
+            session.add(
+                Message(
+                    session_id=row.id,
+                    role="system",
+                    kind="problem",
+                    text=problem_text,
+                    dedupe_key="problem",
+                    created_at=started_at,
+                )
+            )
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()
+            return None
+        return row
+
+
+async def get_open_session(db: Database, *, team_id: str, user_id: str) -> InterviewSession | None:
+    async with db.sessions() as session:
+        result = await session.execute(
+            select(InterviewSession).where(
+                InterviewSession.team_id == team_id,
+                InterviewSession.user_id == user_id,
+                InterviewSession.status.in_(OPEN_STATUSES),
+            )
+        )
+        return result.scalars().first()
+
+
+async def get_session(db: Database, *, session_id: int) -> InterviewSession | None:
+    async with db.sessions() as session:
+        return await session.get(InterviewSession, session_id)
+
+
+async def find_session_by_thread(
+    db: Database, *, channel_id: str, thread_ts: str
+) -> InterviewSession | None:
+    async with db.sessions() as session:
+        result = await session.execute(
+            select(InterviewSession).where(
+                InterviewSession.channel_id == channel_id,
+                InterviewSession.thread_ts == thread_ts,
+            )
+        )
+        return result.scalars().first()
+
+
+async def problem_ids_seen(db: Database, *, team_id: str, user_id: str) -> set[str]:
+    async with db.sessions() as session:
+        result = await session.execute(
+            select(InterviewSession.problem_id).where(
+                InterviewSession.team_id == team_id, InterviewSession.user_id == user_id
+            )
+        )
+        return set(result.scalars().all())
+
+
+async def count_sessions(db: Database, *, team_id: str, user_id: str) -> int:
+    async with db.sessions() as session:
+        result = await session.execute(
+            select(func.count(InterviewSession.id)).where(
+                InterviewSession.team_id == team_id, InterviewSession.user_id == user_id
+            )
+        )
+        return int(result.scalar_one())
+
+
+async def load_session_state(db: Database, *, session_id: int) -> InterviewSession | None:
+    """A session with its transcript and code, loaded eagerly."""
+    async with db.sessions() as session:
+        result = await session.execute(
+            select(InterviewSession)
+            .where(InterviewSession.id == session_id)
+            .options(
+                selectinload(InterviewSession.messages),
+                selectinload(InterviewSession.code_submissions),
+            )
+        )
+        return result.scalars().first()
+
+
+async def transition_status(
+    db: Database,
+    *,
+    session_id: int,
+    from_statuses: Sequence[str],
+    to_status: str,
+    now: datetime,
+    user_id: str | None = None,
+) -> bool:
+    """Atomically move a session between statuses; False if another actor got there first."""
+    conditions = [InterviewSession.id == session_id, InterviewSession.status.in_(from_statuses)]
+    if user_id is not None:
+        conditions.append(InterviewSession.user_id == user_id)
+    async with db.sessions() as session:
+        result = await session.execute(
+            update(InterviewSession)
+            .where(*conditions)
+            .values(status=to_status, wake_at=now, work_seq=InterviewSession.work_seq + 1)
+        )
+        await session.commit()
+        return _rowcount(result) == 1
+
+
+async def set_phase(db: Database, *, session_id: int, phase: str) -> None:
+    async with db.sessions() as session:
+        await session.execute(
+            update(InterviewSession).where(InterviewSession.id == session_id).values(phase=phase)
+        )
+        await session.commit()
+
+
+async def set_thread(
+    db: Database, *, session_id: int, channel_id: str, thread_ts: str, permalink: str | None
+) -> None:
+    async with db.sessions() as session:
+        await session.execute(
+            update(InterviewSession)
+            .where(InterviewSession.id == session_id)
+            .values(channel_id=channel_id, thread_ts=thread_ts, permalink=permalink)
+        )
+        await session.commit()
+
+
+async def clear_start_response_url(db: Database, *, session_id: int) -> None:
+    async with db.sessions() as session:
+        await session.execute(
+            update(InterviewSession)
+            .where(InterviewSession.id == session_id)
+            .values(start_response_url=None)
+        )
+        await session.commit()
+
+
+# Work scheduling and leases -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    session_id: int
+    work_seq: int
+
+
+async def claim_session(
+    db: Database, *, session_id: int, owner: str, now: datetime, until: datetime
+) -> Claim | None:
+    """Take the session's lease if it is free or expired (atomic, safe across processes)."""
+    async with db.sessions() as session:
+        result = await session.execute(
+            update(InterviewSession)
+            .where(
+                InterviewSession.id == session_id,
+                or_(
+                    InterviewSession.lease_until.is_(None),
+                    InterviewSession.lease_until < now,
+                    InterviewSession.lease_owner == owner,
+                ),
+            )
+            .values(lease_owner=owner, lease_until=until)
+            .returning(InterviewSession.work_seq)
+        )
+        seq = result.scalar_one_or_none()
+        await session.commit()
+        return None if seq is None else Claim(session_id=session_id, work_seq=int(seq))
+
+
+async def extend_leases(
+    db: Database, *, session_ids: Sequence[int], owner: str, until: datetime
+) -> None:
+    if not session_ids:
+        return
+    async with db.sessions() as session:
+        await session.execute(
+            update(InterviewSession)
+            .where(InterviewSession.id.in_(session_ids), InterviewSession.lease_owner == owner)
+            .values(lease_until=until)
+        )
+        await session.commit()
+
+
+async def current_work_seq(db: Database, *, session_id: int) -> int:
+    async with db.sessions() as session:
+        result = await session.execute(
+            select(InterviewSession.work_seq).where(InterviewSession.id == session_id)
+        )
+        return int(result.scalar_one())
+
+
+async def release_session(
+    db: Database,
+    *,
+    session_id: int,
+    owner: str,
+    seen_work_seq: int,
+    next_wake_at: datetime | None,
+    now: datetime,
+    failed: bool = False,
+    error: str | None = None,
+) -> bool:
+    """Drop the lease and set when to look again.
+
+    Returns False when new work arrived since `seen_work_seq`; then the session is left due now.
+    """
+    values: dict[str, Any] = {"lease_owner": None, "lease_until": None, "wake_at": next_wake_at}
+    if failed:
+        values["failed_attempts"] = InterviewSession.failed_attempts + 1
+        values["last_error"] = (error or "")[:2000]
+    else:
+        values["failed_attempts"] = 0
+        values["last_error"] = None
+    async with db.sessions() as session:
+        result = await session.execute(
+            update(InterviewSession)
+            .where(
+                InterviewSession.id == session_id,
+                InterviewSession.lease_owner == owner,
+                InterviewSession.work_seq == seen_work_seq,
+            )
+            .values(**values)
+        )
+        if _rowcount(result) == 1:
+            await session.commit()
+            return True
+        values["wake_at"] = now
+        await session.execute(
+            update(InterviewSession)
+            .where(InterviewSession.id == session_id, InterviewSession.lease_owner == owner)
+            .values(**values)
+        )
+        await session.commit()
+        return False
+
+
+async def due_session_ids(db: Database, *, now: datetime, limit: int = 200) -> list[int]:
+    """Sessions with work due and no live lease, oldest first."""
+    async with db.sessions() as session:
+        result = await session.execute(
+            select(InterviewSession.id)
+            .where(
+                InterviewSession.wake_at <= now,
+                or_(InterviewSession.lease_until.is_(None), InterviewSession.lease_until < now),
+            )
+            .order_by(InterviewSession.wake_at)
+            .limit(limit)
+        )
+        return [int(i) for i in result.scalars().all()]
+
+
+def _bump(session_id: int, now: datetime) -> Any:
+    return (
+        update(InterviewSession)
+        .where(InterviewSession.id == session_id)
+        .values(wake_at=now, work_seq=InterviewSession.work_seq + 1)
+    )
+
+
+# Messages and code ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewCode:
+    language: str
+    filename: str | None
+    content: str
+    slack_file_id: str | None = None
+
+
+async def record_candidate_message(
+    db: Database,
+    *,
+    session_id: int,
+    slack_ts: str,
+    text: str,
+    files: list[dict[str, Any]] | None,
+    code: Sequence[NewCode],
+    now: datetime,
+    finish: bool,
+) -> int | None:
+    """Store a candidate message (and its fenced code) once; None when it was already stored.
+
+    With `finish`, the session moves to grading in the same transaction.
+    """
+    async with db.sessions() as session:
+        stmt = (
+            _insert_ignoring_conflicts(db, Message)
+            .values(
+                session_id=session_id,
+                role="candidate",
+                kind="text",
+                text=text,
+                slack_ts=slack_ts,
+                files=files or None,
+                files_done=not files,
+                edited=False,
+                deleted=False,
+                post_attempts=0,
+                created_at=now,
+                posted_at=now,
+            )
+            .returning(Message.id)
+        )
+        message_id = (await session.execute(stmt)).scalar_one_or_none()
+        if message_id is None:
+            await session.rollback()
+            return None
+        for ordinal, item in enumerate(code):
+            session.add(
+                CodeSubmission(
+                    session_id=session_id,
+                    message_id=message_id,
+                    ordinal=ordinal,
+                    language=item.language,
+                    filename=item.filename,
+                    content=item.content,
+                    slack_file_id=item.slack_file_id,
+                    created_at=now,
+                )
+            )
+        if finish:
+            await session.execute(
+                update(InterviewSession)
+                .where(InterviewSession.id == session_id, InterviewSession.status == "active")
+                .values(status="grading")
+            )
+        await session.execute(_bump(session_id, now))
+        await session.commit()
+        return int(message_id)
+
+
+async def add_code_from_file(
+    db: Database, *, session_id: int, message_id: int, ordinal: int, code: NewCode, now: datetime
+) -> bool:
+    async with db.sessions() as session:
+        stmt = _insert_ignoring_conflicts(db, CodeSubmission).values(
+            session_id=session_id,
+            message_id=message_id,
+            ordinal=ordinal,
+            language=code.language,
+            filename=code.filename,
+            content=code.content,
+            slack_file_id=code.slack_file_id,
+            created_at=now,
+        )
+        result = await session.execute(stmt)
+        await session.commit()
+        return _rowcount(result) == 1
+
+
+async def mark_files_done(db: Database, *, message_id: int) -> None:
+    async with db.sessions() as session:
+        await session.execute(
+            update(Message).where(Message.id == message_id).values(files_done=True)
+        )
+        await session.commit()
+
+
+async def queue_bot_message(
+    db: Database,
+    *,
+    session_id: int,
+    role: str,
+    kind: str,
+    text: str,
+    now: datetime,
+    dedupe_key: str | None = None,
+    answers_through: int | None = None,
+    bump: bool = True,
+) -> int | None:
+    """Add a bot message to the outbox; None if one with the same dedupe key exists."""
+    async with db.sessions() as session:
+        stmt = (
+            _insert_ignoring_conflicts(db, Message)
+            .values(
+                session_id=session_id,
+                role=role,
+                kind=kind,
+                text=text,
+                dedupe_key=dedupe_key,
+                answers_through=answers_through,
+                files_done=True,
+                edited=False,
+                deleted=False,
+                post_attempts=0,
+                created_at=now,
+            )
+            .returning(Message.id)
+        )
+        message_id = (await session.execute(stmt)).scalar_one_or_none()
+        if message_id is not None and bump:
+            await session.execute(_bump(session_id, now))
+        await session.commit()
+        return None if message_id is None else int(message_id)
+
+
+async def note_post_attempt(db: Database, *, message_id: int) -> None:
+    async with db.sessions() as session:
+        await session.execute(
+            update(Message)
+            .where(Message.id == message_id)
+            .values(post_attempts=Message.post_attempts + 1)
+        )
+        await session.commit()
+
+
+async def mark_posted(db: Database, *, message_id: int, slack_ts: str, now: datetime) -> None:
+    async with db.sessions() as session:
+        await session.execute(
+            update(Message).where(Message.id == message_id).values(slack_ts=slack_ts, posted_at=now)
+        )
+        await session.commit()
+
+
+async def edit_candidate_message(
+    db: Database, *, session_id: int, slack_ts: str, text: str | None, deleted: bool
+) -> bool:
+    """Apply a Slack edit or delete to a stored candidate message."""
+    values: dict[str, Any] = {"edited": True}
+    if deleted:
+        values = {"deleted": True}
+    elif text is not None:
+        values["text"] = text
+    async with db.sessions() as session:
+        result = await session.execute(
+            update(Message)
+            .where(
+                Message.session_id == session_id,
+                Message.slack_ts == slack_ts,
+                Message.role == "candidate",
+            )
+            .values(**values)
+        )
+        await session.commit()
+        return _rowcount(result) == 1
+
+
+# Completion and history ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompletedInterview:
+    problem_id: str
+    problem_title: str
+    problem_description: str
+    difficulty: str
+    overall: int
+    communication: int
+    problem_solving: int
+    code_quality: int
+    feedback: str
+    strengths: list[str]
+    improvements: list[str]
+    graded_by: str
+
+
+async def record_completed_interview(
+    db: Database,
+    *,
+    session_id: int,
+    result: CompletedInterview,
+    now: datetime,
+    scorecard_text: str,
+    completion_text: str,
+) -> bool:
+    """Write the history record once, complete the session and queue the score messages.
+
+    All in one transaction; False when the session was already recorded.
+    """
+    async with db.sessions() as session:
+        row = await session.get(InterviewSession, session_id)
+        if row is None or row.status != "grading":
+            await session.rollback()
+            return False
+        duration = max(0, int((now - row.started_at).total_seconds()))
+        inserted = await session.execute(
+            _insert_ignoring_conflicts(db, Interview)
+            .values(
+                session_id=session_id,
+                team_id=row.team_id,
+                user_id=row.user_id,
+                problem_id=result.problem_id,
+                problem_title=result.problem_title,
+                problem_description=result.problem_description,
+                difficulty=result.difficulty,
+                started_at=row.started_at,
+                completed_at=now,
+                duration_seconds=duration,
+                overall_score=result.overall,
+                communication_score=result.communication,
+                problem_solving_score=result.problem_solving,
+                code_quality_score=result.code_quality,
+                feedback=result.feedback,
+                strengths=result.strengths,
+                improvements=result.improvements,
+                graded_by=result.graded_by,
+                status="completed",
+            )
+            .returning(Interview.id)
+        )
+        if inserted.scalar_one_or_none() is None:
+            await session.rollback()
+            return False
+        await session.execute(
+            update(InterviewSession)
+            .where(InterviewSession.id == session_id)
+            .values(status="completed", completed_at=now, phase="wrap_up")
+        )
+        for kind, text, in_key in (
+            ("scorecard", scorecard_text, "scorecard"),
+            ("completion_dm", completion_text, "completion_dm"),
+        ):
+            await session.execute(
+                _insert_ignoring_conflicts(db, Message).values(
+                    session_id=session_id,
+                    role="system",
+                    kind=kind,
+                    text=text,
+                    dedupe_key=in_key,
+                    files_done=True,
+                    edited=False,
+                    deleted=False,
+                    post_attempts=0,
+                    created_at=now,
+                )
+            )
+        await session.execute(_bump(session_id, now))
+        await session.commit()
+        return True
+
+
+async def get_interview_for_session(db: Database, *, session_id: int) -> Interview | None:
+    async with db.sessions() as session:
+        result = await session.execute(select(Interview).where(Interview.session_id == session_id))
+        return result.scalars().first()
+
+
+async def get_interview(
+    db: Database, *, interview_id: int, team_id: str, user_id: str
+) -> Interview | None:
+    async with db.sessions() as session:
+        result = await session.execute(
+            select(Interview).where(
+                Interview.id == interview_id,
+                Interview.team_id == team_id,
+                Interview.user_id == user_id,
+            )
+        )
+        return result.scalars().first()
+
+
+def _history(team_id: str, user_id: str) -> Any:
+    return and_(
+        Interview.team_id == team_id, Interview.user_id == user_id, Interview.status == "completed"
+    )
+
+
+async def list_interviews(
+    db: Database, *, team_id: str, user_id: str, offset: int, limit: int
+) -> list[Interview]:
+    """Newest first."""
+    async with db.sessions() as session:
+        stmt = (
+            select(Interview)
+            .where(_history(team_id, user_id))
+            .order_by(Interview.completed_at.desc(), Interview.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return list((await session.execute(stmt)).scalars().all())
+
+
+@dataclass(frozen=True)
+class ProfileNumbers:
+    completed: int
+    average_overall: float | None
+    best_overall: int | None
+    average_communication: float | None
+    average_problem_solving: float | None
+    average_code_quality: float | None
+    recent_overall: list[int]
+
+
+async def profile_numbers(db: Database, *, team_id: str, user_id: str) -> ProfileNumbers:
+    """Aggregates computed by the database, plus the last ten overall scores (newest first)."""
+    async with db.sessions() as session:
+        agg = (
+            await session.execute(
+                select(
+                    func.count(Interview.id),
+                    func.avg(Interview.overall_score),
+                    func.max(Interview.overall_score),
+                    func.avg(Interview.communication_score),
+                    func.avg(Interview.problem_solving_score),
+                    func.avg(Interview.code_quality_score),
+                ).where(_history(team_id, user_id))
+            )
+        ).one()
+        recent = (
+            await session.execute(
+                select(Interview.overall_score)
+                .where(_history(team_id, user_id))
+                .order_by(Interview.completed_at.desc(), Interview.id.desc())
+                .limit(10)
+            )
+        ).scalars()
+
+        def _avg(value: Any) -> float | None:
+            return None if value is None else float(value)
+
+        return ProfileNumbers(
+            completed=int(agg[0]),
+            average_overall=_avg(agg[1]),
+            best_overall=None if agg[2] is None else int(agg[2]),
+            average_communication=_avg(agg[3]),
+            average_problem_solving=_avg(agg[4]),
+            average_code_quality=_avg(agg[5]),
+            recent_overall=[int(s) for s in recent],
+        )
+
+
+# Slack deliveries outside an interview ------------------------------------------------------
+
+
+async def claim_slack_event(db: Database, *, key: str, now: datetime) -> bool:
+    """True the first time a delivery key is seen, False on every retry (any process)."""
+    async with db.sessions() as session:
+        result = await session.execute(
+            _insert_ignoring_conflicts(db, SlackEvent).values(key=key[:200], created_at=now)
+        )
+        await session.commit()
+        return _rowcount(result) == 1
+
+
+async def forget_slack_events(db: Database, *, older_than: datetime) -> int:
+    async with db.sessions() as session:
+        result = await session.execute(delete(SlackEvent).where(SlackEvent.created_at < older_than))
+        await session.commit()
+        return _rowcount(result)
+
+
+async def insert_interview_rows(db: Database, *, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk-insert history rows (used to seed benchmarks and tests)."""
+    async with db.sessions() as session:
+        await session.execute(insert(Interview), list(rows))
+        await session.commit()
+
+
+def _rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)

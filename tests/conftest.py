@@ -1,0 +1,170 @@
+"""Fixtures: the real bot served over HTTP, a fake Slack Web API, a fake model, databases."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import asyncpg
+import pytest
+from aiohttp import web
+
+from bot.config import Settings
+from bot.interview.engine import EngineTuning
+from bot.runtime import BotRuntime
+from tests.fakes.model_server import FakeModelServer
+from tests.fakes.slack_requests import SIGNING_SECRET, SlackSender
+from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
+
+PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+async def _pg_available() -> bool:
+    try:
+        conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=3)
+    except Exception:
+        return False
+    await conn.close()
+    return True
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    if not await _pg_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL at 127.0.0.1:5432 is required in CI")
+        pytest.skip("PostgreSQL at 127.0.0.1:5432 is not running")
+    name = f"ib_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(PG_ADMIN_DSN)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Any) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'interview_bot.db'}"
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlackServer]:
+    async with FakeSlackServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def fake_model() -> AsyncIterator[FakeModelServer]:
+    server = FakeModelServer()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@dataclass
+class BotHarness:
+    """The real bot on a local port, with the fakes it talks to."""
+
+    runtime: BotRuntime
+    slack: FakeSlackServer
+    send: SlackSender
+    url: str
+    runner: web.AppRunner
+    http: aiohttp.ClientSession
+    model: FakeModelServer | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    async def settle(self, timeout: float = 20.0) -> None:
+        """Wait until every background task the bot started has finished."""
+        await self.runtime.tasks.drain(timeout=timeout)
+
+    @property
+    def engine(self) -> Any:
+        return self.runtime.engine
+
+
+async def start_bot(
+    *,
+    slack: FakeSlackServer,
+    database_url: str,
+    model: FakeModelServer | None = None,
+    time_limit: int = 45,
+    tuning: EngineTuning | None = None,
+    start_jobs: bool = False,
+) -> BotHarness:
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack.api_url,
+        database_url=database_url,
+        openai_api_key="sk-test-key-for-fake-model" if model else None,
+        openai_base_url=model.base_url if model else None,
+        interview_model="fake-model",
+        interview_time_limit_minutes=time_limit,
+        model_timeout_seconds=2.0,
+    )
+    runtime = await BotRuntime.create(settings, tuning=tuning)
+    runner = web.AppRunner(runtime.web_app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    if start_jobs:
+        await runtime.start()
+    http = aiohttp.ClientSession()
+    url = f"http://127.0.0.1:{port}"
+    sender = SlackSender(f"{url}/slack/events", http, response_url=slack.response_url("card"))
+    return BotHarness(runtime, slack, sender, url, runner, http, model)
+
+
+async def stop_bot(harness: BotHarness) -> None:
+    await harness.http.close()
+    await harness.runner.cleanup()
+    await harness.runtime.close()
+
+
+@pytest.fixture
+def make_bot() -> Callable[..., Any]:
+    """Factory: `await make_bot(slack=..., database_url=..., model=...)`; stopped at teardown."""
+    started: list[BotHarness] = []
+
+    async def factory(**kwargs: Any) -> BotHarness:
+        harness = await start_bot(**kwargs)
+        started.append(harness)
+        return harness
+
+    factory.started = started  # type: ignore[attr-defined]
+    return factory
+
+
+@pytest.fixture
+async def bot(
+    make_bot: Callable[..., Any], fake_slack: FakeSlackServer, sqlite_url: str
+) -> AsyncIterator[BotHarness]:
+    """The offline bot on SQLite."""
+    harness = await make_bot(slack=fake_slack, database_url=sqlite_url)
+    yield harness
+    await stop_bot(harness)
+
+
+@pytest.fixture
+async def model_bot(
+    make_bot: Callable[..., Any],
+    fake_slack: FakeSlackServer,
+    fake_model: FakeModelServer,
+    sqlite_url: str,
+) -> AsyncIterator[BotHarness]:
+    """The model-backed bot on SQLite, its model played by the fake model server."""
+    harness = await make_bot(slack=fake_slack, database_url=sqlite_url, model=fake_model)
+    yield harness
+    await stop_bot(harness)

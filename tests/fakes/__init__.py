@@ -1,0 +1,1 @@
+"""Local servers that play external APIs in tests and benchmarks."""

@@ -1,0 +1,240 @@
+"""A local HTTP server that plays the Slack Web API (and response_url, file downloads).
+
+It records every call, keeps the messages the bot posted so `conversations.replies` and
+`conversations.history` answer like Slack, serves shared files only with the bot token, and
+can be told to fail a method (429 with Retry-After, 5xx) a number of times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+BOT_TOKEN = "xoxb-test-bot-token-000000"
+BOT_USER_ID = "UBOT0001"
+BOT_ID = "BBOT0001"
+TEAM_ID = "T0TEST001"
+APP_ID = "A0TEST001"
+
+_JSON_FIELDS = ("blocks", "view", "metadata", "attachments")
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    token: str | None
+
+
+@dataclass
+class Failure:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int = 1
+    body: dict[str, Any] | None = None
+
+
+class FakeSlackServer:
+    def __init__(self, *, token: str = BOT_TOKEN, latency: float = 0.0) -> None:
+        self.token = token
+        self.latency = latency
+        self.calls: list[Call] = []
+        self.responses: list[dict[str, Any]] = []  # response_url posts
+        self.failures: dict[str, list[Failure]] = {}
+        self.files: dict[str, tuple[bytes, str]] = {}
+        self.file_requests: list[dict[str, Any]] = []
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.hooks: list[Callable[[Call], None]] = []
+
+    # Lifecycle -----------------------------------------------------------------------------
+
+    async def start(self) -> FakeSlackServer:
+        app = web.Application(client_max_size=10 * 1024 * 1024)
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_get("/files/{file_id}/{name}", self._file)
+        app.router.add_post("/response/{rid}", self._response_url)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeSlackServer:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, rid: str = "r1") -> str:
+        return f"{self.url}/response/{rid}"
+
+    # Test controls ---------------------------------------------------------------------------
+
+    def fail(self, method: str, status: int, *, times: int = 1, retry_after: int | None = None,
+             body: dict[str, Any] | None = None) -> None:
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        self.failures.setdefault(method, []).append(Failure(status, headers, times, body))
+
+    def add_file(self, file_id: str, content: bytes, *, name: str = "solution.py",
+                 filetype: str = "python", mimetype: str = "text/plain",
+                 mode: str = "snippet", size: int | None = None) -> dict[str, Any]:
+        """Register a shared file and return the file object Slack puts in events."""
+        self.files[file_id] = (content, mimetype)
+        url = f"{self.url}/files/{file_id}/{name}"
+        return {
+            "id": file_id, "name": name, "title": name, "mimetype": mimetype,
+            "filetype": filetype, "pretty_type": filetype.title(), "mode": mode,
+            "size": len(content) if size is None else size, "is_external": False,
+            "url_private": url, "url_private_download": url + "?download=1",
+        }
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def posts(self, *, thread_ts: str | None = None, channel: str | None = None) -> list[Call]:
+        found = []
+        for call in self.calls_to("chat.postMessage"):
+            if thread_ts is not None and call.params.get("thread_ts") != thread_ts:
+                continue
+            if channel is not None and call.params.get("channel") != channel:
+                continue
+            found.append(call)
+        return found
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            await asyncio.sleep(0.01)
+        raise AssertionError("condition not met in time")
+
+    # Handlers ----------------------------------------------------------------------------
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        raw = await request.read()
+        if raw:
+            if request.content_type == "application/json":
+                params.update(json.loads(raw))
+            else:
+                params.update(dict(parse_qsl(raw.decode(), keep_blank_values=True)))
+        for key in _JSON_FIELDS:
+            if isinstance(params.get(key), str):
+                try:
+                    params[key] = json.loads(params[key])
+                except ValueError:
+                    pass
+        return params
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._params(request)
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else params.get("token")
+        call = Call(method, params, token)
+        self.calls.append(call)
+        for hook in self.hooks:
+            hook(call)
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        pending = self.failures.get(method) or []
+        if pending:
+            failure = pending[0]
+            failure.times -= 1
+            if failure.times <= 0:
+                pending.pop(0)
+            if failure.body is not None:
+                return web.json_response(failure.body, status=failure.status,
+                                         headers=failure.headers)
+            return web.Response(status=failure.status, headers=failure.headers, text="error")
+        if not token:
+            return web.json_response({"ok": False, "error": "not_authed"})
+        if token != self.token:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        return web.json_response(self._answer(method, params))
+
+    def _next_ts(self) -> str:
+        return f"{1_700_000_000 + next(self._ts)}.000100"
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "url": "https://test.slack.com/", "team": "Test",
+                    "user": "interview-bot", "team_id": TEAM_ID, "user_id": BOT_USER_ID,
+                    "bot_id": BOT_ID, "app_id": APP_ID}
+        if method == "chat.postMessage":
+            channel = str(params.get("channel", ""))
+            if channel.startswith("U"):
+                channel = "D" + channel[1:]
+            ts = self._next_ts()
+            message = {"type": "message", "ts": ts, "text": params.get("text", ""),
+                       "blocks": params.get("blocks"), "user": BOT_USER_ID, "bot_id": BOT_ID,
+                       "thread_ts": params.get("thread_ts"), "metadata": params.get("metadata")}
+            self.messages.setdefault(channel, []).append(message)
+            return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": self._next_ts()}
+        if method in {"chat.update", "chat.delete"}:
+            return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
+        if method == "chat.getPermalink":
+            ts = str(params.get("message_ts", "")).replace(".", "")
+            return {"ok": True, "channel": params.get("channel"),
+                    "permalink": f"https://test.slack.com/archives/{params.get('channel')}/p{ts}"}
+        if method == "conversations.open":
+            user = str(params.get("users", "")).split(",")[0]
+            return {"ok": True, "channel": {"id": "D" + user[1:]}}
+        if method == "conversations.replies":
+            channel, ts = str(params.get("channel")), params.get("ts")
+            msgs = [m for m in self.messages.get(channel, [])
+                    if m["ts"] == ts or m.get("thread_ts") == ts]
+            return {"ok": True, "messages": msgs, "has_more": False}
+        if method == "conversations.history":
+            msgs = list(reversed(self.messages.get(str(params.get("channel")), [])))
+            return {"ok": True, "messages": msgs, "has_more": False}
+        if method in {"views.publish", "views.open", "views.update", "views.push"}:
+            view = params.get("view") or {}
+            return {"ok": True, "view": {**view, "id": "V0001"}}
+        return {"ok": True}
+
+    async def _file(self, request: web.Request) -> web.Response:
+        self.file_requests.append({"path": request.path,
+                                   "authorization": request.headers.get("Authorization")})
+        file_id = request.match_info["file_id"]
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            # What Slack does: a login page, status 200.
+            return web.Response(text="<!DOCTYPE html><html><body>Sign in</body></html>",
+                                content_type="text/html")
+        if file_id not in self.files:
+            return web.Response(status=404, text="not found")
+        content, mimetype = self.files[file_id]
+        return web.Response(body=content, content_type=mimetype)
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        self.responses.append({"rid": request.match_info["rid"], **(await request.json())})
+        return web.Response(text="ok")

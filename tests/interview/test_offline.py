@@ -1,0 +1,227 @@
+"""The offline interviewer and the phase rules it shares with the model interviewer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pytest
+
+from bot.interview.grading import heuristic_grade
+from bot.interview.models import CodeSnapshot, Interviewer, Phase, Role
+from bot.interview.offline import OfflineInterviewer
+from bot.interview.phases import next_phase
+from tests.interview.samples import (
+    INJECTION,
+    STRONG_CODE,
+    STRONG_CONVERSATION,
+    context,
+    two_sum,
+)
+
+NO_EDGE_CHECKS = CodeSnapshot(
+    language="python",
+    filename=None,
+    content="def two_sum(nums, target):\n    return [0, 1]\n",
+)
+
+
+@dataclass
+class Turn:
+    text: str
+    code: CodeSnapshot | None = None
+    minutes_left: int = 40
+
+
+@dataclass(frozen=True)
+class Said:
+    text: str
+    phase: Phase
+
+
+async def play(interviewer: Interviewer, turns: list[Turn]) -> list[Said]:
+    """Drive an interview the way the service does: opening, then one reply per turn."""
+    conversation: list[tuple[Role, str]] = []
+    phase = Phase.CLARIFY
+    code: CodeSnapshot | None = None
+    submissions = 0
+    opening = await interviewer.opening(context(conversation, phase=phase, minutes_left=45))
+    said = [Said(opening.text, opening.phase)]
+    conversation.append((Role.INTERVIEWER, opening.text))
+    phase = opening.phase
+    for turn in turns:
+        conversation.append((Role.CANDIDATE, turn.text))
+        if turn.code is not None:
+            code, submissions = turn.code, submissions + 1
+        reply = await interviewer.reply(
+            context(
+                conversation,
+                phase=phase,
+                code=code,
+                code_submissions=submissions,
+                new_code=turn.code is not None,
+                minutes_left=turn.minutes_left,
+            )
+        )
+        said.append(Said(reply.text, reply.phase))
+        conversation.append((Role.INTERVIEWER, reply.text))
+        phase = reply.phase
+    return said
+
+
+SCRIPT = [
+    Turn("Can the array contain duplicates? Is there always exactly one answer?"),
+    Turn("I would keep a hash map from each value to its index and look up the complement."),
+    Turn("That is O(n) time and O(n) space."),
+    Turn("Here is my solution.", code=STRONG_CODE),
+    Turn("For [2, 7, 11, 15] and 9 it returns [0, 1]; an empty list returns [] as an edge case."),
+    Turn("I traded memory for speed; a sorted two-pointer version would need less memory."),
+]
+
+
+async def test_offline_interview_goes_through_every_phase() -> None:
+    said = await play(OfflineInterviewer(), SCRIPT)
+
+    assert [turn.phase for turn in said] == [
+        Phase.CLARIFY,  # opening
+        Phase.CLARIFY,  # a clarifying question
+        Phase.APPROACH,  # an approach without a complexity
+        Phase.CODE,  # the complexity
+        Phase.TEST,  # code arrived
+        Phase.WRAP_UP,  # tests and edge cases discussed
+        Phase.WRAP_UP,
+    ]
+    opening, question, approach, complexity, code, tests, final = (turn.text for turn in said)
+    assert "constraints" in question and "Exactly one valid answer exists" in question
+    assert "time and space complexity" in approach
+    assert "O(n) time is what I'd aim for" in complexity and "code it" in complexity
+    assert "python code (12 lines, `two_sum.py`)" in code
+    assert "nums = [2, 7, 11, 15], target = 9" in code
+    assert "trade-offs" in tests and "`done`" in tests and "*Finish interview*" in tests
+    assert "`done`" in final
+
+
+async def test_offline_opening_says_plainly_it_is_offline() -> None:
+    opening = await OfflineInterviewer().opening(context(minutes_left=45))
+
+    assert "offline interviewer" in opening.text
+    assert "no AI model is configured" in opening.text
+    assert "*Two Sum*" in opening.text
+    assert "snippet" in opening.text and "```" in opening.text
+    assert "`done`" in opening.text and "*Finish interview*" in opening.text
+    assert "45 minutes" in opening.text
+    assert opening.phase is Phase.CLARIFY
+
+
+async def test_offline_interviewer_is_deterministic() -> None:
+    first = await play(OfflineInterviewer(), SCRIPT)
+    second = await play(OfflineInterviewer(), SCRIPT)
+
+    assert first == second
+
+
+async def test_stuck_candidate_gets_the_hints_in_order() -> None:
+    problem = two_sum()
+    said = await play(
+        OfflineInterviewer(),
+        [Turn("I'm stuck, can I get a hint?"), Turn("Still not sure."), Turn("Another hint?")],
+    )
+
+    assert f"*Hint 1 of 2:* {problem.hints[0]}" in said[1].text
+    assert f"*Hint 2 of 2:* {problem.hints[1]}" in said[2].text
+    assert "That's all the hints I have" in said[3].text
+
+
+async def test_code_review_notices_missing_edge_case_checks_and_loops() -> None:
+    reply = await OfflineInterviewer().reply(
+        context(
+            [(Role.CANDIDATE, "Done coding.")],
+            phase=Phase.CODE,
+            code=NO_EDGE_CHECKS,
+            new_code=True,
+        )
+    )
+
+    assert "python code (2 lines)" in reply.text
+    assert "empty" in reply.text
+    assert "loop" in reply.text
+    assert reply.phase is Phase.TEST
+
+
+async def test_slower_complexity_is_challenged() -> None:
+    reply = await OfflineInterviewer().reply(
+        context([(Role.CANDIDATE, "Checking every pair is O(n^2).")], phase=Phase.APPROACH)
+    )
+
+    assert "O(n^2) works, but can you do better" in reply.text
+
+
+async def test_little_time_left_moves_to_wrap_up() -> None:
+    reply = await OfflineInterviewer().reply(
+        context([(Role.CANDIDATE, "Let me think.")], phase=Phase.CODE, minutes_left=4)
+    )
+
+    assert reply.phase is Phase.WRAP_UP
+    assert "about 4 min left" in reply.text
+
+
+async def test_offline_grade_is_the_heuristic_rubric() -> None:
+    ctx = context(STRONG_CONVERSATION, code=STRONG_CODE)
+
+    grade = await OfflineInterviewer().grade(ctx)
+
+    assert grade == heuristic_grade(ctx, graded_by="offline")
+    assert grade.graded_by == "offline"
+
+
+async def test_offline_reply_does_not_echo_or_obey_an_injection() -> None:
+    reply = await OfflineInterviewer().reply(context([(Role.CANDIDATE, INJECTION)]))
+
+    assert "100" not in reply.text
+    assert reply.phase is Phase.CLARIFY
+
+
+def test_offline_interviewer_satisfies_the_protocol() -> None:
+    interviewer: Interviewer = OfflineInterviewer()
+
+    assert interviewer.offline is True
+
+
+# --- next_phase -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phase", "said", "expected"),
+    [
+        (Phase.CLARIFY, "What should I return if there is no pair?", Phase.CLARIFY),
+        (Phase.CLARIFY, "I'd sort it and use two pointers.", Phase.APPROACH),
+        (Phase.CLARIFY, "A hash map gives O(n) time.", Phase.CODE),
+        (Phase.APPROACH, "It is linear time.", Phase.CODE),
+        (Phase.APPROACH, "OK, let me code it.", Phase.CODE),
+        (Phase.APPROACH, "Hmm, what about the order?", Phase.APPROACH),
+        (Phase.CODE, "Still typing.", Phase.CODE),
+        (Phase.TEST, "I'd test an empty list.", Phase.WRAP_UP),
+        (Phase.TEST, "It works.", Phase.TEST),
+    ],
+)
+def test_next_phase_follows_the_conversation(phase: Phase, said: str, expected: Phase) -> None:
+    assert next_phase(context([(Role.CANDIDATE, said)], phase=phase)) is expected
+
+
+@pytest.mark.parametrize("phase", list(Phase))
+def test_next_phase_never_goes_backwards(phase: Phase) -> None:
+    ctx = context([(Role.CANDIDATE, "Can I ask a question?")], phase=phase)
+
+    order = list(Phase)
+    assert order.index(next_phase(ctx)) >= order.index(phase)
+
+
+def test_new_code_moves_to_test_and_little_time_to_wrap_up() -> None:
+    with_code = context([(Role.CANDIDATE, "Here.")], code=STRONG_CODE, new_code=True)
+    late = context([(Role.CANDIDATE, "Here.")], minutes_left=5)
+    half_gone = context([(Role.CANDIDATE, "Hmm?")], minutes_left=20)
+
+    assert next_phase(with_code) is Phase.TEST
+    assert next_phase(late) is Phase.WRAP_UP
+    assert next_phase(half_gone) is Phase.CODE
+    # One minute more than the wrap-up threshold: only the half-time nudge applies.
+    assert next_phase(replace(late, minutes_left=6)) is Phase.CODE
