@@ -69,20 +69,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(MISSING_TOKENS_HELP)
         sys.stderr.write(f"\nMissing: {', '.join(missing)}\n")
         return 2
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
 def _run_sandbox(settings: Settings, port: int | None) -> int:
     from sandbox import serve_sandbox
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_sandbox(database_url=settings.database_url, port=port or 8080))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
@@ -101,7 +97,7 @@ async def serve(settings: Settings) -> None:
         from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
         socket_handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token)
-        await socket_handler.connect_async()
+        await socket_handler.connect_async()  # type: ignore[no-untyped-call]
         logger.info("connected to Slack in Socket Mode; health check on :%d/healthz", settings.port)
     else:
         logger.info("listening on :%d (POST /slack/events, GET /healthz)", settings.port)
@@ -113,7 +109,7 @@ async def serve(settings: Settings) -> None:
     await stop.wait()
     logger.info("stopping")
     if socket_handler is not None:
-        await socket_handler.close_async()
+        await socket_handler.close_async()  # type: ignore[no-untyped-call]
     await runner.cleanup()
     await runtime.close()
 

@@ -113,7 +113,7 @@ class BotRuntime:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
         try:
-            await self.tasks.drain(timeout=drain_timeout)
+            await self.tasks.drain(wait_seconds=drain_timeout)
         except TimeoutError:
             logger.warning("stopping with %d background tasks unfinished", self.tasks.pending)
             await self.tasks.cancel_all()

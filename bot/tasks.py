@@ -16,7 +16,9 @@ class TaskTracker:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
 
-    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str | None = None) -> asyncio.Task[Any]:
+    def spawn(
+        self, coro: Coroutine[Any, Any, Any], *, name: str | None = None
+    ) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._done)
@@ -25,17 +27,15 @@ class TaskTracker:
     def _done(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            logger.error(
-                "background task %s failed", task.get_name(), exc_info=task.exception()
-            )
+            logger.error("background task %s failed", task.get_name(), exc_info=task.exception())
 
     @property
     def pending(self) -> int:
         return len(self._tasks)
 
-    async def drain(self, timeout: float | None = None) -> None:
+    async def drain(self, wait_seconds: float | None = None) -> None:
         """Wait until no task is left, including tasks started by the tasks waited on."""
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(wait_seconds):
             while self._tasks:
                 await asyncio.gather(*list(self._tasks), return_exceptions=True)
 

@@ -130,8 +130,10 @@ def _initial_value(element: dict[str, Any]) -> dict[str, Any]:
     if element_type == "users_select":
         return {"type": element_type, "selected_user": element.get("initial_user")}
     if element_type in {"conversations_select", "channels_select"}:
-        key = "selected_conversation" if element_type == "conversations_select" else (
-            "selected_channel"
+        key = (
+            "selected_conversation"
+            if element_type == "conversations_select"
+            else ("selected_channel")
         )
         return {"type": element_type, key: None}
     return {"type": element_type}

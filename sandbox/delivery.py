@@ -201,11 +201,17 @@ class BotDelivery:
         if result.ok:
             return
         if attempt >= len(self.retry_delays):
-            logger.warning("event %s not acknowledged after %d retries: %s",
-                           envelope["event_id"], attempt, result.error)
+            logger.warning(
+                "event %s not acknowledged after %d retries: %s",
+                envelope["event_id"],
+                attempt,
+                result.error,
+            )
             return
-        reason = "http_timeout" if result.error == "operation_timeout" else (
-            "http_error" if result.status is not None else "connection_failed"
+        reason = (
+            "http_timeout"
+            if result.error == "operation_timeout"
+            else ("http_error" if result.status is not None else "connection_failed")
         )
         retry = {**envelope, "_retry_reason": reason}
         task = asyncio.create_task(self._retry_later(retry, attempt + 1))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +194,3 @@ def add_page_routes(app: web.Application, page: Page) -> None:
     app.router.add_post("/ui/views/{view_id}/close", page.close_view)
     app.router.add_post("/ui/ephemerals/{ephemeral_id}/dismiss", page.dismiss_ephemeral)
     app.router.add_get("/ui/files/{file_id}", page.file_content)
-
-
-def snippet_types_json() -> str:
-    return json.dumps({key: value[0] for key, value in SNIPPET_TYPES.items()})

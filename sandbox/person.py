@@ -44,8 +44,17 @@ SNIPPET_TYPES: dict[str, tuple[str, str]] = {
     "markdown": ("Markdown (raw)", "md"),
 }
 _EXTENSION_TYPES = {extension: filetype for filetype, (_, extension) in SNIPPET_TYPES.items()}
-_EXTENSION_TYPES.update({"h": "c", "hpp": "cpp", "cc": "cpp", "jsx": "javascript",
-                         "tsx": "typescript", "yml": "yaml", "bash": "shell"})
+_EXTENSION_TYPES.update(
+    {
+        "h": "c",
+        "hpp": "cpp",
+        "cc": "cpp",
+        "jsx": "javascript",
+        "tsx": "typescript",
+        "yml": "yaml",
+        "bash": "shell",
+    }
+)
 _URL = re.compile(r"https?://[^\s<>]+")
 _FENCE = re.compile(r"```\n?(.*?)```", re.DOTALL)
 
@@ -66,7 +75,7 @@ def rich_text_blocks(text: str) -> list[JSONDict]:
     position = 0
     for match in _FENCE.finditer(text):
         if match.start() > position:
-            elements.append(_rich_section(text[position:match.start()]))
+            elements.append(_rich_section(text[position : match.start()]))
         elements.append(
             {
                 "type": "rich_text_preformatted",
@@ -91,7 +100,7 @@ def _rich_section(text: str) -> JSONDict:
         position = 0
         for url in _URL.finditer(chunk):
             if url.start() > position:
-                parts.append({"type": "text", "text": chunk[position:url.start()]})
+                parts.append({"type": "text", "text": chunk[position : url.start()]})
             parts.append({"type": "link", "url": url.group(0)})
             position = url.end()
         if position < len(chunk):
@@ -138,8 +147,12 @@ class Person:
     def notice(self, text: str) -> None:
         """A message from Slack itself, shown as an ephemeral from Slackbot."""
         self.workspace.post_ephemeral(
-            self._dm, user=self.workspace.identity.person_id, text=text, blocks=None,
-            thread_ts=None, from_bot=False,
+            self._dm,
+            user=self.workspace.identity.person_id,
+            text=text,
+            blocks=None,
+            thread_ts=None,
+            from_bot=False,
         )
 
     def _thread(self, thread_ts: str | None) -> str | None:
@@ -175,7 +188,12 @@ class Person:
         self.delivery.send_event(event)
 
     async def create_snippet(
-        self, *, title: str, filetype: str, content: str, comment: str = "",
+        self,
+        *,
+        title: str,
+        filetype: str,
+        content: str,
+        comment: str = "",
         thread_ts: str | None = None,
     ) -> JSONDict:
         """Shares a text snippet, as Slack's "Create a text snippet" does."""
@@ -197,7 +215,12 @@ class Person:
         return self._share_file(file_info, comment=comment, thread_ts=thread_ts)
 
     async def upload_file(
-        self, *, name: str, content: bytes, content_type: str | None, comment: str = "",
+        self,
+        *,
+        name: str,
+        content: bytes,
+        content_type: str | None,
+        comment: str = "",
         thread_ts: str | None = None,
     ) -> JSONDict:
         """Shares an uploaded file, as dragging one into Slack does."""
@@ -274,13 +297,18 @@ class Person:
             blocks = body.get("blocks")
             if body.get("response_type") == "in_channel":
                 self.workspace.post_message(
-                    self._dm, user=ident.bot_user_id, text=str(body.get("text") or ""),
+                    self._dm,
+                    user=ident.bot_user_id,
+                    text=str(body.get("text") or ""),
                     blocks=blocks,
                 )
             else:
                 self.workspace.post_ephemeral(
-                    self._dm, user=ident.person_id, text=str(body.get("text") or ""),
-                    blocks=blocks, thread_ts=None,
+                    self._dm,
+                    user=ident.person_id,
+                    text=str(body.get("text") or ""),
+                    blocks=blocks,
+                    thread_ts=None,
                 )
         return result
 
@@ -314,10 +342,12 @@ class Person:
         payload = self._block_actions_payload(container, source, action)
         result = await self.delivery.send_interaction(payload)
         if not result.ok:
-            self.workspace.publish({
-                "type": "notice",
-                "text": f"The app did not respond ({result.error}). Try again.",
-            })
+            self.workspace.publish(
+                {
+                    "type": "notice",
+                    "text": f"The app did not respond ({result.error}). Try again.",
+                }
+            )
         return result
 
     def _action(
@@ -346,7 +376,8 @@ class Person:
             if element_type != "overflow":
                 values = self.workspace.state_values(container.state_key)
                 values.setdefault(block_id, {})[element["action_id"]] = {
-                    "type": element_type, "selected_option": option,
+                    "type": element_type,
+                    "selected_option": option,
                 }
             return action
         raise PersonError(f"The sandbox cannot operate a {element_type} element.")
@@ -423,9 +454,7 @@ class Person:
             "is_enterprise_install": False,
         }
 
-    async def submit_view(
-        self, view_id: str, values: dict[str, dict[str, Any]]
-    ) -> DeliveryResult:
+    async def submit_view(self, view_id: str, values: dict[str, dict[str, Any]]) -> DeliveryResult:
         """Submits the top modal with the page's input values; applies `response_action`."""
         if not self.workspace.modal_stack or self.workspace.modal_stack[-1]["id"] != view_id:
             raise PersonError("That modal is not open.")
@@ -446,9 +475,7 @@ class Person:
         self._apply_response_action(view, result.json_body() or {})
         return result
 
-    def _input_value(
-        self, view: JSONDict, block_id: str, action_id: str, raw: Any
-    ) -> JSONDict:
+    def _input_value(self, view: JSONDict, block_id: str, action_id: str, raw: Any) -> JSONDict:
         element = block_kit.find_element(view.get("blocks", []), block_id, action_id)
         if element is None:
             raise PersonError("That input is no longer there.")

@@ -269,8 +269,7 @@ class SlackWebApi:
     async def conversations_open(self, args: JSONDict) -> JSONDict:
         ident = self.workspace.identity
         if args.get("channel"):
-            channel = self._channel(args)
-            return {"no_op": True, "already_open": True, "channel": {"id": channel}}
+            return {"no_op": True, "already_open": True, "channel": {"id": self._channel(args)}}
         users = [user.strip() for user in str(args.get("users") or "").split(",") if user.strip()]
         if not users:
             raise SlackApiError("users_list_not_supplied")
@@ -332,9 +331,10 @@ class SlackWebApi:
         selected = [message for message in messages if in_range(message)]
         if args.get("cursor"):
             start_ts = _decode_cursor(str(args["cursor"]))
-            positions = [index for index, message in enumerate(selected)
-                         if message["ts"] == start_ts]
-            selected = selected[positions[0]:] if positions else []
+            positions = [
+                index for index, message in enumerate(selected) if message["ts"] == start_ts
+            ]
+            selected = selected[positions[0] :] if positions else []
         limit = _limit(args, default_limit, 1000)
         page, rest = selected[:limit], selected[limit:]
         with_metadata = _truthy(args.get("include_all_metadata"))
@@ -544,8 +544,7 @@ class SlackWebApi:
             raise SlackApiError("not_found")
         if view.get("type") != existing["type"]:
             raise SlackApiError(
-                "invalid_arguments", f"[ERROR] must be {existing['type']} "
-                "[json-pointer:/view/type]"
+                "invalid_arguments", f"[ERROR] must be {existing['type']} [json-pointer:/view/type]"
             )
         if args.get("hash") and args["hash"] != existing["hash"]:
             raise SlackApiError("hash_conflict")
@@ -621,28 +620,45 @@ class SlackWebApi:
             if workspace.find_message(target.channel, key) is None:
                 raise SlackApiError("message_not_found")
             previous, updated = workspace.update_message(
-                target.channel, key, editor=workspace.identity.bot_user_id,
-                text=text, blocks=blocks if blocks is not None else [],
+                target.channel,
+                key,
+                editor=workspace.identity.bot_user_id,
+                text=text,
+                blocks=blocks if blocks is not None else [],
             )
-            self._echo(target.channel, updated, {
-                "type": "message", "subtype": "message_changed", "hidden": True,
-                "message": self._public(updated), "previous_message": self._public(previous),
-                "ts": workspace.next_ts(),
-            })
+            self._echo(
+                target.channel,
+                updated,
+                {
+                    "type": "message",
+                    "subtype": "message_changed",
+                    "hidden": True,
+                    "message": self._public(updated),
+                    "previous_message": self._public(previous),
+                    "ts": workspace.next_ts(),
+                },
+            )
             return
         if not text and not blocks:
             raise SlackApiError("no_text")
         thread_ts = body.get("thread_ts") or target.thread_ts
         if body.get("response_type") == "in_channel":
             message = workspace.post_message(
-                target.channel, user=workspace.identity.bot_user_id, text=text, blocks=blocks,
+                target.channel,
+                user=workspace.identity.bot_user_id,
+                text=text,
+                blocks=blocks,
                 thread_ts=workspace.thread_parent_ts(target.channel, thread_ts)
-                if thread_ts else None,
+                if thread_ts
+                else None,
             )
             self._echo(target.channel, message)
         else:
             workspace.post_ephemeral(
-                target.channel, user=target.user, text=text, blocks=blocks,
+                target.channel,
+                user=target.user,
+                text=text,
+                blocks=blocks,
                 thread_ts=str(thread_ts) if thread_ts else None,
             )
 
@@ -657,6 +673,10 @@ class SlackWebApi:
 def add_web_api_routes(app: web.Application, api: SlackWebApi) -> None:
     """Mounts the Web API, file downloads and response_urls on the sandbox app."""
     app.router.add_route("*", "/api/{method}", api.handle)
-    app.router.add_get("/files-pri/{team:T[A-Z0-9]+}-{file_id:F[A-Z0-9]+}/{name}", api.download_file)
-    app.router.add_get("/files-pri/{team:T[A-Z0-9]+}-{file_id:F[A-Z0-9]+}/download/{name}", api.download_file)
+    app.router.add_get(
+        "/files-pri/{team:T[A-Z0-9]+}-{file_id:F[A-Z0-9]+}/{name}", api.download_file
+    )
+    app.router.add_get(
+        "/files-pri/{team:T[A-Z0-9]+}-{file_id:F[A-Z0-9]+}/download/{name}", api.download_file
+    )
     app.router.add_post("/hooks/{team}/{token}", api.respond)

@@ -106,7 +106,8 @@ class Workspace:
 
     def issue_trigger(self) -> str:
         """A fresh trigger_id for an interaction or a slash command."""
-        trigger_id = f"{secrets.randbelow(10**10)}.{secrets.randbelow(10**9)}.{secrets.token_hex(16)}"
+        numbers = f"{secrets.randbelow(10**10)}.{secrets.randbelow(10**9)}"
+        trigger_id = f"{numbers}.{secrets.token_hex(16)}"
         self.triggers[trigger_id] = Trigger(issued_at=time.monotonic())
         return trigger_id
 
@@ -358,14 +359,19 @@ class Workspace:
         """Deletes a message; a thread parent with replies leaves Slack's tombstone."""
         message = self.messages[channel][ts]
         if message.get("reply_count"):
-            tombstone = {
+            tombstone: JSONDict = {
                 key: message[key]
                 for key in ("ts", "thread_ts", "reply_count", "reply_users", "latest_reply")
                 if key in message
             }
             tombstone.update(
-                {"type": "message", "subtype": "tombstone", "text": "This message was deleted.",
-                 "user": "USLACKBOT", "hidden": True}
+                {
+                    "type": "message",
+                    "subtype": "tombstone",
+                    "text": "This message was deleted.",
+                    "user": "USLACKBOT",
+                    "hidden": True,
+                }
             )
             self.messages[channel][ts] = tombstone
             self._publish_message(channel, tombstone)
@@ -477,8 +483,9 @@ class Workspace:
 
     # views ----------------------------------------------------------------------------
 
-    def _view_object(self, view: JSONDict, *, view_id: str, root_id: str | None,
-                     previous_id: str | None) -> JSONDict:
+    def _view_object(
+        self, view: JSONDict, *, view_id: str, root_id: str | None, previous_id: str | None
+    ) -> JSONDict:
         blocks = block_kit.with_generated_ids(list(view.get("blocks", [])))
         stored: JSONDict = {
             "id": view_id,
@@ -519,8 +526,7 @@ class Workspace:
     def open_modal(self, view: JSONDict) -> JSONDict:
         for old in self.modal_stack:
             self.block_states.pop(f"view:{old['id']}", None)
-        stored = self._view_object(view, view_id=self.next_id("V"), root_id=None,
-                                   previous_id=None)
+        stored = self._view_object(view, view_id=self.next_id("V"), root_id=None, previous_id=None)
         self.modal_stack = [stored]
         self._publish_modals()
         return stored
@@ -528,8 +534,9 @@ class Workspace:
     def push_modal(self, view: JSONDict) -> JSONDict:
         root = self.modal_stack[0]["id"]
         previous = self.modal_stack[-1]["id"]
-        stored = self._view_object(view, view_id=self.next_id("V"), root_id=root,
-                                   previous_id=previous)
+        stored = self._view_object(
+            view, view_id=self.next_id("V"), root_id=root, previous_id=previous
+        )
         self.modal_stack.append(stored)
         self._publish_modals()
         return stored

@@ -85,7 +85,7 @@ class BotHarness:
 
     async def settle(self, timeout: float = 20.0) -> None:
         """Wait until every background task the bot started has finished."""
-        await self.runtime.tasks.drain(timeout=timeout)
+        await self.runtime.tasks.drain(wait_seconds=timeout)
 
     @property
     def engine(self) -> Any:

@@ -63,14 +63,20 @@ async def test_offline_journey_records_a_scored_interview(bot: BotHarness) -> No
     # The ephemeral card was replaced by a "started" note via response_url.
     assert any(r.get("replace_original") for r in bot.slack.responses)
 
-    await bot.send.dm("Can the input be empty? What about duplicates?", channel=channel,
-                      thread_ts=thread)
+    await bot.send.dm(
+        "Can the input be empty? What about duplicates?", channel=channel, thread_ts=thread
+    )
     await bot.settle()
-    await bot.send.dm("I would use a hash map, one pass, O(n) time and O(n) space.",
-                      channel=channel, thread_ts=thread)
+    await bot.send.dm(
+        "I would use a hash map, one pass, O(n) time and O(n) space.",
+        channel=channel,
+        thread_ts=thread,
+    )
     await bot.settle()
-    code = b"def solve(items):\n    if not items:\n        return []\n    seen = {}\n" \
-           b"    for i, x in enumerate(items):\n        seen[x] = i\n    return seen\n"
+    code = (
+        b"def solve(items):\n    if not items:\n        return []\n    seen = {}\n"
+        b"    for i, x in enumerate(items):\n        seen[x] = i\n    return seen\n"
+    )
     file = bot.slack.add_file("F001", code)
     await bot.send.dm("", channel=channel, thread_ts=thread, files=[file])
     await bot.settle()
@@ -114,27 +120,42 @@ async def test_model_journey_uses_the_model_and_its_scores(model_bot: BotHarness
     channel, thread = await _start(bot, "medium")
     assert "Welcome!" in bot.slack.posts(thread_ts=thread)[0].params["text"]
     bot.model.enqueue(Reply("Good question: yes, assume the input fits in memory."))
-    await bot.send.dm("Does the input fit in memory? And can values repeat, or be negative?",
-                      channel=channel, thread_ts=thread)
+    await bot.send.dm(
+        "Does the input fit in memory? And can values repeat, or be negative?",
+        channel=channel,
+        thread_ts=thread,
+    )
     await bot.settle()
     bot.model.enqueue(Reply("Nice, what is the complexity?"))
-    await bot.send.dm("I'll sort the values first and then sweep once from left to right, "
-                      "which is O(n log n) time and O(1) extra space.", channel=channel,
-                      thread_ts=thread)
+    await bot.send.dm(
+        "I'll sort the values first and then sweep once from left to right, "
+        "which is O(n log n) time and O(1) extra space.",
+        channel=channel,
+        thread_ts=thread,
+    )
     await bot.settle()
     bot.model.enqueue(Reply("Thanks for the code. Which edge cases did you test?"))
-    await bot.send.dm("```python\ndef f(xs):\n    return sorted(xs)\n```", channel=channel,
-                      thread_ts=thread)
+    await bot.send.dm(
+        "```python\ndef f(xs):\n    return sorted(xs)\n```", channel=channel, thread_ts=thread
+    )
     await bot.settle()
     # The interviewer saw the whole transcript and the latest code.
     last_request = json.dumps(bot.model.requests[-1]["messages"])
     assert "Does the input fit in memory?" in last_request
     assert "return sorted(xs)" in last_request
-    bot.model.enqueue(GradeReply({
-        "overall": 81, "communication": 85, "problem_solving": 80, "code_quality": 78,
-        "summary": "Clear and correct.", "strengths": ["Asked good questions"],
-        "improvements": ["Discuss more edge cases"],
-    }))
+    bot.model.enqueue(
+        GradeReply(
+            {
+                "overall": 81,
+                "communication": 85,
+                "problem_solving": 80,
+                "code_quality": 78,
+                "summary": "Clear and correct.",
+                "strengths": ["Asked good questions"],
+                "improvements": ["Discuss more edge cases"],
+            }
+        )
+    )
     finish_value = next(
         el["value"]
         for b in bot.slack.posts(channel=USER_ID)[0].params["blocks"]
@@ -142,15 +163,26 @@ async def test_model_journey_uses_the_model_and_its_scores(model_bot: BotHarness
         for el in b["elements"]
         if el.get("action_id") == ids.FINISH_INTERVIEW
     )
-    await bot.send.action(ids.FINISH_INTERVIEW, value=finish_value,
-                          container={"type": "message", "message_ts": thread,
-                                     "channel_id": channel, "is_ephemeral": False})
+    await bot.send.action(
+        ids.FINISH_INTERVIEW,
+        value=finish_value,
+        container={
+            "type": "message",
+            "message_ts": thread,
+            "channel_id": channel,
+            "is_ephemeral": False,
+        },
+    )
     await bot.settle()
     rows = await _interviews(bot)
     assert len(rows) == 1
     row = rows[0]
-    assert (row.overall_score, row.communication_score, row.problem_solving_score,
-            row.code_quality_score) == (81, 85, 80, 78)
+    assert (
+        row.overall_score,
+        row.communication_score,
+        row.problem_solving_score,
+        row.code_quality_score,
+    ) == (81, 85, 80, 78)
     assert row.graded_by == "model"
     grading_request = bot.model.requests[-1]
     assert grading_request["response_format"]["type"] == "json_schema"

@@ -114,7 +114,12 @@ def _as_message_params(messages: list[dict[str, str]]) -> list[ChatCompletionMes
 
 
 class ModelInterviewer:
-    """Interviewer backed by a Chat Completions model, with bounded retries."""
+    """Interviewer backed by a Chat Completions model, with bounded retries.
+
+    ``max_attempts`` bounds the requests per turn for transient failures; the wait before
+    retry ``n`` is ``base_backoff * 2 ** (n - 1)``, or the server's ``Retry-After``, and
+    never more than ``max_backoff``. ``sleep`` is injectable so tests do not wait.
+    """
 
     offline = False
 

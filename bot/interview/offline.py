@@ -103,10 +103,11 @@ class OfflineInterviewer:
             parts.append(_complexity_feedback(ctx, said))
         elif asks_question(said) and phase in (Phase.CLARIFY, Phase.APPROACH):
             parts.append(_answer_question(ctx))
-        elif said.strip():
-            parts.append(_acknowledgement(ctx))
-        parts.append(_phase_question(ctx, phase))
-        return InterviewerReply(text="\n".join(part for part in parts if part), phase=phase)
+        question = _phase_question(ctx, phase)
+        if not parts and said.strip():
+            # Nothing specific to react to: a short acknowledgement keeps it conversational.
+            return InterviewerReply(text=f"{_acknowledgement(ctx)} {question}", phase=phase)
+        return InterviewerReply(text="\n".join([*parts, question]), phase=phase)
 
     async def grade(self, ctx: TurnContext, *, on_retry: RetryNotice | None = None) -> Grade:
         """Grade with the heuristic rubric (``graded_by="offline"``)."""
@@ -202,7 +203,7 @@ def _probe_from_notes(ctx: TurnContext) -> str:
         if entry.role is Role.INTERVIEWER and _PROBE_MARK in entry.text
     )
     note = notes[probes_so_far % len(notes)].rstrip(".")
-    return f"{_PROBE_MARK} _{note}_. How does your solution handle that?"
+    return f"{_PROBE_MARK} _{note}_. Does your solution do that? Explain why or why not."
 
 
 def _phase_question(ctx: TurnContext, phase: Phase) -> str:

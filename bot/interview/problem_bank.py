@@ -13,13 +13,12 @@ constructor) and a list of argument lists; the result is the list of return valu
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -102,7 +101,7 @@ def load_problems(directory: Path | None = None) -> tuple[Problem, ...]:
     """Load and validate every ``*.yaml`` problem file, sorted by id.
 
     ``directory`` defaults to the problems packaged with the bot. Raises ProblemBankError,
-    naming the offending file, when a file is malformed or two files share an id.
+    naming the offending file, when a file is malformed or its id differs from its name.
     """
     source: Traversable = (
         directory if directory is not None else files("bot.interview").joinpath("problems")
@@ -111,17 +110,16 @@ def load_problems(directory: Path | None = None) -> tuple[Problem, ...]:
         (entry for entry in source.iterdir() if entry.name.endswith(".yaml")),
         key=lambda entry: entry.name,
     )
-    problems: dict[str, Problem] = {}
-    for entry in entries:
-        problem = _load_problem_file(entry)
-        if problem.id in problems:
-            raise ProblemBankError(f"{entry.name}: duplicate problem id {problem.id!r}")
-        problems[problem.id] = problem
-    return tuple(problems[problem_id] for problem_id in sorted(problems))
+    # Each id must equal its file name, so ids within one directory are unique.
+    return tuple(
+        sorted((_load_problem_file(entry) for entry in entries), key=lambda problem: problem.id)
+    )
 
 
 class ProblemBank:
     """An immutable set of problems with lookup and the choice of an interview's problem."""
+
+    _default: ClassVar[ProblemBank | None] = None
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self._problems = tuple(sorted(problems, key=lambda problem: problem.id))
@@ -131,8 +129,11 @@ class ProblemBank:
 
     @classmethod
     def default(cls) -> ProblemBank:
-        """The bank of problems packaged with the bot (files are read once per process)."""
-        return cls(_packaged_problems())
+        """The bank of problems packaged with the bot; built once per process."""
+        bank = cls._default
+        if bank is None:
+            bank = cls._default = cls(load_problems())
+        return bank
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -178,11 +179,6 @@ class ProblemBank:
         not_done = [p for p in candidates if p.id not in done_ids]
         pool = not_done or candidates
         return pool[seed % len(pool)]
-
-
-@functools.cache
-def _packaged_problems() -> tuple[Problem, ...]:
-    return load_problems()
 
 
 def _load_problem_file(entry: Traversable) -> Problem:
@@ -288,7 +284,9 @@ def _string(value: object, field: str) -> str:
     return value.strip()
 
 
-def _items(data: Mapping[Any, Any], key: str, *, min_items: int, max_items: int | None) -> list[Any]:
+def _items(
+    data: Mapping[Any, Any], key: str, *, min_items: int, max_items: int | None
+) -> list[Any]:
     value = data[key]
     if not isinstance(value, list):
         raise _InvalidField(f"{key} must be a list")

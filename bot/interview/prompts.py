@@ -12,6 +12,7 @@ import json
 import re
 
 from bot.interview.models import CodeSnapshot, Phase, Problem, Role, TurnContext
+from bot.interview.phases import next_phase, wrap_up_threshold_minutes
 
 # The oldest turns are dropped beyond this, keeping long interviews inside small contexts.
 MAX_TRANSCRIPT_MESSAGES = 80
@@ -97,7 +98,7 @@ NEW_CODE_NOTE = (
     "question about it."
 )
 
-TIME_NEARLY_UP_NOTE = " Time is nearly up: move to wrap-up."
+TIME_NEARLY_UP_NOTE = " Time is nearly up: wrap up now."
 
 OPENING_USER_MESSAGE = "[The interview thread has just started. The candidate is waiting.]"
 
@@ -211,9 +212,10 @@ def build_interviewer_messages(ctx: TurnContext, *, opening: bool) -> list[dict[
     candidate turns as ``user`` and interviewer turns as ``assistant`` (bot notices as
     ``system``); the latest code, when there is any, as a final fenced ``user`` message.
     """
-    time_note = (
-        TIME_NEARLY_UP_NOTE if ctx.minutes_left <= 5 and ctx.phase is not Phase.WRAP_UP else ""
-    )
+    # The phase the interviewer speaks in: new code or a stated approach moves it on now.
+    phase = next_phase(ctx)
+    nearly_up = ctx.minutes_left <= wrap_up_threshold_minutes(ctx.time_limit_minutes)
+    time_note = TIME_NEARLY_UP_NOTE if nearly_up else ""
     if opening:
         task = OPENING_TASK.format(title=ctx.problem.title, time_limit=ctx.time_limit_minutes)
     else:
@@ -223,8 +225,8 @@ def build_interviewer_messages(ctx: TurnContext, *, opening: bool) -> list[dict[
         hints=_bullets(ctx.problem.hints),
         grading_notes=_bullets(ctx.problem.grading_notes),
         optimal_complexity=ctx.problem.optimal_complexity or "(not stated)",
-        phase=ctx.phase.value,
-        phase_goal=PHASE_GOALS[ctx.phase],
+        phase=phase.value,
+        phase_goal=PHASE_GOALS[phase],
         minutes_left=max(0, ctx.minutes_left),
         time_limit=ctx.time_limit_minutes,
         time_note=time_note,

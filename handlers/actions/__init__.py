@@ -64,8 +64,9 @@ def _button_topic(body: Any) -> str | None:
     return topic if isinstance(topic, str) and topic else None
 
 
-async def handle_start_interview(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
-                                 context: Any) -> None:
+async def handle_start_interview(
+    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: Any
+) -> None:
     """Start Interview on either card: one session per user, the thread follows in the DM."""
     await ack()
     services = services_of(context)
@@ -91,8 +92,9 @@ async def handle_start_interview(ack: AsyncAck, body: dict[str, Any], respond: A
         )
 
 
-async def handle_cancel_start(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
-                              context: Any) -> None:
+async def handle_cancel_start(
+    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: Any
+) -> None:
     await ack()
     if text_at(body, "response_url"):
         services_of(context).tasks.spawn(
@@ -105,8 +107,9 @@ async def handle_cancel_start(ack: AsyncAck, body: dict[str, Any], respond: Asyn
         )
 
 
-async def handle_open_start_card(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
-                                 context: Any) -> None:
+async def handle_open_start_card(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
     """Home's Start Interview: post the start card into the user's DM with the app."""
     await ack()
     services = services_of(context)
@@ -128,8 +131,9 @@ async def handle_open_start_card(ack: AsyncAck, body: dict[str, Any], client: As
     )
 
 
-async def handle_finish_interview(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
-                                  context: Any) -> None:
+async def handle_finish_interview(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
     await ack()
     services = services_of(context)
     team_id, user_id = team_id_of(body), user_id_of(body)
@@ -155,8 +159,9 @@ async def handle_finish_interview(ack: AsyncAck, body: dict[str, Any], client: A
         )
 
 
-async def handle_open_feedback(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
-                               context: Any) -> None:
+async def handle_open_feedback(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
     await ack()
     services = services_of(context)
     team_id, user_id = team_id_of(body), user_id_of(body)

@@ -62,18 +62,19 @@ def graded_by_note(graded_by: str) -> str:
 
 
 def _code(text: str) -> str:
-    """Example input/output as code: inline when short and simple, fenced otherwise."""
+    """Example input/output as code, after its label: inline when short, fenced otherwise."""
     text = text.strip("\n")
     if "\n" in text or "`" in text or len(text) > 80:
+        # A fence inside the example would end ours early.
         return f"\n{FENCE}\n{escape_mrkdwn(text.replace(FENCE, '` ` `'))}\n{FENCE}"
-    return f"`{escape_mrkdwn(text)}`" if text else "_(empty)_"
+    return f" `{escape_mrkdwn(text)}`" if text else " _(empty)_"
 
 
 def _example_text(number: int, example: Example) -> str:
     lines = [
         f"*Example {number}*",
-        f"*Input:* {_code(example.input)}",
-        f"*Output:* {_code(example.output)}",
+        f"*Input:*{_code(example.input)}",
+        f"*Output:*{_code(example.output)}",
     ]
     if example.explanation:
         lines.append(f"*Explanation:* {to_slack_mrkdwn(example.explanation)}")

@@ -144,7 +144,7 @@ def truncate(text: str, limit: int) -> str:
         ending = ELLIPSIS + ("\n" + FENCE if head.count(FENCE) % 2 else "")
         if len(head) + len(ending) <= limit:
             return head + ending
-        room = len(head) - (len(head) + len(ending) - limit)
+        room = limit - len(ending)  # the closing fence needs room too
 
 
 def split_for_sections(text: str, limit: int = SECTION_TEXT_LIMIT) -> list[str]:

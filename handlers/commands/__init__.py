@@ -48,7 +48,9 @@ def parse_start_arguments(text: str) -> StartArguments | None:
     return StartArguments(difficulty, topic)
 
 
-async def handle_start_interview_command(ack: AsyncAck, command: dict[str, Any], context: Any) -> None:
+async def handle_start_interview_command(
+    ack: AsyncAck, command: dict[str, Any], context: Any
+) -> None:
     """Answer with the start card (or usage), visible only to the invoker, in the ack itself."""
     services = services_of(context)
     text = command.get("text") if isinstance(command, dict) else ""

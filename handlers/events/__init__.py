@@ -15,6 +15,12 @@ from handlers.payload import field, text_at
 
 logger = logging.getLogger(__name__)
 
+
+def slack_unescape(text: str) -> str:
+    """Slack sends &, < and > escaped; store what the candidate actually typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 # Message subtypes that are the candidate speaking.
 CANDIDATE_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 
@@ -31,8 +37,7 @@ async def handle_ignored_event() -> None:
     return None
 
 
-async def handle_app_home_opened(event: dict[str, Any], body: dict[str, Any],
-                                 context: Any) -> None:
+async def handle_app_home_opened(event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
     """Publish the Home tab when the user opens it."""
     if text_at(event, "tab") != "home":
         return
@@ -42,8 +47,9 @@ async def handle_app_home_opened(event: dict[str, Any], body: dict[str, Any],
         services_of(context).engine.refresh_home(team_id, user_id)
 
 
-async def handle_message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient,
-                         context: Any) -> None:
+async def handle_message(
+    event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: Any
+) -> None:
     """Messages in the DM: candidate turns, edits and deletes; others get a pointer."""
     if text_at(event, "channel_type") != "im" or field(event, "bot_id") is not None:
         return
@@ -59,7 +65,7 @@ async def handle_message(event: dict[str, Any], body: dict[str, Any], client: As
             channel_id=channel,
             thread_ts=text_at(event, "message", "thread_ts"),
             ts=text_at(event, "message", "ts") or "",
-            text=text_at(event, "message", "text") or "",
+            text=slack_unescape(text_at(event, "message", "text") or ""),
             deleted=False,
         )
         return
@@ -87,7 +93,7 @@ async def handle_message(event: dict[str, Any], body: dict[str, Any], client: As
         channel_id=channel,
         thread_ts=thread_ts,
         ts=ts,
-        text=text if isinstance(text, str) else "",
+        text=slack_unescape(text) if isinstance(text, str) else "",
         files=files,
     )
     if outcome != MessageOutcome.NOT_IN_INTERVIEW:

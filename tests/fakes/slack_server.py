@@ -8,6 +8,7 @@ can be told to fail a method (429 with Retry-After, 5xx) a number of times.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -95,22 +96,44 @@ class FakeSlackServer:
 
     # Test controls ---------------------------------------------------------------------------
 
-    def fail(self, method: str, status: int, *, times: int = 1, retry_after: int | None = None,
-             body: dict[str, Any] | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         self.failures.setdefault(method, []).append(Failure(status, headers, times, body))
 
-    def add_file(self, file_id: str, content: bytes, *, name: str = "solution.py",
-                 filetype: str = "python", mimetype: str = "text/plain",
-                 mode: str = "snippet", size: int | None = None) -> dict[str, Any]:
+    def add_file(
+        self,
+        file_id: str,
+        content: bytes,
+        *,
+        name: str = "solution.py",
+        filetype: str = "python",
+        mimetype: str = "text/plain",
+        mode: str = "snippet",
+        size: int | None = None,
+    ) -> dict[str, Any]:
         """Register a shared file and return the file object Slack puts in events."""
         self.files[file_id] = (content, mimetype)
         url = f"{self.url}/files/{file_id}/{name}"
         return {
-            "id": file_id, "name": name, "title": name, "mimetype": mimetype,
-            "filetype": filetype, "pretty_type": filetype.title(), "mode": mode,
-            "size": len(content) if size is None else size, "is_external": False,
-            "url_private": url, "url_private_download": url + "?download=1",
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": mimetype,
+            "filetype": filetype,
+            "pretty_type": filetype.title(),
+            "mode": mode,
+            "size": len(content) if size is None else size,
+            "is_external": False,
+            "url_private": url,
+            "url_private_download": url + "?download=1",
         }
 
     def calls_to(self, method: str) -> list[Call]:
@@ -147,10 +170,8 @@ class FakeSlackServer:
                 params.update(dict(parse_qsl(raw.decode(), keep_blank_values=True)))
         for key in _JSON_FIELDS:
             if isinstance(params.get(key), str):
-                try:
+                with contextlib.suppress(ValueError):
                     params[key] = json.loads(params[key])
-                except ValueError:
-                    pass
         return params
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -171,8 +192,9 @@ class FakeSlackServer:
             if failure.times <= 0:
                 pending.pop(0)
             if failure.body is not None:
-                return web.json_response(failure.body, status=failure.status,
-                                         headers=failure.headers)
+                return web.json_response(
+                    failure.body, status=failure.status, headers=failure.headers
+                )
             return web.Response(status=failure.status, headers=failure.headers, text="error")
         if not token:
             return web.json_response({"ok": False, "error": "not_authed"})
@@ -185,17 +207,31 @@ class FakeSlackServer:
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
-            return {"ok": True, "url": "https://test.slack.com/", "team": "Test",
-                    "user": "interview-bot", "team_id": TEAM_ID, "user_id": BOT_USER_ID,
-                    "bot_id": BOT_ID, "app_id": APP_ID}
+            return {
+                "ok": True,
+                "url": "https://test.slack.com/",
+                "team": "Test",
+                "user": "interview-bot",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "app_id": APP_ID,
+            }
         if method == "chat.postMessage":
             channel = str(params.get("channel", ""))
             if channel.startswith("U"):
                 channel = "D" + channel[1:]
             ts = self._next_ts()
-            message = {"type": "message", "ts": ts, "text": params.get("text", ""),
-                       "blocks": params.get("blocks"), "user": BOT_USER_ID, "bot_id": BOT_ID,
-                       "thread_ts": params.get("thread_ts"), "metadata": params.get("metadata")}
+            message = {
+                "type": "message",
+                "ts": ts,
+                "text": params.get("text", ""),
+                "blocks": params.get("blocks"),
+                "user": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "thread_ts": params.get("thread_ts"),
+                "metadata": params.get("metadata"),
+            }
             self.messages.setdefault(channel, []).append(message)
             return {"ok": True, "channel": channel, "ts": ts, "message": message}
         if method == "chat.postEphemeral":
@@ -204,15 +240,21 @@ class FakeSlackServer:
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
         if method == "chat.getPermalink":
             ts = str(params.get("message_ts", "")).replace(".", "")
-            return {"ok": True, "channel": params.get("channel"),
-                    "permalink": f"https://test.slack.com/archives/{params.get('channel')}/p{ts}"}
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "permalink": f"https://test.slack.com/archives/{params.get('channel')}/p{ts}",
+            }
         if method == "conversations.open":
             user = str(params.get("users", "")).split(",")[0]
             return {"ok": True, "channel": {"id": "D" + user[1:]}}
         if method == "conversations.replies":
             channel, ts = str(params.get("channel")), params.get("ts")
-            msgs = [m for m in self.messages.get(channel, [])
-                    if m["ts"] == ts or m.get("thread_ts") == ts]
+            msgs = [
+                m
+                for m in self.messages.get(channel, [])
+                if m["ts"] == ts or m.get("thread_ts") == ts
+            ]
             return {"ok": True, "messages": msgs, "has_more": False}
         if method == "conversations.history":
             msgs = list(reversed(self.messages.get(str(params.get("channel")), [])))
@@ -223,13 +265,15 @@ class FakeSlackServer:
         return {"ok": True}
 
     async def _file(self, request: web.Request) -> web.Response:
-        self.file_requests.append({"path": request.path,
-                                   "authorization": request.headers.get("Authorization")})
+        self.file_requests.append(
+            {"path": request.path, "authorization": request.headers.get("Authorization")}
+        )
         file_id = request.match_info["file_id"]
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             # What Slack does: a login page, status 200.
-            return web.Response(text="<!DOCTYPE html><html><body>Sign in</body></html>",
-                                content_type="text/html")
+            return web.Response(
+                text="<!DOCTYPE html><html><body>Sign in</body></html>", content_type="text/html"
+            )
         if file_id not in self.files:
             return web.Response(status=404, text="not found")
         content, mimetype = self.files[file_id]

@@ -127,7 +127,9 @@ def assert_valid_message(blocks: list[dict[str, Any]]) -> None:
     """Blocks Slack accepts in chat.postMessage / chat.update / chat.postEphemeral."""
     assert 1 <= len(blocks) <= 50
     _assert_valid_blocks(blocks)
-    total = sum(len(t) for t in _text_objects(blocks, "plain_text") + _text_objects(blocks, "mrkdwn"))
+    total = sum(
+        len(t) for t in _text_objects(blocks, "plain_text") + _text_objects(blocks, "mrkdwn")
+    )
     assert total <= MESSAGE_TEXT_BUDGET
 
 

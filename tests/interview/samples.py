@@ -47,7 +47,7 @@ def two_sum() -> Problem:
 STRONG_CODE = CodeSnapshot(
     language="python",
     filename="two_sum.py",
-    content='''\
+    content="""\
 def two_sum(nums: list[int], target: int) -> list[int]:
     # Map each value to its index so the complement is found in one pass.
     if not nums:
@@ -62,7 +62,7 @@ def two_sum(nums: list[int], target: int) -> list[int]:
 
 
 assert two_sum([2, 7, 11, 15], 9) == [0, 1]
-''',
+""",
 )
 
 STRONG_CONVERSATION: tuple[tuple[Role, str], ...] = (

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from bot.interview.grading import (
@@ -156,9 +156,7 @@ def test_heuristic_ranks_a_strong_interview_above_a_weak_one() -> None:
 def test_heuristic_grade_is_deterministic() -> None:
     ctx = context(STRONG_CONVERSATION, code=STRONG_CODE)
 
-    assert heuristic_grade(ctx, graded_by="fallback") == heuristic_grade(
-        ctx, graded_by="fallback"
-    )
+    assert heuristic_grade(ctx, graded_by="fallback") == heuristic_grade(ctx, graded_by="fallback")
 
 
 @pytest.mark.parametrize(
