@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from handlers.blocks import ids
 from storage.models import CodeSubmission, Interview, Message
-from tests.conftest import BotHarness
+from tests.conftest import BotHarness, stop_bot
+from tests.fakes.slack_server import FakeSlackServer
 from tests.fakes.model_server import GradeReply, Reply
 from tests.fakes.slack_requests import USER_ID
 from tests.slack_validation import assert_valid_blocks, assert_valid_view
@@ -53,6 +54,20 @@ async def _interviews(bot: BotHarness) -> list[Interview]:
 
 
 async def test_offline_journey_records_a_scored_interview(bot: BotHarness) -> None:
+    await _offline_journey(bot)
+
+
+async def test_offline_journey_on_postgresql(
+    make_bot: Any, fake_slack: FakeSlackServer, pg_url: str
+) -> None:
+    bot = await make_bot(slack=fake_slack, database_url=pg_url)
+    try:
+        await _offline_journey(bot)
+    finally:
+        await stop_bot(bot)
+
+
+async def _offline_journey(bot: BotHarness) -> None:
     channel, thread = await _start(bot, "easy")
     parent = bot.slack.posts(channel=USER_ID)[0]
     assert_valid_blocks(parent.params["blocks"])

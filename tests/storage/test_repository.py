@@ -1,0 +1,253 @@
+"""Storage on SQLite and, for real, on PostgreSQL: constraints, leases, history, migrations."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from storage import repository as repo
+from storage.db import Database, downgrade_sync, migrate, upgrade_to_head_sync
+from storage.models import Interview, InterviewSession, Message
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+TABLES = {"interview_sessions", "messages", "code_submissions", "interviews", "slack_events"}
+
+
+@pytest.fixture
+async def db(any_db_url: str) -> AsyncIterator[Database]:
+    await migrate(any_db_url)
+    database = Database(any_db_url)
+    yield database
+    await database.close()
+
+
+async def _session(db: Database, user: str = "U1", **kw: object) -> InterviewSession:
+    row = await repo.create_session(
+        db,
+        team_id="T1",
+        user_id=user,
+        api_app_id="A1",
+        problem_id=str(kw.get("problem_id", "p1")),
+        difficulty="easy",
+        topic=None,
+        time_limit_minutes=45,
+        started_at=NOW,
+        deadline_at=NOW + timedelta(minutes=45),
+        warning_at=NOW + timedelta(minutes=40),
+        start_response_url=None,
+        problem_text="P",
+    )
+    assert row is not None
+    return row
+
+
+def _grade(overall: int = 70) -> repo.CompletedInterview:
+    return repo.CompletedInterview(
+        problem_id="p1", problem_title="Two numbers", problem_description="Find them.",
+        difficulty="easy", overall=overall, communication=60, problem_solving=70,
+        code_quality=80, feedback="Fine.", strengths=["clear"], improvements=["tests"],
+        graded_by="model",
+    )
+
+
+async def test_one_open_session_per_user(db: Database) -> None:
+    first = await _session(db)
+    again = await repo.create_session(
+        db, team_id="T1", user_id="U1", api_app_id=None, problem_id="p2", difficulty="hard",
+        topic=None, time_limit_minutes=45, started_at=NOW, deadline_at=NOW, warning_at=NOW,
+        start_response_url=None, problem_text="P",
+    )
+    assert again is None
+    assert (await repo.get_open_session(db, team_id="T1", user_id="U1")).id == first.id  # type: ignore[union-attr]
+    # Other users are independent; a finished session frees the slot.
+    await _session(db, user="U2")
+    assert await repo.transition_status(
+        db, session_id=first.id, from_statuses=["active"], to_status="abandoned", now=NOW
+    )
+    assert await repo.create_session(
+        db, team_id="T1", user_id="U1", api_app_id=None, problem_id="p2", difficulty="hard",
+        topic=None, time_limit_minutes=45, started_at=NOW, deadline_at=NOW, warning_at=NOW,
+        start_response_url=None, problem_text="P",
+    ) is not None
+
+
+async def test_concurrent_starts_create_one_session(db: Database) -> None:
+    async def attempt() -> InterviewSession | None:
+        return await repo.create_session(
+            db, team_id="T1", user_id="URACE", api_app_id=None, problem_id="p", difficulty="easy",
+            topic=None, time_limit_minutes=45, started_at=NOW, deadline_at=NOW,
+            warning_at=NOW, start_response_url=None, problem_text="P",
+        )
+
+    results = await asyncio.gather(*(attempt() for _ in range(8)))
+    assert sum(r is not None for r in results) == 1
+
+
+async def test_candidate_message_is_stored_once_per_ts(db: Database) -> None:
+    session = await _session(db)
+    code = [repo.NewCode(language="python", filename=None, content="print(1)")]
+    first = await repo.record_candidate_message(
+        db, session_id=session.id, slack_ts="1.1", text="hi", files=None, code=code, now=NOW,
+        finish=False,
+    )
+    second = await repo.record_candidate_message(
+        db, session_id=session.id, slack_ts="1.1", text="hi", files=None, code=code, now=NOW,
+        finish=False,
+    )
+    assert first is not None and second is None
+    state = await repo.load_session_state(db, session_id=session.id)
+    assert state is not None
+    assert [m.role for m in state.messages] == ["system", "candidate"]
+    assert len(state.code_submissions) == 1
+
+
+async def test_bot_messages_dedupe_by_key(db: Database) -> None:
+    session = await _session(db)
+    kw = dict(session_id=session.id, role="system", kind="warning", text="5", now=NOW)
+    assert await repo.queue_bot_message(db, dedupe_key="warning", **kw) is not None  # type: ignore[arg-type]
+    assert await repo.queue_bot_message(db, dedupe_key="warning", **kw) is None  # type: ignore[arg-type]
+
+
+async def test_history_record_is_written_once(db: Database) -> None:
+    session = await _session(db)
+    assert await repo.transition_status(
+        db, session_id=session.id, from_statuses=["active"], to_status="grading", now=NOW
+    )
+    results = await asyncio.gather(
+        *(
+            repo.record_completed_interview(
+                db, session_id=session.id, result=_grade(), now=NOW + timedelta(minutes=20),
+                scorecard_text="s", completion_text="c",
+            )
+            for _ in range(4)
+        )
+    )
+    assert sum(results) == 1
+    async with db.sessions() as s:
+        rows = list((await s.execute(select(Interview))).scalars())
+        kinds = [m.kind for m in (await s.execute(select(Message))).scalars()]
+        status = (await s.get(InterviewSession, session.id)).status  # type: ignore[union-attr]
+    assert len(rows) == 1 and rows[0].duration_seconds == 1200
+    assert kinds.count("scorecard") == 1 and kinds.count("completion_dm") == 1
+    assert status == "completed"
+
+
+async def test_lease_is_exclusive_until_it_expires(db: Database) -> None:
+    session = await _session(db)
+    a = await repo.claim_session(
+        db, session_id=session.id, owner="a", now=NOW, until=NOW + timedelta(seconds=60)
+    )
+    b = await repo.claim_session(
+        db, session_id=session.id, owner="b", now=NOW, until=NOW + timedelta(seconds=60)
+    )
+    assert a is not None and b is None
+    later = NOW + timedelta(seconds=61)
+    assert (
+        await repo.claim_session(
+            db, session_id=session.id, owner="b", now=later, until=later + timedelta(seconds=60)
+        )
+        is not None
+    )
+
+
+async def test_release_notices_work_that_arrived_meanwhile(db: Database) -> None:
+    session = await _session(db)
+    claim = await repo.claim_session(
+        db, session_id=session.id, owner="a", now=NOW, until=NOW + timedelta(seconds=60)
+    )
+    assert claim is not None
+    await repo.record_candidate_message(
+        db, session_id=session.id, slack_ts="2.2", text="new", files=None, code=[], now=NOW,
+        finish=False,
+    )
+    later = NOW + timedelta(hours=1)
+    complete = await repo.release_session(
+        db, session_id=session.id, owner="a", seen_work_seq=claim.work_seq, next_wake_at=later,
+        now=NOW,
+    )
+    assert complete is False
+    assert await repo.due_session_ids(db, now=NOW) == [session.id]
+
+
+async def test_profile_numbers_and_newest_first(db: Database) -> None:
+    for i, overall in enumerate([40, 90, 65]):
+        session = await _session(db, user=f"UH{i}")
+        await repo.transition_status(
+            db, session_id=session.id, from_statuses=["active"], to_status="grading", now=NOW
+        )
+        await repo.record_completed_interview(
+            db, session_id=session.id, result=_grade(overall), now=NOW + timedelta(days=i),
+            scorecard_text="s", completion_text="c",
+        )
+    async with db.sessions() as s:
+        await s.execute(text("UPDATE interviews SET user_id = 'UH'"))
+        await s.commit()
+    numbers = await repo.profile_numbers(db, team_id="T1", user_id="UH")
+    assert numbers.completed == 3 and numbers.best_overall == 90
+    assert numbers.average_overall == pytest.approx(65.0)
+    assert numbers.recent_overall == [65, 90, 40]
+    page = await repo.list_interviews(db, team_id="T1", user_id="UH", offset=0, limit=2)
+    assert [r.overall_score for r in page] == [65, 90]
+    assert await repo.list_interviews(db, team_id="T1", user_id="nobody", offset=0, limit=5) == []
+
+
+async def test_slack_event_keys_claim_once(db: Database) -> None:
+    results = await asyncio.gather(
+        *(repo.claim_slack_event(db, key="pointer:D1:1.1", now=NOW) for _ in range(5))
+    )
+    assert sum(results) == 1
+    assert await repo.forget_slack_events(db, older_than=NOW + timedelta(seconds=1)) == 1
+
+
+async def test_datetimes_come_back_in_utc(db: Database) -> None:
+    session = await _session(db)
+    fetched = await repo.get_session(db, session_id=session.id)
+    assert fetched is not None and fetched.started_at == NOW
+    assert fetched.started_at.tzinfo is not None
+
+
+async def test_migrations_round_trip(any_db_url: str) -> None:
+    url = any_db_url
+    await asyncio.to_thread(upgrade_to_head_sync, url)
+    await asyncio.to_thread(downgrade_sync, url, "base")
+    database = Database(url)
+    async with database.engine.connect() as conn:
+        names = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+    assert not names & TABLES
+    await database.close()
+    await asyncio.to_thread(upgrade_to_head_sync, url)
+    database = Database(url)
+    async with database.engine.connect() as conn:
+        names = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+        columns = await conn.run_sync(
+            lambda c: {col["name"] for col in inspect(c).get_columns("interviews")}
+        )
+    await database.close()
+    assert TABLES <= names
+    assert {
+        "id", "session_id", "team_id", "user_id", "problem_title", "problem_description",
+        "difficulty", "started_at", "completed_at", "duration_seconds", "overall_score",
+        "communication_score", "problem_solving_score", "code_quality_score", "feedback",
+        "status",
+    } <= columns
+
+
+async def test_models_match_migrations(sqlite_url: str) -> None:
+    """Autogenerate finds nothing to change: the models and the migrations agree."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from storage.models import Base
+
+    await migrate(sqlite_url)
+    database = Database(sqlite_url)
+    async with database.engine.connect() as conn:
+        diff = await conn.run_sync(
+            lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata)
+        )
+    await database.close()
+    assert diff == []
