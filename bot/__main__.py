@@ -92,12 +92,8 @@ async def serve(settings: Settings) -> None:
     site = web.TCPSite(runner, "0.0.0.0", settings.port)
     await site.start()
     await runtime.start()
-    socket_handler = None
     if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-
-        socket_handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token)
-        await socket_handler.connect_async()  # type: ignore[no-untyped-call]
+        await runtime.connect_socket_mode()
         logger.info("connected to Slack in Socket Mode; health check on :%d/healthz", settings.port)
     else:
         logger.info("listening on :%d (POST /slack/events, GET /healthz)", settings.port)
@@ -108,8 +104,6 @@ async def serve(settings: Settings) -> None:
             loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     logger.info("stopping")
-    if socket_handler is not None:
-        await socket_handler.close_async()  # type: ignore[no-untyped-call]
     await runner.cleanup()
     await runtime.close()
 

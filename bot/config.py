@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # Not in the contract's table; tuning knobs with safe defaults.
     model_timeout_seconds: float = Field(default=30.0, gt=0)
     sweep_interval_seconds: float = Field(default=5.0, gt=0)
+    # How long a process owns an interview it works on; a killed process's work is picked
+    # up by another (or the restarted) process once its lease runs out.
+    lease_seconds: float = Field(default=60.0, gt=0)
     log_level: str = "INFO"
 
     @field_validator("slack_api_url")

@@ -9,6 +9,7 @@ import aiohttp
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from openai import AsyncOpenAI
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -53,6 +54,7 @@ class BotRuntime:
     bolt: AsyncApp
     web_app: web.Application
     scheduler: AsyncIOScheduler | None = None
+    socket_handler: AsyncSocketModeHandler | None = None
 
     @classmethod
     async def create(
@@ -85,7 +87,7 @@ class BotRuntime:
             delivery=SlackDelivery(client=client, http=http),
             time_limit_minutes=settings.interview_time_limit_minutes,
             tasks=tasks,
-            tuning=tuning,
+            tuning=tuning or EngineTuning(lease_seconds=settings.lease_seconds),
         )
         services = Services(
             engine=engine,
@@ -108,7 +110,17 @@ class BotRuntime:
         self.scheduler = jobs.start_scheduler(self.engine, self.settings.sweep_interval_seconds)
         await jobs.recover(self.engine)
 
+    async def connect_socket_mode(self) -> None:
+        """Receive Slack's requests over Socket Mode (SLACK_APP_TOKEN) instead of HTTP."""
+        if not self.settings.slack_app_token:
+            raise ValueError("SLACK_APP_TOKEN is required for Socket Mode")
+        self.socket_handler = AsyncSocketModeHandler(self.bolt, self.settings.slack_app_token)
+        await self.socket_handler.connect_async()  # type: ignore[no-untyped-call]
+
     async def close(self, *, drain_timeout: float = 10.0) -> None:
+        if self.socket_handler is not None:
+            await self.socket_handler.close_async()  # type: ignore[no-untyped-call]
+            self.socket_handler = None
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None

@@ -45,9 +45,7 @@ async def test_command_shows_start_card_with_preset_difficulty(bot: BotHarness) 
     assert body["response_type"] == "ephemeral"
     assert_valid_blocks(body["blocks"])
     select_el = next(
-        b.get("accessory", None)
-        for b in body["blocks"]
-        if _dump(b).count(ids.SELECT_DIFFICULTY)
+        b.get("accessory", None) for b in body["blocks"] if _dump(b).count(ids.SELECT_DIFFICULTY)
     )
     if select_el is None:  # the select may sit in an actions/input block instead
         select_el = next(

@@ -57,6 +57,8 @@ class FakeSlackServer:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.hooks: list[Callable[[Call], None]] = []
+        self.sockets: list[web.WebSocketResponse] = []
+        self.socket_acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
     # Lifecycle -----------------------------------------------------------------------------
 
@@ -66,6 +68,7 @@ class FakeSlackServer:
         app.router.add_get("/api/{method}", self._api)
         app.router.add_get("/files/{file_id}/{name}", self._file)
         app.router.add_post("/response/{rid}", self._response_url)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -196,6 +199,8 @@ class FakeSlackServer:
                     failure.body, status=failure.status, headers=failure.headers
                 )
             return web.Response(status=failure.status, headers=failure.headers, text="error")
+        if method == "apps.connections.open" and str(token).startswith("xapp-"):
+            return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"})
         if not token:
             return web.json_response({"ok": False, "error": "not_authed"})
         if token != self.token:
@@ -278,6 +283,28 @@ class FakeSlackServer:
             return web.Response(status=404, text="not found")
         content, mimetype = self.files[file_id]
         return web.Response(body=content, content_type=mimetype)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, then collect the app's acks of the envelopes we push."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": APP_ID}}
+        )
+        async for message in ws:
+            if message.type.name == "TEXT":
+                await self.socket_acks.put(json.loads(message.data))
+        return ws
+
+    async def push_envelope(self, envelope: dict[str, Any], timeout: float = 10) -> dict[str, Any]:
+        """Send a Socket Mode envelope to the connected app and wait for its ack."""
+        await self.wait_for(lambda: self.sockets, timeout)
+        await self.sockets[-1].send_json(envelope)
+        while True:
+            ack = await asyncio.wait_for(self.socket_acks.get(), timeout)
+            if ack.get("envelope_id") == envelope["envelope_id"]:
+                return ack
 
     async def _response_url(self, request: web.Request) -> web.Response:
         self.responses.append({"rid": request.match_info["rid"], **(await request.json())})

@@ -47,9 +47,17 @@ async def _session(db: Database, user: str = "U1", **kw: object) -> InterviewSes
 
 def _grade(overall: int = 70) -> repo.CompletedInterview:
     return repo.CompletedInterview(
-        problem_id="p1", problem_title="Two numbers", problem_description="Find them.",
-        difficulty="easy", overall=overall, communication=60, problem_solving=70,
-        code_quality=80, feedback="Fine.", strengths=["clear"], improvements=["tests"],
+        problem_id="p1",
+        problem_title="Two numbers",
+        problem_description="Find them.",
+        difficulty="easy",
+        overall=overall,
+        communication=60,
+        problem_solving=70,
+        code_quality=80,
+        feedback="Fine.",
+        strengths=["clear"],
+        improvements=["tests"],
         graded_by="model",
     )
 
@@ -57,9 +65,19 @@ def _grade(overall: int = 70) -> repo.CompletedInterview:
 async def test_one_open_session_per_user(db: Database) -> None:
     first = await _session(db)
     again = await repo.create_session(
-        db, team_id="T1", user_id="U1", api_app_id=None, problem_id="p2", difficulty="hard",
-        topic=None, time_limit_minutes=45, started_at=NOW, deadline_at=NOW, warning_at=NOW,
-        start_response_url=None, problem_text="P",
+        db,
+        team_id="T1",
+        user_id="U1",
+        api_app_id=None,
+        problem_id="p2",
+        difficulty="hard",
+        topic=None,
+        time_limit_minutes=45,
+        started_at=NOW,
+        deadline_at=NOW,
+        warning_at=NOW,
+        start_response_url=None,
+        problem_text="P",
     )
     assert again is None
     assert (await repo.get_open_session(db, team_id="T1", user_id="U1")).id == first.id  # type: ignore[union-attr]
@@ -68,19 +86,42 @@ async def test_one_open_session_per_user(db: Database) -> None:
     assert await repo.transition_status(
         db, session_id=first.id, from_statuses=["active"], to_status="abandoned", now=NOW
     )
-    assert await repo.create_session(
-        db, team_id="T1", user_id="U1", api_app_id=None, problem_id="p2", difficulty="hard",
-        topic=None, time_limit_minutes=45, started_at=NOW, deadline_at=NOW, warning_at=NOW,
-        start_response_url=None, problem_text="P",
-    ) is not None
+    assert (
+        await repo.create_session(
+            db,
+            team_id="T1",
+            user_id="U1",
+            api_app_id=None,
+            problem_id="p2",
+            difficulty="hard",
+            topic=None,
+            time_limit_minutes=45,
+            started_at=NOW,
+            deadline_at=NOW,
+            warning_at=NOW,
+            start_response_url=None,
+            problem_text="P",
+        )
+        is not None
+    )
 
 
 async def test_concurrent_starts_create_one_session(db: Database) -> None:
     async def attempt() -> InterviewSession | None:
         return await repo.create_session(
-            db, team_id="T1", user_id="URACE", api_app_id=None, problem_id="p", difficulty="easy",
-            topic=None, time_limit_minutes=45, started_at=NOW, deadline_at=NOW,
-            warning_at=NOW, start_response_url=None, problem_text="P",
+            db,
+            team_id="T1",
+            user_id="URACE",
+            api_app_id=None,
+            problem_id="p",
+            difficulty="easy",
+            topic=None,
+            time_limit_minutes=45,
+            started_at=NOW,
+            deadline_at=NOW,
+            warning_at=NOW,
+            start_response_url=None,
+            problem_text="P",
         )
 
     results = await asyncio.gather(*(attempt() for _ in range(8)))
@@ -91,11 +132,23 @@ async def test_candidate_message_is_stored_once_per_ts(db: Database) -> None:
     session = await _session(db)
     code = [repo.NewCode(language="python", filename=None, content="print(1)")]
     first = await repo.record_candidate_message(
-        db, session_id=session.id, slack_ts="1.1", text="hi", files=None, code=code, now=NOW,
+        db,
+        session_id=session.id,
+        slack_ts="1.1",
+        text="hi",
+        files=None,
+        code=code,
+        now=NOW,
         finish=False,
     )
     second = await repo.record_candidate_message(
-        db, session_id=session.id, slack_ts="1.1", text="hi", files=None, code=code, now=NOW,
+        db,
+        session_id=session.id,
+        slack_ts="1.1",
+        text="hi",
+        files=None,
+        code=code,
+        now=NOW,
         finish=False,
     )
     assert first is not None and second is None
@@ -120,8 +173,12 @@ async def test_history_record_is_written_once(db: Database) -> None:
     results = await asyncio.gather(
         *(
             repo.record_completed_interview(
-                db, session_id=session.id, result=_grade(), now=NOW + timedelta(minutes=20),
-                scorecard_text="s", completion_text="c",
+                db,
+                session_id=session.id,
+                result=_grade(),
+                now=NOW + timedelta(minutes=20),
+                scorecard_text="s",
+                completion_text="c",
             )
             for _ in range(4)
         )
@@ -161,12 +218,22 @@ async def test_release_notices_work_that_arrived_meanwhile(db: Database) -> None
     )
     assert claim is not None
     await repo.record_candidate_message(
-        db, session_id=session.id, slack_ts="2.2", text="new", files=None, code=[], now=NOW,
+        db,
+        session_id=session.id,
+        slack_ts="2.2",
+        text="new",
+        files=None,
+        code=[],
+        now=NOW,
         finish=False,
     )
     later = NOW + timedelta(hours=1)
     complete = await repo.release_session(
-        db, session_id=session.id, owner="a", seen_work_seq=claim.work_seq, next_wake_at=later,
+        db,
+        session_id=session.id,
+        owner="a",
+        seen_work_seq=claim.work_seq,
+        next_wake_at=later,
         now=NOW,
     )
     assert complete is False
@@ -180,8 +247,12 @@ async def test_profile_numbers_and_newest_first(db: Database) -> None:
             db, session_id=session.id, from_statuses=["active"], to_status="grading", now=NOW
         )
         await repo.record_completed_interview(
-            db, session_id=session.id, result=_grade(overall), now=NOW + timedelta(days=i),
-            scorecard_text="s", completion_text="c",
+            db,
+            session_id=session.id,
+            result=_grade(overall),
+            now=NOW + timedelta(days=i),
+            scorecard_text="s",
+            completion_text="c",
         )
     async with db.sessions() as s:
         await s.execute(text("UPDATE interviews SET user_id = 'UH'"))
@@ -227,11 +298,23 @@ async def test_migrations_round_trip(any_db_url: str) -> None:
             lambda c: {col["name"] for col in inspect(c).get_columns("interviews")}
         )
     await database.close()
-    assert TABLES <= names
+    assert names >= TABLES
     assert {
-        "id", "session_id", "team_id", "user_id", "problem_title", "problem_description",
-        "difficulty", "started_at", "completed_at", "duration_seconds", "overall_score",
-        "communication_score", "problem_solving_score", "code_quality_score", "feedback",
+        "id",
+        "session_id",
+        "team_id",
+        "user_id",
+        "problem_title",
+        "problem_description",
+        "difficulty",
+        "started_at",
+        "completed_at",
+        "duration_seconds",
+        "overall_score",
+        "communication_score",
+        "problem_solving_score",
+        "code_quality_score",
+        "feedback",
         "status",
     } <= columns
 
