@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 METADATA_EVENT_TYPE = "interview_bot_message"
 # Slack's own file host; files elsewhere never get the bot token.
 SLACK_FILE_HOSTS = frozenset({"files.slack.com"})
+REJECTED_BLOCKS_ERRORS = frozenset(
+    {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "msg_blocks_too_long"}
+)
 
 
 def home_url(team_id: str, api_app_id: str | None) -> str:
@@ -50,15 +53,31 @@ class SlackDelivery:
             channel, thread_ts = session.channel_id or session.user_id, None
         else:
             channel, thread_ts = session.channel_id or session.user_id, session.thread_ts
-        response = await self.client.chat_postMessage(
-            channel=channel,
-            thread_ts=thread_ts,
-            text=text,
-            blocks=blocks,
-            metadata=metadata,
-            unfurl_links=False,
-            unfurl_media=False,
-        )
+        try:
+            response = await self.client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                text=text,
+                blocks=blocks,
+                metadata=metadata,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as exc:
+            if exc.response.get("error") not in REJECTED_BLOCKS_ERRORS:
+                raise
+            # Slack refused the layout: say it as plain text rather than not at all.
+            logger.warning(
+                "blocks of %s refused (%s); posting text", item.kind, exc.response.get("error")
+            )
+            response = await self.client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                text=(item.text or text)[:3900],
+                metadata=metadata,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
         return Posted(channel_id=str(response["channel"]), ts=str(response["ts"]))
 
     async def find_posted(self, session: SessionView, item: Outgoing) -> Posted | None:

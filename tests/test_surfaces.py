@@ -364,3 +364,15 @@ async def test_bad_signature_is_refused(bot: BotHarness) -> None:
     reply = await bot.send.command("hard", headers={"X-Slack-Signature": "v0=deadbeef"})
     assert reply.status == 401
     assert not bot.slack.calls
+
+
+async def test_refused_blocks_fall_back_to_plain_text(bot: BotHarness) -> None:
+    thread = await _start_interview(bot)
+    bot.slack.fail("chat.postMessage", 200, body={"ok": False, "error": "invalid_blocks"})
+    await bot.send.dm("What should I return for an empty list?", channel=DM, thread_ts=thread)
+    await bot.settle()
+    replies = bot.slack.posts(thread_ts=thread)
+    assert len(replies) == 3  # opening, the refused attempt, the text-only reply
+    assert "blocks" in replies[1].params and "blocks" not in replies[2].params
+    assert replies[2].params["text"]
+    assert await _count(bot, Message, Message.slack_ts.is_(None)) == 0

@@ -668,7 +668,12 @@ class InterviewEngine:
 
     async def _speak(self, state: InterviewSession, *, opening: bool) -> _StepOutcome:
         ctx = self._context(state)
-        through = max((m.id for m in state.messages if m.role == Role.CANDIDATE), default=0)
+        # The opening answers nothing: messages sent before it still get their own reply.
+        through = (
+            0
+            if opening
+            else max((m.id for m in state.messages if m.role == Role.CANDIDATE), default=0)
+        )
         notice_key = f"retry:{'opening' if opening else through}"
 
         async def on_retry(attempt: int) -> None:

@@ -160,9 +160,17 @@ async def test_candidate_message_is_stored_once_per_ts(db: Database) -> None:
 
 async def test_bot_messages_dedupe_by_key(db: Database) -> None:
     session = await _session(db)
-    kw = dict(session_id=session.id, role="system", kind="warning", text="5", now=NOW)
-    assert await repo.queue_bot_message(db, dedupe_key="warning", **kw) is not None  # type: ignore[arg-type]
-    assert await repo.queue_bot_message(db, dedupe_key="warning", **kw) is None  # type: ignore[arg-type]
+    for expected_new in (True, False):
+        queued = await repo.queue_bot_message(
+            db,
+            session_id=session.id,
+            role="system",
+            kind="warning",
+            text="5",
+            now=NOW,
+            dedupe_key="warning",
+        )
+        assert (queued is not None) is expected_new
 
 
 async def test_history_record_is_written_once(db: Database) -> None:
