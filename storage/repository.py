@@ -427,6 +427,32 @@ async def mark_files_done(db: Database, *, message_id: int) -> None:
         await session.commit()
 
 
+def _bot_message_values(
+    *,
+    session_id: int,
+    role: str,
+    kind: str,
+    text: str,
+    dedupe_key: str | None,
+    now: datetime,
+    answers_through: int | None = None,
+) -> dict[str, Any]:
+    """Column values of a new, not yet posted bot message."""
+    return {
+        "session_id": session_id,
+        "role": role,
+        "kind": kind,
+        "text": text,
+        "dedupe_key": dedupe_key,
+        "answers_through": answers_through,
+        "files_done": True,
+        "edited": False,
+        "deleted": False,
+        "post_attempts": 0,
+        "created_at": now,
+    }
+
+
 async def queue_bot_message(
     db: Database,
     *,
@@ -444,17 +470,15 @@ async def queue_bot_message(
         stmt = (
             _insert_ignoring_conflicts(db, Message)
             .values(
-                session_id=session_id,
-                role=role,
-                kind=kind,
-                text=text,
-                dedupe_key=dedupe_key,
-                answers_through=answers_through,
-                files_done=True,
-                edited=False,
-                deleted=False,
-                post_attempts=0,
-                created_at=now,
+                **_bot_message_values(
+                    session_id=session_id,
+                    role=role,
+                    kind=kind,
+                    text=text,
+                    dedupe_key=dedupe_key,
+                    now=now,
+                    answers_through=answers_through,
+                )
             )
             .returning(Message.id)
         )
@@ -583,16 +607,14 @@ async def record_completed_interview(
         ):
             await session.execute(
                 _insert_ignoring_conflicts(db, Message).values(
-                    session_id=session_id,
-                    role="system",
-                    kind=kind,
-                    text=text,
-                    dedupe_key=in_key,
-                    files_done=True,
-                    edited=False,
-                    deleted=False,
-                    post_attempts=0,
-                    created_at=now,
+                    **_bot_message_values(
+                        session_id=session_id,
+                        role="system",
+                        kind=kind,
+                        text=text,
+                        dedupe_key=in_key,
+                        now=now,
+                    )
                 )
             )
         await session.execute(_bump(session_id, now))

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from handlers.blocks import ids
-from storage import repository as repo
 from storage.models import CodeSubmission, Interview, InterviewSession, Message
 from tests.conftest import BotHarness
+from tests.factories import seed_history
 from tests.fakes.slack_requests import USER_ID
 from tests.slack_validation import assert_valid_blocks, assert_valid_view
 
@@ -117,68 +117,15 @@ async def test_home_start_button_posts_card_into_dm(bot: BotHarness) -> None:
 
 
 async def test_home_shows_history_pages_and_feedback_modal(bot: BotHarness) -> None:
-    now = datetime.now(UTC)
-    session = await repo.create_session(
+    await seed_history(
         bot.runtime.db,
         team_id="T0TEST001",
-        user_id="U0SEED",
-        api_app_id=None,
-        problem_id="x",
-        difficulty="easy",
-        topic=None,
-        time_limit_minutes=45,
-        started_at=now,
-        deadline_at=now,
-        warning_at=now,
-        start_response_url=None,
-        problem_text="x",
+        user_id=USER_ID,
+        count=45,
+        now=datetime.now(UTC),
+        title="Problem <!channel> {i}",
+        feedback="Good <@U999> work",
     )
-    assert session is not None
-    rows = []
-    for i in range(45):
-        rows.append(
-            {
-                "session_id": session.id if i == 0 else None,
-                "team_id": "T0TEST001",
-                "user_id": USER_ID,
-                "problem_id": "p",
-                "problem_title": f"Problem <!channel> {i}",
-                "problem_description": "desc",
-                "difficulty": "medium",
-                "started_at": now - timedelta(days=i, minutes=30),
-                "completed_at": now - timedelta(days=i),
-                "duration_seconds": 1800,
-                "overall_score": i,
-                "communication_score": 50,
-                "problem_solving_score": 60,
-                "code_quality_score": 70,
-                "feedback": "Good <@U999> work",
-                "strengths": ["a"],
-                "improvements": ["b"],
-                "graded_by": "model",
-                "status": "completed",
-            }
-        )
-    # session_id is unique and required: give each row its own session.
-    for i, row in enumerate(rows[1:], start=1):
-        s = await repo.create_session(
-            bot.runtime.db,
-            team_id="T0TEST001",
-            user_id=f"U0SEED{i}",
-            api_app_id=None,
-            problem_id="x",
-            difficulty="easy",
-            topic=None,
-            time_limit_minutes=45,
-            started_at=now,
-            deadline_at=now,
-            warning_at=now,
-            start_response_url=None,
-            problem_text="x",
-        )
-        assert s is not None
-        row["session_id"] = s.id
-    await repo.insert_interview_rows(bot.runtime.db, rows=rows)
 
     await bot.send.home_opened()
     await bot.settle()

@@ -264,15 +264,7 @@ class InterviewEngine:
             return MessageOutcome.NOT_CANDIDATE
         if session.status != SessionStatus.ACTIVE:
             key = f"over:{ts}"
-            if await repo.queue_bot_message(
-                self.db,
-                session_id=session.id,
-                role=Role.SYSTEM,
-                kind="ended_note",
-                text="This interview has ended.",
-                now=self.clock(),
-                dedupe_key=key,
-            ):
+            if await self._notice(session.id, "ended_note", "This interview has ended.", key=key):
                 self.kick(session.id)
             return MessageOutcome.INTERVIEW_OVER
         finish = text.strip().lower().rstrip(".!") in FINISH_WORDS and not files
@@ -337,15 +329,31 @@ class InterviewEngine:
         self.kick(session.id)
         return FinishOutcome.FINISHING
 
-    async def _queue_grading_note(self, session_id: int) -> None:
-        await repo.queue_bot_message(
+    async def _notice(
+        self,
+        session_id: int,
+        kind: str,
+        text: str,
+        *,
+        key: str,
+        bump: bool = True,
+        now: datetime | None = None,
+    ) -> int | None:
+        """Queue a system notice once per key; None if it was already queued."""
+        return await repo.queue_bot_message(
             self.db,
             session_id=session_id,
             role=Role.SYSTEM,
-            kind="grading_note",
-            text="Thanks — grading your interview now.",
-            now=self.clock(),
-            dedupe_key=GRADING_NOTE_KEY,
+            kind=kind,
+            text=text,
+            now=now or self.clock(),
+            dedupe_key=key,
+            bump=bump,
+        )
+
+    async def _queue_grading_note(self, session_id: int) -> None:
+        await self._notice(
+            session_id, "grading_note", "Thanks — grading your interview now.", key=GRADING_NOTE_KEY
         )
 
     async def claim_delivery(self, key: str) -> bool:
@@ -516,14 +524,12 @@ class InterviewEngine:
         view = self._view(state)
 
         if status == SessionStatus.ACTIVE and now >= state.deadline_at:
-            await repo.queue_bot_message(
-                self.db,
-                session_id=state.id,
-                role=Role.SYSTEM,
-                kind="time_up",
-                text="Time is up — grading your interview now.",
+            await self._notice(
+                state.id,
+                "time_up",
+                "Time is up — grading your interview now.",
+                key=GRADING_NOTE_KEY,
                 now=now,
-                dedupe_key=GRADING_NOTE_KEY,
             )
             moved = await repo.transition_status(
                 self.db,
@@ -557,15 +563,7 @@ class InterviewEngine:
             key = "warning"
             if not any(m.dedupe_key == key for m in state.messages):
                 minutes = max(1, math.ceil((state.deadline_at - now).total_seconds() / 60))
-                await repo.queue_bot_message(
-                    self.db,
-                    session_id=state.id,
-                    role=Role.SYSTEM,
-                    kind="warning",
-                    text=str(minutes),
-                    now=now,
-                    dedupe_key=key,
-                )
+                await self._notice(state.id, "warning", str(minutes), key=key, now=now)
                 return _StepOutcome(progressed=True)
 
         if _pending_candidate(state):
@@ -654,15 +652,13 @@ class InterviewEngine:
                             now=now,
                         )
             if rejection is not None:
-                await repo.queue_bot_message(
-                    self.db,
-                    session_id=state.id,
-                    role=Role.SYSTEM,
-                    kind="file_rejected",
-                    text=f"{rejection.filename}\n{rejection.reason}",
-                    now=now,
-                    dedupe_key=f"file:{file_id}"[:128],
+                await self._notice(
+                    state.id,
+                    "file_rejected",
+                    f"{rejection.filename}\n{rejection.reason}",
+                    key=f"file:{file_id}"[:128],
                     bump=False,
+                    now=now,
                 )
         await repo.mark_files_done(self.db, message_id=message.id)
 
@@ -677,14 +673,11 @@ class InterviewEngine:
         notice_key = f"retry:{'opening' if opening else through}"
 
         async def on_retry(attempt: int) -> None:
-            queued = await repo.queue_bot_message(
-                self.db,
-                session_id=state.id,
-                role=Role.SYSTEM,
-                kind="retry_notice",
-                text="The interviewer is thinking — retrying…",
-                now=self.clock(),
-                dedupe_key=notice_key,
+            queued = await self._notice(
+                state.id,
+                "retry_notice",
+                "The interviewer is thinking — retrying…",
+                key=notice_key,
                 bump=False,
             )
             if queued is not None:
@@ -697,14 +690,11 @@ class InterviewEngine:
             else:
                 reply = await self.interviewer.reply(ctx, on_retry=on_retry)
         except InterviewerUnavailable as exc:
-            await repo.queue_bot_message(
-                self.db,
-                session_id=state.id,
-                role=Role.SYSTEM,
-                kind="apology",
-                text="The interviewer is unavailable right now; your message is saved.",
-                now=self.clock(),
-                dedupe_key=f"apology:{'opening' if opening else through}",
+            await self._notice(
+                state.id,
+                "apology",
+                "The interviewer is unavailable right now; your message is saved.",
+                key=f"apology:{'opening' if opening else through}",
                 bump=False,
             )
             await self._flush_outbox(state.id)

@@ -89,9 +89,9 @@
   }
 
   function avatarHtml(author) {
-    if (author.kind === "bot") return '<span class="avatar avatar-bot" aria-hidden="true">🎤</span>';
+    if (author.kind === "bot") return '<span class="avatar avatar-bot" aria-hidden="true">IB</span>';
     if (author.kind === "slackbot") {
-      return '<span class="avatar avatar-slackbot" aria-hidden="true">💬</span>';
+      return '<span class="avatar avatar-slackbot" aria-hidden="true">S</span>';
     }
     return '<span class="avatar avatar-person" aria-hidden="true">' +
       esc((author.name || "?").charAt(0).toUpperCase()) + "</span>";

@@ -280,8 +280,9 @@
 
   function lineBlocksHtml(text, options, store) {
     // Inline code first: nothing inside it is formatted.
-    const withCode = text.replace(/`([^`\n]+)`/g, function (match, code) {
-      return hold(store, "<code>" + escapeHtml(decodeSlackEntities(code)) + "</code>");
+    // A backtick next to another one belongs to a fence, never to inline code.
+    const withCode = text.replace(/(^|[^`])`([^`\n]+)`(?!`)/g, function (match, before, code) {
+      return before + hold(store, "<code>" + escapeHtml(decodeSlackEntities(code)) + "</code>");
     });
     const lines = withCode.split("\n");
     const out = [];

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import inspect, select, text
@@ -12,8 +12,8 @@ from sqlalchemy import inspect, select, text
 from storage import repository as repo
 from storage.db import Database, downgrade_sync, migrate, upgrade_to_head_sync
 from storage.models import Interview, InterviewSession, Message
+from tests.factories import NOW, make_session
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TABLES = {"interview_sessions", "messages", "code_submissions", "interviews", "slack_events"}
 
 
@@ -25,24 +25,8 @@ async def db(any_db_url: str) -> AsyncIterator[Database]:
     await database.close()
 
 
-async def _session(db: Database, user: str = "U1", **kw: object) -> InterviewSession:
-    row = await repo.create_session(
-        db,
-        team_id="T1",
-        user_id=user,
-        api_app_id="A1",
-        problem_id=str(kw.get("problem_id", "p1")),
-        difficulty="easy",
-        topic=None,
-        time_limit_minutes=45,
-        started_at=NOW,
-        deadline_at=NOW + timedelta(minutes=45),
-        warning_at=NOW + timedelta(minutes=40),
-        start_response_url=None,
-        problem_text="P",
-    )
-    assert row is not None
-    return row
+async def _session(db: Database, user: str = "U1") -> InterviewSession:
+    return await make_session(db, user_id=user, now=NOW)
 
 
 def _grade(overall: int = 70) -> repo.CompletedInterview:

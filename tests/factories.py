@@ -1,0 +1,79 @@
+"""Rows for tests, written through the repository like the bot writes them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from storage import repository as repo
+from storage.db import Database
+from storage.models import InterviewSession
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+async def make_session(
+    db: Database,
+    *,
+    user_id: str = "U1",
+    team_id: str = "T1",
+    problem_id: str = "p1",
+    now: datetime = NOW,
+) -> InterviewSession:
+    """An active session, as Start Interview creates it."""
+    row = await repo.create_session(
+        db,
+        team_id=team_id,
+        user_id=user_id,
+        api_app_id="A1",
+        problem_id=problem_id,
+        difficulty="easy",
+        topic=None,
+        time_limit_minutes=45,
+        started_at=now,
+        deadline_at=now + timedelta(minutes=45),
+        warning_at=now + timedelta(minutes=40),
+        start_response_url=None,
+        problem_text="P",
+    )
+    assert row is not None, "the user already has an open session"
+    return row
+
+
+async def seed_history(
+    db: Database,
+    *,
+    team_id: str,
+    user_id: str,
+    count: int,
+    now: datetime,
+    title: str = "Problem {i}",
+    feedback: str = "Good work",
+) -> None:
+    """`count` completed interviews for one user, one a day going back from `now`."""
+    rows = []
+    for i in range(count):
+        owner = await make_session(db, user_id=f"{user_id}-seed-{i}", team_id=team_id, now=now)
+        rows.append(
+            {
+                "session_id": owner.id,
+                "team_id": team_id,
+                "user_id": user_id,
+                "problem_id": "p",
+                "problem_title": title.format(i=i),
+                "problem_description": "desc",
+                "difficulty": "medium",
+                "started_at": now - timedelta(days=i, minutes=30),
+                "completed_at": now - timedelta(days=i),
+                "duration_seconds": 1800,
+                "overall_score": i % 101,
+                "communication_score": 50,
+                "problem_solving_score": 60,
+                "code_quality_score": 70,
+                "feedback": feedback,
+                "strengths": ["a"],
+                "improvements": ["b"],
+                "graded_by": "model",
+                "status": "completed",
+            }
+        )
+    await repo.insert_interview_rows(db, rows=rows)
