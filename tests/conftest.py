@@ -76,6 +76,7 @@ def sqlite_url(tmp_path: Any) -> str:
 async def fake_slack() -> AsyncIterator[FakeSlackServer]:
     async with FakeSlackServer() as server:
         yield server
+    assert not server.validation_errors, server.validation_errors
 
 
 @pytest.fixture

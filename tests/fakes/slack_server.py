@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from tests.slack_validation import assert_valid_blocks, assert_valid_view
+
 BOT_TOKEN = "xoxb-test-bot-token-000000"
 BOT_USER_ID = "UBOT0001"
 BOT_ID = "BBOT0001"
@@ -58,6 +60,8 @@ class FakeSlackServer:
         self.port = 0
         self.hooks: list[Callable[[Call], None]] = []
         self.sockets: list[web.WebSocketResponse] = []
+        # Every block and view the app sends is checked with slack_sdk's models.
+        self.validation_errors: list[str] = []
         self.socket_acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
     # Lifecycle -----------------------------------------------------------------------------
@@ -184,6 +188,7 @@ class FakeSlackServer:
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else params.get("token")
         call = Call(method, params, token)
         self.calls.append(call)
+        self._validate(method, params)
         for hook in self.hooks:
             hook(call)
         if self.latency:
@@ -206,6 +211,15 @@ class FakeSlackServer:
         if token != self.token:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         return web.json_response(self._answer(method, params))
+
+    def _validate(self, method: str, params: dict[str, Any]) -> None:
+        try:
+            if method in {"views.publish", "views.open", "views.update", "views.push"}:
+                assert_valid_view(params["view"])
+            elif params.get("blocks") is not None:
+                assert_valid_blocks(params["blocks"])
+        except Exception as exc:
+            self.validation_errors.append(f"{method}: {exc!r}")
 
     def _next_ts(self) -> str:
         return f"{1_700_000_000 + next(self._ts)}.000100"
@@ -307,5 +321,8 @@ class FakeSlackServer:
                 return ack
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        self.responses.append({"rid": request.match_info["rid"], **(await request.json())})
+        body = await request.json()
+        if body.get("blocks") is not None:
+            self._validate("response_url", body)
+        self.responses.append({"rid": request.match_info["rid"], **body})
         return web.Response(text="ok")
