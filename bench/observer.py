@@ -94,20 +94,20 @@ class SlackObserver:
         self._home_waiters[user].append(future)
         return future
 
-    async def wait_threads(self, channels: list[str], timeout: float) -> int:
+    async def wait_threads(self, channels: list[str], within: float) -> int:
         """Wait until these DMs have an interview thread; returns how many do."""
         futures = [self.thread_of(c) for c in channels]
         if futures:
-            await asyncio.wait(futures, timeout=timeout)
+            await asyncio.wait(futures, timeout=within)
         for channel, future in zip(channels, futures, strict=True):
             if not future.done():
                 future.cancel()
                 self._thread_waiters.pop(channel, None)
         return sum(1 for c in channels if c in self.threads)
 
-    async def wait_answered(self, last_sent: dict[tuple[str, str], float], timeout: float) -> int:
+    async def wait_answered(self, last_sent: dict[tuple[str, str], float], within: float) -> int:
         """Wait until every thread got a post after its last message; returns how many did."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
 
         def answered() -> int:
             return sum(1 for k, t in last_sent.items() if self.last_post_at.get(k, 0.0) > t)
@@ -117,9 +117,3 @@ class SlackObserver:
                 break
             await asyncio.sleep(0.05)
         return answered()
-
-    async def wait_quiet(self, quiet: float, timeout: float) -> None:
-        """Wait until no Web API call arrived for `quiet` seconds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and time.monotonic() - self.last_call_at < quiet:
-            await asyncio.sleep(0.05)

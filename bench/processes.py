@@ -101,19 +101,18 @@ class ManagedProcess:
             return 0
         return sum(1 for line in text.splitlines() if " ERROR " in line or "Traceback" in line)
 
-    async def stop(self, timeout: float = 15.0) -> None:
+    async def stop(self, grace: float = 15.0) -> None:
         if self._sampler is not None:
             self._sampler.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sampler
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + timeout
-            while self.popen.poll() is None and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-            if self.popen.poll() is None:
+            try:
+                await asyncio.to_thread(self.popen.wait, grace)
+            except subprocess.TimeoutExpired:
                 self.popen.kill()
-                self.popen.wait()
+                await asyncio.to_thread(self.popen.wait)
 
 
 def _spawn(
@@ -129,8 +128,8 @@ def _spawn(
     return popen, log_path
 
 
-async def wait_healthy(process: ManagedProcess, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
+async def wait_healthy(process: ManagedProcess, within: float = 60.0) -> None:
+    deadline = time.monotonic() + within
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < deadline:
             if not process.alive():
@@ -215,8 +214,12 @@ async def sqlite_database(workdir: Path) -> AsyncIterator[str]:
     try:
         yield f"sqlite+aiosqlite:///{path}"
     finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _remove_sqlite_files(path)
+
+
+def _remove_sqlite_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 async def postgres_available() -> bool:

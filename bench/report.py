@@ -98,8 +98,7 @@ def verdicts(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "ack_p99_ms_at_top_rate": worst,
             "ack_ok": worst is not None and worst < TARGET_ACK_P99_MS,
             "turn_ratio_p50": turn.get("ratio_p50"),
-            "turn_ok": turn.get("ratio_p50") is not None
-            and turn["ratio_p50"] <= TARGET_TURN_RATIO,
+            "turn_ok": turn.get("ratio_p50") is not None and turn["ratio_p50"] <= TARGET_TURN_RATIO,
             "interviews_carried": cap.get("carried"),
             "rss_mb": rss,
             "capacity_ok": (cap.get("carried") or 0) >= TARGET_INTERVIEWS

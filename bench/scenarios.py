@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from bench.load import Percentiles, SlackRequest, SlackRequests, Sender, open_loop, summarise
+from bench.load import Percentiles, Sender, SlackRequest, SlackRequests, open_loop, summarise
 from bench.observer import SlackObserver, dm_channel
 from bench.processes import ManagedProcess
 from storage import repository as repo
@@ -77,7 +77,7 @@ class Context:
 
 
 async def start_interviews(
-    ctx: Context, sender: Sender, *, count: int, rate: float, prefix: str, timeout: float
+    ctx: Context, sender: Sender, *, count: int, rate: float, prefix: str, within: float
 ) -> tuple[list[Thread], list[float]]:
     """Click Start Interview for `count` new users at `rate`; returns the threads that opened."""
     users = [new_user(prefix) for _ in range(count)]
@@ -86,7 +86,7 @@ async def start_interviews(
     clicks = [ctx.requests.start_click(user=user) for user in users]
     sent = await open_loop(sender, clicks, rate=rate, count=count, max_seconds=count / rate + 5)
     channels = [dm_channel(u) for u in users]
-    await ctx.observer.wait_threads(channels, timeout=timeout)
+    await ctx.observer.wait_threads(channels, within=within)
     threads = [
         Thread(u, c, ctx.observer.threads[c])
         for u, c in zip(users, channels, strict=True)
@@ -158,15 +158,14 @@ async def ack_latency(
                     sender, requests, rate=rate, count=len(requests), max_seconds=cfg.level_seconds
                 )
                 sent_at = {
-                    (t.channel, t.thread_ts): s.started
-                    for t, s in zip(threads, sent, strict=False)
+                    (t.channel, t.thread_ts): s.started for t, s in zip(threads, sent, strict=False)
                 }
                 summary = summarise(sent, offered_rate=rate).as_dict()
                 # Let the work these requests caused finish, so the next level starts clean.
                 settle_started = time.monotonic()
                 if kind == "block_actions_start" and not baseline:
                     opened = await ctx.observer.wait_threads(
-                        [dm_channel(u) for u in users], timeout=120
+                        [dm_channel(u) for u in users], within=120
                     )
                     summary["interviews_opened"] = opened
                     pool += [
@@ -175,7 +174,7 @@ async def ack_latency(
                         if dm_channel(u) in ctx.observer.threads
                     ]
                 elif kind == "message_im":
-                    answered = await ctx.observer.wait_answered(sent_at, timeout=120)
+                    answered = await ctx.observer.wait_answered(sent_at, within=120)
                     summary["threads_answered"] = f"{answered}/{len(sent_at)}"
                 summary["settle_s"] = round(time.monotonic() - settle_started, 2)
                 summary["bot_cpu_s"] = round(process.cpu_seconds() - cpu_before, 2)
@@ -208,7 +207,7 @@ async def per_turn_overhead(
             threads = synthetic_threads(ctx, cfg.turn_interviews, prefix)
         else:
             threads, _ = await start_interviews(
-                ctx, sender, count=cfg.turn_interviews, rate=20, prefix=prefix, timeout=60
+                ctx, sender, count=cfg.turn_interviews, rate=20, prefix=prefix, within=60
             )
         overheads: list[float] = []
         lost = 0
@@ -263,7 +262,7 @@ async def capacity(ctx: Context, process: ManagedProcess, *, prefix: str) -> dic
                 count=new,
                 rate=cfg.start_rate,
                 prefix=prefix,
-                timeout=new / cfg.start_rate + 90,
+                within=new / cfg.start_rate + 90,
             )
             threads += opened
             step["start_s"] = round(time.monotonic() - started, 2)
@@ -276,9 +275,7 @@ async def capacity(ctx: Context, process: ManagedProcess, *, prefix: str) -> dic
             step["peak_rss_mb"] = round(process.peak_rss / 2**20, 1)
             step["errors_logged"] = process.error_lines() - errors_before
             step["wall_s"] = round(time.monotonic() - started, 2)
-            step["ok"] = bool(
-                process.alive() and step["lost"] == 0 and step["errors_logged"] == 0
-            )
+            step["ok"] = bool(process.alive() and step["lost"] == 0 and step["errors_logged"] == 0)
             steps.append(step)
             _progress(f"{process.name} capacity {target}", step)
             if not step["ok"]:
@@ -308,7 +305,8 @@ async def _turn_round(
 
     async def candidate(thread: Thread) -> None:
         nonlocal lost
-        await asyncio.sleep(max(0.0, start + ctx.rng.uniform(0, cfg.capacity_window) - time.monotonic()))
+        due = start + ctx.rng.uniform(0, cfg.capacity_window)
+        await asyncio.sleep(max(0.0, due - time.monotonic()))
         reply = ctx.observer.expect_reply(thread.channel, thread.thread_ts)
         sent_at = time.monotonic()
         result = await sender.send(

@@ -129,5 +129,9 @@ class BotRuntime:
         except TimeoutError:
             logger.warning("stopping with %d background tasks unfinished", self.tasks.pending)
             await self.tasks.cancel_all()
+        try:
+            await self.engine.release_all_leases()
+        except Exception:
+            logger.warning("could not release leases; they expire on their own")
         await self.http.close()
         await self.db.close()

@@ -251,6 +251,22 @@ async def extend_leases(
         await session.commit()
 
 
+async def drop_leases(db: Database, *, owner: str) -> int:
+    """Free every lease `owner` holds and make those sessions due now."""
+    async with db.sessions() as session:
+        result = await session.execute(
+            update(InterviewSession)
+            .where(InterviewSession.lease_owner == owner)
+            .values(
+                lease_owner=None,
+                lease_until=None,
+                wake_at=func.coalesce(InterviewSession.wake_at, InterviewSession.started_at),
+            )
+        )
+        await session.commit()
+        return _rowcount(result)
+
+
 async def current_work_seq(db: Database, *, session_id: int) -> int:
     async with db.sessions() as session:
         result = await session.execute(

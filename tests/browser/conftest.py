@@ -24,6 +24,12 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
+@pytest.fixture(autouse=True)
+def _needs_chromium() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+
+
 @pytest.fixture
 async def running(tmp_path: Path) -> AsyncIterator[RunningSandbox]:
     """The sandbox on a free port, with the bot on the offline interviewer and a fresh SQLite."""
@@ -38,8 +44,6 @@ async def running(tmp_path: Path) -> AsyncIterator[RunningSandbox]:
 @pytest.fixture
 async def page(running: RunningSandbox) -> AsyncIterator[Any]:
     """A Chromium page on the sandbox, already showing the Home tab."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:

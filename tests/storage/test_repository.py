@@ -326,3 +326,12 @@ async def test_models_match_migrations(sqlite_url: str) -> None:
         )
     await database.close()
     assert diff == []
+
+
+async def test_dropped_leases_can_be_taken_at_once(db: Database) -> None:
+    session = await _session(db)
+    until = NOW + timedelta(seconds=60)
+    assert await repo.claim_session(db, session_id=session.id, owner="a", now=NOW, until=until)
+    assert await repo.drop_leases(db, owner="a") == 1
+    assert await repo.claim_session(db, session_id=session.id, owner="b", now=NOW, until=until)
+    assert await repo.drop_leases(db, owner="a") == 0

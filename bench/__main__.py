@@ -1,0 +1,204 @@
+"""`python -m bench [--quick]`: measure Interview Bot against a bare Bolt bot (see README)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from bench import processes
+from bench.load import SlackRequests
+from bench.observer import SlackObserver
+from bench.report import add_ratios, machine, render_table, verdicts, write_results
+from bench.scenarios import (
+    BenchConfig,
+    Context,
+    ack_latency,
+    capacity,
+    home_tab,
+    per_turn_overhead,
+)
+from tests.fakes.slack_server import FakeSlackServer
+
+QUICK = {
+    "level_seconds": 1.0,
+    "turn_interviews": 10,
+    "turns_per_interview": 3,
+    "capacity_steps": (100, 250, 500),
+    "capacity_window": 5.0,
+    "home_samples": 10,
+}
+
+
+def parse_args(argv: list[str] | None) -> tuple[BenchConfig, argparse.Namespace]:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a smaller run (about 2 minutes)")
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgresql",
+        help="comma-separated: sqlite, postgresql (default both; PostgreSQL is skipped "
+        "with a note when 127.0.0.1:5432 does not answer)",
+    )
+    parser.add_argument("--only", default="ack,turn,home,capacity", help="which parts to run")
+    parser.add_argument("--model-latency", type=float, default=2.0, help="seconds (default 2)")
+    parser.add_argument(
+        "--slack-latency", type=float, default=0.05, help="seconds per Web API call (0.05)"
+    )
+    parser.add_argument("--rates", default="50,100,200", help="requests/s for the ack runs")
+    parser.add_argument("--steps", default=None, help="capacity steps, e.g. 250,500,1000")
+    parser.add_argument("--window", type=float, default=None, help="capacity turn window, s")
+    parser.add_argument(
+        "--no-docs", action="store_true", help="do not copy the chart to docs/bench-latency.png"
+    )
+    args = parser.parse_args(argv)
+    config = BenchConfig(quick=args.quick)
+    if args.quick:
+        config = dataclasses.replace(config, **QUICK)
+    config.model_latency = args.model_latency
+    config.slack_latency = args.slack_latency
+    config.rates = tuple(int(r) for r in args.rates.split(","))
+    if args.steps:
+        config.capacity_steps = tuple(int(s) for s in args.steps.split(","))
+    if args.window:
+        config.capacity_window = args.window
+    return config, args
+
+
+@contextlib.asynccontextmanager
+async def database(kind: str, workdir: Path) -> AsyncIterator[str]:
+    if kind == "sqlite":
+        async with processes.sqlite_database(workdir) as url:
+            yield url
+    else:
+        async with processes.postgres_database() as url:
+            yield url
+
+
+async def run(config: BenchConfig, args: argparse.Namespace) -> dict[str, Any]:
+    parts = set(args.only.split(","))
+    kinds = [k for k in args.databases.split(",") if k]
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "config": dataclasses.asdict(config),
+        "baseline": {},
+        "targets": {},
+        "notes": [],
+    }
+    if "postgresql" in kinds:
+        if await processes.postgres_available():
+            results["machine"]["postgresql"] = await _postgres_version()
+        else:
+            kinds.remove("postgresql")
+            results["notes"].append("PostgreSQL at 127.0.0.1:5432 did not answer: skipped")
+            print("PostgreSQL at 127.0.0.1:5432 did not answer: skipping it", flush=True)
+    began = time.monotonic()
+    with processes.scratch_dir() as tmp:
+        workdir = Path(tmp)
+        async with FakeSlackServer(latency=config.slack_latency) as slack:
+            ctx = Context(
+                config=config,
+                observer=SlackObserver(slack),
+                requests=SlackRequests(response_url=slack.response_url("card")),
+            )
+            model, model_url = await processes.start_model(
+                workdir=workdir, latency=config.model_latency
+            )
+            try:
+                if parts & {"ack", "turn"}:
+                    print("baseline: bare Bolt echo bot", flush=True)
+                    base = await processes.start_baseline(
+                        workdir=workdir, slack_api_url=slack.api_url, model_base_url=model_url
+                    )
+                    try:
+                        if "turn" in parts:
+                            results["baseline"]["per_turn"] = await per_turn_overhead(
+                                ctx, base, baseline=True, prefix="B"
+                            )
+                        if "ack" in parts:
+                            results["baseline"]["ack"] = await ack_latency(
+                                ctx, base, baseline=True, prefix="B"
+                            )
+                        results["baseline"]["peak_rss_mb"] = round(base.peak_rss / 2**20, 1)
+                    finally:
+                        await base.stop()
+                for kind in kinds:
+                    prefix = "S" if kind == "sqlite" else "P"
+                    target: dict[str, Any] = {}
+                    results["targets"][kind] = target
+                    if parts & {"ack", "turn", "home"}:
+                        print(f"Interview Bot on {kind}", flush=True)
+                        async with database(kind, workdir) as url:
+                            bot = await processes.start_bot(
+                                workdir=workdir,
+                                slack_api_url=slack.api_url,
+                                model_base_url=model_url,
+                                database_url=url,
+                                name=f"bot-{kind}",
+                            )
+                            try:
+                                if "turn" in parts:
+                                    target["per_turn"] = await per_turn_overhead(
+                                        ctx, bot, baseline=False, prefix=prefix
+                                    )
+                                if "ack" in parts:
+                                    target["ack"] = await ack_latency(
+                                        ctx, bot, baseline=False, prefix=prefix
+                                    )
+                                if "home" in parts:
+                                    target["home"] = await home_tab(
+                                        ctx, bot, database_url=url, prefix=prefix
+                                    )
+                                target["peak_rss_mb"] = round(bot.peak_rss / 2**20, 1)
+                                target["errors_logged"] = bot.error_lines()
+                            finally:
+                                await bot.stop()
+                    if "capacity" in parts:
+                        print(f"Interview Bot on {kind}: capacity", flush=True)
+                        async with database(kind, workdir) as url:
+                            bot = await processes.start_bot(
+                                workdir=workdir,
+                                slack_api_url=slack.api_url,
+                                model_base_url=model_url,
+                                database_url=url,
+                                name=f"bot-{kind}-capacity",
+                            )
+                            try:
+                                target["capacity"] = await capacity(ctx, bot, prefix=prefix)
+                            finally:
+                                await bot.stop()
+            finally:
+                await model.stop()
+    results["duration_s"] = round(time.monotonic() - began, 1)
+    add_ratios(results)
+    results["verdicts"] = verdicts(results)
+    return results
+
+
+async def _postgres_version() -> str:
+    import asyncpg
+
+    conn = await asyncpg.connect(processes.PG_ADMIN_DSN)
+    try:
+        version = str(await conn.fetchval("SHOW server_version"))
+    finally:
+        await conn.close()
+    return f"PostgreSQL {version.split()[0]}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    config, args = parse_args(argv)
+    results = asyncio.run(run(config, args))
+    print(render_table(results), flush=True)
+    path, chart = write_results(results, update_docs=not args.no_docs)
+    print(f"\nresults: {path}" + (f"\nchart:   {chart}" if chart else ""), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
