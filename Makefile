@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run sandbox migrate test lint typecheck pytest bench soak chromium postgres clean
+.PHONY: install run sandbox migrate test lint typecheck pytest bench soak chromium postgres \
+	screenshots clean
 
 $(STAMP): pyproject.toml
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) || { \
@@ -42,13 +43,18 @@ pytest: install
 
 # Browser tests drive Debian's Chromium; no browser is downloaded.
 chromium:
-	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update && \
+		$(SUDO) apt-get install -y chromium fonts-noto-color-emoji; }
 
 # The PostgreSQL tests need the server on 127.0.0.1:5432; start it if it is installed but down.
 postgres:
 	@pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || { \
 		command -v pg_ctlcluster >/dev/null && \
 		$(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start || true; }
+
+# Refresh the README's screenshots from the browser tests.
+screenshots: install chromium
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
 
 bench: install
 	$(PY) -m bench

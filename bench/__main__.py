@@ -30,8 +30,8 @@ QUICK = {
     "level_seconds": 1.0,
     "turn_interviews": 10,
     "turns_per_interview": 3,
-    "capacity_steps": (100, 250, 500),
-    "capacity_window": 5.0,
+    "capacity_steps": (250, 500, 1000),
+    "capacity_step_seconds": 6.0,
     "home_samples": 10,
 }
 
@@ -52,7 +52,9 @@ def parse_args(argv: list[str] | None) -> tuple[BenchConfig, argparse.Namespace]
     )
     parser.add_argument("--rates", default="50,100,200", help="requests/s for the ack runs")
     parser.add_argument("--steps", default=None, help="capacity steps, e.g. 250,500,1000")
-    parser.add_argument("--window", type=float, default=None, help="capacity turn window, s")
+    parser.add_argument(
+        "--pace", type=float, default=None, help="capacity: seconds between a candidate's messages"
+    )
     parser.add_argument(
         "--no-docs", action="store_true", help="do not copy the chart to docs/bench-latency.png"
     )
@@ -65,8 +67,8 @@ def parse_args(argv: list[str] | None) -> tuple[BenchConfig, argparse.Namespace]
     config.rates = tuple(int(r) for r in args.rates.split(","))
     if args.steps:
         config.capacity_steps = tuple(int(s) for s in args.steps.split(","))
-    if args.window:
-        config.capacity_window = args.window
+    if args.pace:
+        config.capacity_pace = args.pace
     return config, args
 
 
@@ -169,7 +171,9 @@ async def run(config: BenchConfig, args: argparse.Namespace) -> dict[str, Any]:
                                 name=f"bot-{kind}-capacity",
                             )
                             try:
-                                target["capacity"] = await capacity(ctx, bot, prefix=prefix)
+                                target["capacity"] = await capacity(
+                                    ctx, bot, database_url=url, prefix=prefix
+                                )
                             finally:
                                 await bot.stop()
             finally:

@@ -172,18 +172,21 @@ def render_table(results: dict[str, Any]) -> str:
         )
     lines.append("")
     lines.append(
-        "3. Capacity: live interviews, each sending one turn within "
-        f"{cfg['capacity_window']:.0f} s, {cfg['model_latency']} s model latency"
+        f"3. Capacity: live interviews, each writing every {cfg['capacity_pace']:.0f} s on average"
+        f" ({cfg['capacity_step_seconds']:.0f} s per step), {cfg['model_latency']} s model latency;"
+        f" a step fails on a lost turn or turn p99 > {cfg['turn_deadline']:.0f} s"
     )
     for name, target in targets.items():
         cap = target.get("capacity") or {}
         for step in cap.get("steps", []):
             tt = step.get("turn_time") or {}
             lines.append(
-                f"   {name:<10} {step['interviews']:>5} interviews: "
-                f"{'ok ' if step['ok'] else 'BROKE'} lost {step['lost']}, "
+                f"   {name:<10} {step['interviews']:>5} interviews "
+                f"({step['offered_turns_per_s']} turns/s): "
+                f"{'ok ' if step['ok'] else 'BROKE'} {step['turns']} turns, lost {step['lost']}, "
                 f"turn p50 {_fmt(tt.get('p50_ms'))} / p99 {_fmt(tt.get('p99_ms'))} ms, "
-                f"peak RSS {_fmt(step['peak_rss_mb'])} MB, started in {step['start_s']} s"
+                f"{step['bot_cpu_per_turn_ms']} ms CPU/turn, "
+                f"peak RSS {_fmt(step['peak_rss_mb'])} MB"
             )
         lines.append(
             f"   {name:<10} carried {cap.get('carried')}; "

@@ -17,7 +17,7 @@ from bench.observer import SlackObserver, dm_channel
 from bench.processes import ManagedProcess
 from storage import repository as repo
 from storage.db import Database
-from storage.models import InterviewSession
+from storage.models import InterviewSession, Message
 from tests.fakes.slack_server import TEAM_ID
 
 ACK_KINDS = ("slash_command", "block_actions_select", "block_actions_start", "message_im")
@@ -55,8 +55,11 @@ class BenchConfig:
     turn_interviews: int = 20
     turns_per_interview: int = 5
     capacity_steps: tuple[int, ...] = (250, 500, 1000, 2000, 3000)
-    capacity_window: float = 15.0
-    start_rate: float = 100.0
+    # Each live interview writes once per `capacity_pace` s on average; a step lasts this long.
+    capacity_pace: float = 30.0
+    capacity_step_seconds: float = 15.0
+    # A turn answered later than this (model latency included) counts as a failed step.
+    turn_deadline: float = 10.0
     turn_timeout: float = 30.0
     home_interviews: int = 1000
     home_samples: int = 30
@@ -176,12 +179,23 @@ async def ack_latency(
                 elif kind == "message_im":
                     answered = await ctx.observer.wait_answered(sent_at, within=120)
                     summary["threads_answered"] = f"{answered}/{len(sent_at)}"
+                await wait_idle(process)
                 summary["settle_s"] = round(time.monotonic() - settle_started, 2)
                 summary["bot_cpu_s"] = round(process.cpu_seconds() - cpu_before, 2)
                 summary["wall_s"] = round(time.monotonic() - started, 2)
                 results[kind][str(rate)] = summary
                 _progress(f"{process.name} ack {kind} @{rate}/s", summary)
     return results
+
+
+async def wait_idle(process: ManagedProcess, *, within: float = 90.0) -> None:
+    """Wait until the process has (almost) stopped using CPU: its queued work is done."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        before = process.cpu_seconds()
+        await asyncio.sleep(0.4)
+        if process.cpu_seconds() - before < 0.02:
+            return
 
 
 def _commands(ctx: Context, count: int, prefix: str) -> list[SlackRequest]:
@@ -242,8 +256,98 @@ async def per_turn_overhead(
 # 3. Capacity ---------------------------------------------------------------------------------
 
 
-async def capacity(ctx: Context, process: ManagedProcess, *, prefix: str) -> dict[str, Any]:
-    """Step up the number of live interviews, each sending a turn, until turns are lost."""
+async def seed_live_interviews(database_url: str, *, users: list[str]) -> list[Thread]:
+    """Interviews in progress, as they stand right after the interviewer's opening.
+
+    Written straight into the database (as a restarted process finds them): starting
+    thousands through Slack would take longer than the whole benchmark may. Starting through
+    Slack is measured by the block_actions runs and the per-turn run.
+    """
+    from bot.interview.problem_bank import ProblemBank
+
+    problems = ProblemBank.default().problems
+    now = datetime.now(UTC)
+    ts_base = int(time.time()) - 600
+    threads = [
+        Thread(user, dm_channel(user), f"{ts_base}.{index:06d}") for index, user in enumerate(users)
+    ]
+    db = Database(database_url)
+    try:
+        async with db.sessions() as session:
+            rows = [
+                {
+                    "team_id": TEAM_ID,
+                    "user_id": t.user,
+                    "api_app_id": "A0TEST001",
+                    "channel_id": t.channel,
+                    "thread_ts": t.thread_ts,
+                    "problem_id": problems[index % len(problems)].id,
+                    "difficulty": problems[index % len(problems)].difficulty.value,
+                    "status": "active",
+                    "phase": "clarify",
+                    "time_limit_minutes": 45,
+                    "started_at": now,
+                    "deadline_at": now + timedelta(minutes=45),
+                    "warning_at": now + timedelta(minutes=40),
+                    # Nothing is due until the warning: the state after a finished opening.
+                    "wake_at": now + timedelta(minutes=40),
+                    "work_seq": 1,
+                    "failed_attempts": 0,
+                }
+                for index, t in enumerate(threads)
+            ]
+            result = await session.execute(
+                insert(InterviewSession).returning(InterviewSession.id), rows
+            )
+            ids = [int(i) for i in result.scalars().all()]
+            messages: list[dict[str, Any]] = []
+            for index, (session_id, t) in enumerate(zip(ids, threads, strict=True)):
+                common = {
+                    "session_id": session_id,
+                    "files_done": True,
+                    "edited": False,
+                    "deleted": False,
+                    "post_attempts": 1,
+                    "created_at": now,
+                    "posted_at": now,
+                }
+                messages.append(
+                    {
+                        **common,
+                        "role": "system",
+                        "kind": "problem",
+                        "text": "problem",
+                        "dedupe_key": "problem",
+                        "slack_ts": t.thread_ts,
+                    }
+                )
+                messages.append(
+                    {
+                        **common,
+                        "role": "interviewer",
+                        "kind": "opening",
+                        "text": "Hi! Walk me through how you would approach this problem.",
+                        "dedupe_key": "opening:0",
+                        "answers_through": 0,
+                        "slack_ts": f"{ts_base + 1}.{index:06d}",
+                    }
+                )
+            await session.execute(insert(Message), messages)
+            await session.commit()
+    finally:
+        await db.close()
+    return threads
+
+
+async def capacity(
+    ctx: Context, process: ManagedProcess, *, database_url: str, prefix: str
+) -> dict[str, Any]:
+    """Step up the number of live interviews until turns are lost (or late, or memory runs out).
+
+    In every step each interview writes at the configured pace (one message per
+    `capacity_pace` seconds on average), for `capacity_step_seconds`: the offered turn rate
+    is interviews / pace, and every one of those turns must be answered.
+    """
     cfg = ctx.config
     steps: list[dict[str, Any]] = []
     carried = 0
@@ -251,31 +355,32 @@ async def capacity(ctx: Context, process: ManagedProcess, *, prefix: str) -> dic
     threads: list[Thread] = []
     async with Sender(f"{process.url}/slack/events", secret=_secret(), timeout=30) as sender:
         for target in cfg.capacity_steps:
+            users = [new_user(prefix) for _ in range(target - len(threads))]
+            threads += await seed_live_interviews(database_url, users=users)
             process.reset_peak()
             errors_before = process.error_lines()
-            step: dict[str, Any] = {"interviews": target}
+            cpu_before = process.cpu_seconds()
             started = time.monotonic()
-            new = target - len(threads)
-            opened, start_acks = await start_interviews(
-                ctx,
-                sender,
-                count=new,
-                rate=cfg.start_rate,
-                prefix=prefix,
-                within=new / cfg.start_rate + 90,
-            )
-            threads += opened
-            step["start_s"] = round(time.monotonic() - started, 2)
-            step["start_ack"] = Percentiles.of(start_acks).as_dict()
-            step["opened"] = f"{len(opened)}/{new}"
-            turn_times, lost = await _turn_round(ctx, sender, threads)
-            step["turns"] = len(threads)
-            step["lost"] = lost + (new - len(opened))
+            step: dict[str, Any] = {"interviews": target}
+            turn_times, sent, lost = await _paced_turns(ctx, sender, threads)
+            step["turns"] = sent
+            step["offered_turns_per_s"] = round(target / cfg.capacity_pace, 1)
+            step["lost"] = lost
             step["turn_time"] = Percentiles.of(turn_times).as_dict()
             step["peak_rss_mb"] = round(process.peak_rss / 2**20, 1)
+            step["bot_cpu_per_turn_ms"] = round(
+                1000 * (process.cpu_seconds() - cpu_before) / max(1, sent), 1
+            )
             step["errors_logged"] = process.error_lines() - errors_before
             step["wall_s"] = round(time.monotonic() - started, 2)
-            step["ok"] = bool(process.alive() and step["lost"] == 0 and step["errors_logged"] == 0)
+            p99 = step["turn_time"]["p99_ms"]
+            step["ok"] = bool(
+                process.alive()
+                and lost == 0
+                and step["errors_logged"] == 0
+                and p99 is not None
+                and p99 <= 1000 * cfg.turn_deadline
+            )
             steps.append(step)
             _progress(f"{process.name} capacity {target}", step)
             if not step["ok"]:
@@ -289,23 +394,27 @@ async def capacity(ctx: Context, process: ManagedProcess, *, prefix: str) -> dic
         "peak_rss_mb_at_carried": next(
             (s["peak_rss_mb"] for s in steps if s["interviews"] == carried), None
         ),
-        "window_s": cfg.capacity_window,
+        "pace_s": cfg.capacity_pace,
+        "step_s": cfg.capacity_step_seconds,
+        "turn_deadline_s": cfg.turn_deadline,
         "steps": steps,
     }
 
 
-async def _turn_round(
+async def _paced_turns(
     ctx: Context, sender: Sender, threads: list[Thread]
-) -> tuple[list[float], int]:
-    """Every interview sends one turn at a random moment of the window and waits for the reply."""
+) -> tuple[list[float], int, int]:
+    """Each interview writes with probability step/pace, at a random moment of the step."""
     cfg = ctx.config
+    share = min(1.0, cfg.capacity_step_seconds / cfg.capacity_pace)
+    writers = [t for t in threads if ctx.rng.random() < share]
     times: list[float] = []
     lost = 0
     start = time.monotonic()
 
     async def candidate(thread: Thread) -> None:
         nonlocal lost
-        due = start + ctx.rng.uniform(0, cfg.capacity_window)
+        due = start + ctx.rng.uniform(0, cfg.capacity_step_seconds)
         await asyncio.sleep(max(0.0, due - time.monotonic()))
         reply = ctx.observer.expect_reply(thread.channel, thread.thread_ts)
         sent_at = time.monotonic()
@@ -327,8 +436,8 @@ async def _turn_round(
             return
         times.append(arrived - sent_at)
 
-    await asyncio.gather(*(candidate(t) for t in threads))
-    return times, lost
+    await asyncio.gather(*(candidate(t) for t in writers))
+    return times, len(writers), lost
 
 
 # 4. Home tab ---------------------------------------------------------------------------------

@@ -294,7 +294,9 @@ TURNS = (
     "A hash map would make it O(n) time at the cost of O(n) extra space.",
     "Testing: empty input, one element, duplicates and negative values all work.",
 )
-SNIPPET = b"def solve(items):\n    seen = {}\n    for i, x in enumerate(items):\n        seen[x] = i\n"
+SNIPPET = (
+    b"def solve(items):\n    seen = {}\n    for i, x in enumerate(items):\n        seen[x] = i\n"
+)
 
 
 @dataclass
@@ -349,7 +351,9 @@ class Candidate:
             await asyncio.sleep(0.05)
         return False
 
-    async def _say(self, thread_ts: str, text: str, files: list[dict[str, Any]] | None = None) -> None:
+    async def _say(
+        self, thread_ts: str, text: str, files: list[dict[str, Any]] | None = None
+    ) -> None:
         ts = f"{int(time.time())}.{next(_ids):06d}"
         event: dict[str, Any] = {
             "type": "message",
@@ -546,7 +550,9 @@ async def run_lane(
         await bot.start()
         killer = Killer(bot, slack, model, deliveries, rng, kills, max_uptime)
         people = [
-            Candidate(f"U0SOAK{index}{n:03d}", slack, deliveries, ledger, random.Random(rng.random()))
+            Candidate(
+                f"U0SOAK{index}{n:03d}", slack, deliveries, ledger, random.Random(rng.random())
+            )
             for n in range(candidates)
         ]
 

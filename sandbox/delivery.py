@@ -88,7 +88,10 @@ class BotDelivery:
         self._worker = asyncio.create_task(self._deliver_events())
 
     async def close(self) -> None:
+        """Stops delivering; undelivered events are dropped. Safe to call twice."""
         tasks = [task for task in [self._worker, *self._retries] if task is not None]
+        self._worker = None
+        self._retries.clear()
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -96,6 +99,7 @@ class BotDelivery:
                 await task
         if self._session is not None:
             await self._session.close()
+            self._session = None
 
     async def wait_for_events(self) -> None:
         """Returns once every queued event has been delivered (or has failed once)."""

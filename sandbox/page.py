@@ -10,8 +10,10 @@ import asyncio
 import contextlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from sandbox.person import SNIPPET_TYPES, Container, Person, PersonError
 from sandbox.workspace import JSONDict, Workspace
@@ -19,6 +21,18 @@ from sandbox.workspace import JSONDict, Workspace
 STATIC_DIR = Path(__file__).parent / "static"
 # Uploads through the page are capped well above the bot's 100 KB code limit.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@web.middleware
+async def same_origin_only(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refuses the page's endpoints to other sites' pages (no cross-site acts or reads).
+
+    Browsers send `Origin` on cross-site requests and WebSocket handshakes.
+    """
+    origin = request.headers.get("Origin")
+    if request.path.startswith("/ui/") and origin and urlsplit(origin).netloc != request.host:
+        raise web.HTTPForbidden(text="cross-origin request refused")
+    return await handler(request)
 
 
 class Page:
@@ -179,6 +193,7 @@ class Page:
 
 def add_page_routes(app: web.Application, page: Page) -> None:
     """Mounts the client page, its static files, live channel and actions."""
+    app.middlewares.append(same_origin_only)
     app.router.add_get("/", page.index)
     # Permalinks (/archives/D…/p…) open the page at the linked message.
     app.router.add_get("/archives/{tail:.*}", page.index)

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from sandbox.delivery import EVENT_RETRY_DELAYS, BotDelivery
 from sandbox.page import Page, add_page_routes
+from sandbox.persistence import WorkspaceFile, workspace_file_for
 from sandbox.person import Person
 from sandbox.web_api import SlackWebApi, add_web_api_routes
 from sandbox.workspace import Identity, Workspace
@@ -145,12 +146,14 @@ async def running_sandbox(
     database_url: str | None = None,
     settings_overrides: dict[str, Any] | None = None,
     sandbox: Sandbox | None = None,
+    keep_workspace: bool = False,
 ) -> AsyncIterator[RunningSandbox]:
     """Starts the sandbox and the real bot wired to it; stops both on exit.
 
     The bot's other settings (database, model, time limit) come from the environment
     or `.env`, as for `interview-bot run`; `database_url` and `settings_overrides`
-    replace them.
+    replace them. With `keep_workspace` the workspace (messages, Home, files) is kept
+    in a file beside the database and comes back on the next start.
     """
     # Imported here so the sandbox server can be used and tested without the bot.
     from bot.config import Settings
@@ -172,8 +175,14 @@ async def running_sandbox(
     overrides.update(settings_overrides or {})
     runner: web.AppRunner | None = None
     runtime: Any = None
+    saved: WorkspaceFile | None = None
     try:
-        runtime = await BotRuntime.create(Settings(**overrides))
+        settings = Settings(**overrides)
+        if keep_workspace:
+            saved = WorkspaceFile(sandbox.workspace, workspace_file_for(settings.database_url))
+            saved.load()
+            saved.watch()
+        runtime = await BotRuntime.create(settings)
         runner = web.AppRunner(runtime.web_app, handle_signals=False)
         await runner.setup()
         await web.SockSite(runner, bot_socket).start()
@@ -182,12 +191,17 @@ async def running_sandbox(
         sandbox.connect_bot(bot_url)
         yield RunningSandbox(sandbox=sandbox, bot_url=bot_url, runtime=runtime)
     finally:
-        await sandbox.close()
+        # Stop sending the bot requests, let it finish its work (which may still call the
+        # Web API), then stop serving.
+        await sandbox.delivery.close()
         if runtime is not None:
             await runtime.close()
         if runner is not None:
             await runner.cleanup()
         bot_socket.close()
+        await sandbox.close()
+        if saved is not None:
+            saved.save()
 
 
 async def serve_sandbox(
@@ -197,8 +211,15 @@ async def serve_sandbox(
     database_url: str | None = None,
     open_browser: bool = False,
 ) -> None:
-    """Runs the sandbox and the bot until cancelled, after printing the page's URL."""
-    async with running_sandbox(host=host, port=port, database_url=database_url) as running:
+    """Runs the sandbox and the bot until cancelled, after printing the page's URL.
+
+    The page is served on `host:port`, or the next free port after it (port 0: any free
+    port); the bot listens on a free port of 127.0.0.1. The workspace is kept in a file
+    beside the database (see `workspace_file_for`).
+    """
+    async with running_sandbox(
+        host=host, port=port, database_url=database_url, keep_workspace=True
+    ) as running:
         sys.stdout.write(f"Interview Bot sandbox: {running.url}\n")
         sys.stdout.flush()
         if open_browser:

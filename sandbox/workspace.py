@@ -9,11 +9,12 @@ Every change is published to the page's live channel.
 from __future__ import annotations
 
 import asyncio
+import base64
 import copy
 import hashlib
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +91,7 @@ class Workspace:
         self.response_targets: dict[str, ResponseTarget] = {}
         self.triggers: dict[str, Trigger] = {}
         self._subscribers: set[asyncio.Queue[JSONDict]] = set()
+        self._change_listeners: list[Callable[[], None]] = []
         self._last_ts = 0.0
         self._counter = 0
 
@@ -190,6 +192,50 @@ class Workspace:
     def publish(self, update: JSONDict) -> None:
         for queue in self._subscribers:
             queue.put_nowait(update)
+        for listener in self._change_listeners:
+            listener()
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Calls `listener` after every change (used to keep the workspace in a file)."""
+        self._change_listeners.append(listener)
+
+    # saving ---------------------------------------------------------------------------
+
+    def saved_state(self) -> JSONDict:
+        """What outlives a restart: messages, Home tabs and files (ephemerals do not)."""
+        return {
+            "version": 1,
+            "messages": self.messages,
+            "home_views": self.home_views,
+            "files": {
+                file_id: {"info": stored.info, "content": base64.b64encode(stored.content).decode()}
+                for file_id, stored in self.files.items()
+            },
+            "counter": self._counter,
+            "last_ts": self._last_ts,
+        }
+
+    def restore(self, saved: JSONDict) -> None:
+        """Takes back a `saved_state()`, pointing file links at this server's address."""
+        self.messages = saved["messages"]
+        self.messages.setdefault(self.identity.dm_channel_id, {})
+        self.home_views = saved["home_views"]
+        self._counter = int(saved["counter"])
+        self._last_ts = float(saved["last_ts"])
+        for file_id, item in saved["files"].items():
+            info = dict(item["info"])
+            info.update(self._file_links(file_id, str(info["name"]), str(info["user"])))
+            self.files[file_id] = StoredFile(info=info, content=base64.b64decode(item["content"]))
+        for channel, by_ts in self.messages.items():
+            for ts, message in by_ts.items():
+                if message.get("files"):
+                    message["files"] = [
+                        self.files[file["id"]].info if file["id"] in self.files else file
+                        for file in message["files"]
+                    ]
+                self._reset_state(f"message:{channel}:{ts}", message.get("blocks", []))
+        for view in self.home_views.values():
+            self._reset_state(f"view:{view['id']}", view.get("blocks", []))
 
     def snapshot(self) -> JSONDict:
         """Everything the page needs to draw itself from scratch."""
@@ -612,7 +658,6 @@ class Workspace:
         """Stores an uploaded file or snippet and returns its Slack file object."""
         file_id = self.next_id("F")
         created = int(time.time())
-        base = f"{self.base_url}/files-pri/{self.identity.team_id}-{file_id}"
         info: JSONDict = {
             "id": file_id,
             "created": created,
@@ -633,9 +678,7 @@ class Workspace:
             "public_url_shared": False,
             "display_as_bot": False,
             "username": "",
-            "url_private": f"{base}/{name}",
-            "url_private_download": f"{base}/download/{name}",
-            "permalink": f"{self.base_url}/files/{user}/{file_id}/{name}",
+            **self._file_links(file_id, name, user),
             "is_starred": False,
             "has_rich_preview": False,
             "file_access": "visible",
@@ -643,10 +686,19 @@ class Workspace:
         if mode == "snippet":
             text = content.decode("utf-8", errors="replace")
             lines = text.splitlines()
-            info["edit_link"] = f"{info['permalink']}/edit"
             info["preview"] = "\n".join(lines[:5])
             info["preview_is_truncated"] = len(lines) > 5
             info["lines"] = len(lines)
             info["lines_more"] = max(0, len(lines) - 5)
         self.files[file_id] = StoredFile(info=info, content=content)
         return info
+
+    def _file_links(self, file_id: str, name: str, user: str) -> JSONDict:
+        base = f"{self.base_url}/files-pri/{self.identity.team_id}-{file_id}"
+        permalink = f"{self.base_url}/files/{user}/{file_id}/{name}"
+        return {
+            "url_private": f"{base}/{name}",
+            "url_private_download": f"{base}/download/{name}",
+            "permalink": permalink,
+            "edit_link": f"{permalink}/edit",
+        }

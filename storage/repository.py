@@ -183,28 +183,6 @@ async def set_phase(db: Database, *, session_id: int, phase: str) -> None:
         await session.commit()
 
 
-async def set_thread(
-    db: Database, *, session_id: int, channel_id: str, thread_ts: str, permalink: str | None
-) -> None:
-    async with db.sessions() as session:
-        await session.execute(
-            update(InterviewSession)
-            .where(InterviewSession.id == session_id)
-            .values(channel_id=channel_id, thread_ts=thread_ts, permalink=permalink)
-        )
-        await session.commit()
-
-
-async def clear_start_response_url(db: Database, *, session_id: int) -> None:
-    async with db.sessions() as session:
-        await session.execute(
-            update(InterviewSession)
-            .where(InterviewSession.id == session_id)
-            .values(start_response_url=None)
-        )
-        await session.commit()
-
-
 # Work scheduling and leases -----------------------------------------------------------------
 
 
@@ -519,6 +497,36 @@ async def mark_posted(db: Database, *, message_id: int, slack_ts: str, now: date
     async with db.sessions() as session:
         await session.execute(
             update(Message).where(Message.id == message_id).values(slack_ts=slack_ts, posted_at=now)
+        )
+        await session.commit()
+
+
+async def mark_problem_posted(
+    db: Database,
+    *,
+    session_id: int,
+    message_id: int,
+    channel_id: str,
+    thread_ts: str,
+    permalink: str | None,
+    now: datetime,
+) -> None:
+    """Record the posted problem message and the thread it starts, in one transaction."""
+    async with db.sessions() as session:
+        await session.execute(
+            update(Message)
+            .where(Message.id == message_id)
+            .values(slack_ts=thread_ts, posted_at=now)
+        )
+        await session.execute(
+            update(InterviewSession)
+            .where(InterviewSession.id == session_id)
+            .values(
+                channel_id=channel_id,
+                thread_ts=thread_ts,
+                permalink=permalink,
+                start_response_url=None,
+            )
         )
         await session.commit()
 

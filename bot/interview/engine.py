@@ -64,6 +64,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def post_marker(session_id: int, message_id: int) -> str:
+    """The mark a queued message carries in Slack, to find it again after a crash."""
+    return f"ib-{session_id}-{message_id}"
+
+
 # What the Slack side needs to render and post ------------------------------------------------
 
 
@@ -258,6 +263,10 @@ class InterviewEngine:
         session = await repo.find_session_by_thread(
             self.db, channel_id=channel_id, thread_ts=thread_ts
         )
+        if session is None:
+            session = await self._thread_not_yet_recorded(
+                team_id=team_id, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts
+            )
         if session is None or session.team_id != team_id:
             return MessageOutcome.NOT_IN_INTERVIEW
         if session.user_id != user_id:
@@ -288,6 +297,36 @@ class InterviewEngine:
             await self._queue_grading_note(session.id)
         self.kick(session.id)
         return MessageOutcome.FINISHING if finish else MessageOutcome.RECORDED
+
+    async def _thread_not_yet_recorded(
+        self, *, team_id: str, user_id: str, channel_id: str, thread_ts: str
+    ) -> InterviewSession | None:
+        """The user's open interview when `thread_ts` is its problem message, posted to Slack
+        but not recorded yet (a process stopped in between; the sweep records it later).
+
+        Asks Slack only in that rare state, so the candidate's reply is kept, not pointed away.
+        """
+        session = await repo.get_open_session(self.db, team_id=team_id, user_id=user_id)
+        if session is None or session.thread_ts is not None:
+            return None
+        state = await repo.load_session_state(self.db, session_id=session.id)
+        problem = next((m for m in state.messages if m.kind == "problem"), None) if state else None
+        if state is None or problem is None or problem.post_attempts == 0:
+            return None
+        item = Outgoing(
+            message_id=problem.id,
+            kind=problem.kind,
+            text=problem.text,
+            marker=post_marker(state.id, problem.id),
+        )
+        try:
+            posted = await self.delivery.find_posted(self._view(state), item)
+        except Exception:
+            logger.warning("session %s: could not look for its problem message", state.id)
+            return None
+        if posted is None or posted.ts != thread_ts or posted.channel_id != channel_id:
+            return None
+        return session
 
     async def record_edit(
         self, *, channel_id: str, thread_ts: str | None, ts: str, text: str | None, deleted: bool
@@ -581,7 +620,7 @@ class InterviewEngine:
             message_id=message.id,
             kind=message.kind,
             text=message.text,
-            marker=f"ib-{state.id}-{message.id}",
+            marker=post_marker(state.id, message.id),
         )
         if message.kind == "scorecard":
             interview = await repo.get_interview_for_session(self.db, session_id=state.id)
@@ -601,31 +640,34 @@ class InterviewEngine:
         if posted is None:
             await repo.note_post_attempt(self.db, message_id=message.id)
             posted = await self.delivery.post(view, item)
-        await repo.mark_posted(self.db, message_id=message.id, slack_ts=posted.ts, now=self.clock())
-        home = False
+        # Follow-ups are idempotent and run before the post is recorded: a process killed in
+        # between finds the post by its marker and does them again, instead of never.
         if message.kind == "problem":
             permalink = await self.delivery.permalink(posted.channel_id, posted.ts)
-            await repo.set_thread(
-                self.db,
-                session_id=state.id,
-                channel_id=posted.channel_id,
-                thread_ts=posted.ts,
-                permalink=permalink,
-            )
             if state.start_response_url:
                 try:
                     await self.delivery.replace_start_card(state.start_response_url, permalink)
                 except Exception:
                     logger.warning("session %s: could not replace the start card", state.id)
-                await repo.clear_start_response_url(self.db, session_id=state.id)
-            home = True
-        elif message.kind == "scorecard" and item.grade is not None:
+            # The post and the thread it starts are recorded together: an interview whose
+            # problem is posted but whose thread is unknown could never be answered.
+            await repo.mark_problem_posted(
+                self.db,
+                session_id=state.id,
+                message_id=message.id,
+                channel_id=posted.channel_id,
+                thread_ts=posted.ts,
+                permalink=permalink,
+                now=self.clock(),
+            )
+            return _StepOutcome(progressed=True, home=True)
+        if message.kind == "scorecard" and item.grade is not None:
             try:
                 await self.delivery.mark_problem_finished(view, item.grade.overall)
             except Exception:
                 logger.warning("session %s: could not update the problem message", state.id)
-            home = True
-        return _StepOutcome(progressed=True, home=home)
+        await repo.mark_posted(self.db, message_id=message.id, slack_ts=posted.ts, now=self.clock())
+        return _StepOutcome(progressed=True, home=message.kind == "scorecard")
 
     async def _fetch_files(self, state: InterviewSession, message: Message) -> None:
         now = self.clock()

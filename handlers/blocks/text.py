@@ -72,6 +72,10 @@ def to_slack_mrkdwn(text: str) -> str:
         return f"{_HOLD}{len(held) - 1}{_HOLD}"
 
     def render_fence(match: re.Match[str]) -> str:
+        opens_line = match.start() == 0 or match.string[match.start() - 1] == "\n"
+        if not match.group(2) and not opens_line:
+            # A lone ``` mid-sentence ("a fenced ``` block") is prose, not code.
+            return hold(FENCE) + match.group(1)
         body = _FENCE_LANGUAGE_RE.sub("\n", match.group(1), count=1)
         if not match.group(2) and not body.endswith("\n"):
             body += "\n"  # an unclosed fence ran to the end: close it on its own line

@@ -692,7 +692,8 @@
         if (previous && JSON.stringify(previous.blocks) !== JSON.stringify(message.blocks)) {
           forget("message", message.ts);
         }
-        if (!previous && state.tab !== "messages" && message.user === state.identity.bot_user_id) {
+        if (!previous && state.tab !== "messages" && isTopLevel(message) &&
+            message.user === state.identity.bot_user_id) {
           state.unread += 1;
           renderUnread();
         }

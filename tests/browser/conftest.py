@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sandbox import RunningSandbox, running_sandbox
+from sandbox import RunningSandbox, Sandbox, running_sandbox
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -21,12 +22,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+# Every run keeps its screenshots under tests/artifacts/; `make screenshots` also refreshes
+# the README's copies in docs/screenshots/.
+SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+README_SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(autouse=True)
 def _needs_chromium() -> None:
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI; `make test` installs it with apt-get")
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
 
 
@@ -37,6 +44,7 @@ async def running(tmp_path: Path) -> AsyncIterator[RunningSandbox]:
         port=0,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         settings_overrides={"openai_api_key": None, "interview_time_limit_minutes": 45},
+        sandbox=Sandbox(person_name="ada"),
     ) as sandbox:
         yield sandbox
 
@@ -61,6 +69,10 @@ async def page(running: RunningSandbox) -> AsyncIterator[Any]:
 
 
 async def screenshot(page: Any, name: str) -> None:
-    """Saves a screenshot of what the person sees to docs/screenshots/<name>.png."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    """Saves a screenshot of what the person sees as <name>.png."""
+    targets = [SCREENSHOTS]
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        targets.append(README_SCREENSHOTS)
+    for folder in targets:
+        folder.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(folder / f"{name}.png"))

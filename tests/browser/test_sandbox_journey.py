@@ -59,9 +59,7 @@ async def create_snippet(page: Any, *, title: str, content: str) -> None:
     await dialog.get_by_label("Content").fill(content)
 
 
-async def test_full_journey_from_home_to_score_card(
-    page: Any, running: RunningSandbox
-) -> None:
+async def test_full_journey_from_home_to_score_card(page: Any, running: RunningSandbox) -> None:
     home = page.locator("#home-view")
     await expect(home).to_contain_text("My Interviews", timeout=WAIT_MS)
     await expect(home).to_contain_text("You haven't finished an interview yet")
@@ -81,6 +79,7 @@ async def test_full_journey_from_home_to_score_card(
     problem = messages.locator(".message").filter(has=page.locator(".thread-summary"))
     await expect(problem).to_have_count(1, timeout=WAIT_MS)
     await expect(problem.locator(".bk-context").first).to_contain_text("Hard")
+    problem_title = (await problem.locator(".bk-header").first.inner_text()).strip()
 
     thread = await open_interview_thread(page)
     bot_replies = thread.locator(".message.author-bot")
@@ -108,7 +107,8 @@ async def test_full_journey_from_home_to_score_card(
     await confirm.get_by_role("button", name="Finish").click()
     await expect(thread).to_contain_text("Interview complete", timeout=WAIT_MS)
     await expect(thread).to_contain_text("Overall:")
-    await thread.locator(".bk-header").filter(has_text="Interview complete").scroll_into_view_if_needed()
+    score_card = thread.locator(".message").filter(has_text="Overall:")
+    await score_card.evaluate("node => node.scrollIntoView({block: 'start'})")
     await screenshot(page, "05-score-card")
 
     dm_note = messages.locator(".message").filter(has_text="you scored")
@@ -121,7 +121,7 @@ async def test_full_journey_from_home_to_score_card(
     await expect(home).to_contain_text("Interviews completed")
     entry = home.locator(".bk-section").filter(has=page.get_by_role("button", name="View feedback"))
     await expect(entry).to_have_count(1)
-    await expect(entry).to_contain_text("Best-Paying Set")
+    await expect(entry).to_contain_text(problem_title)
     await expect(entry).to_contain_text("Overall")
     await screenshot(page, "06-home-history")
 
@@ -147,6 +147,13 @@ async def test_starting_twice_shows_the_active_interview(
     )
     await expect(messages.locator(".thread-summary")).to_have_count(1)
     await screenshot(page, "08-already-in-progress")
+
+    # Its button is the thread's permalink, which opens the thread beside the DM.
+    note = messages.locator(".message").filter(has_text="You already have an interview")
+    await note.get_by_role("button", name="Open the interview").click()
+    await expect(page.locator("#thread-pane")).to_be_visible()
+    await expect(page.locator("#thread-list")).to_contain_text("offline interviewer")
+    assert "/archives/D0SANDBOX/p" in page.url
 
 
 async def test_oversize_snippet_gets_a_clear_reply(page: Any, running: RunningSandbox) -> None:

@@ -841,3 +841,12 @@ def test_feedback_modal_bounds_hostile_and_huge_text() -> None:
     view = build_feedback_modal(feedback)
     assert_valid_view(view)
     assert_no_live_markup(view["blocks"])
+
+
+def test_lone_fence_mid_sentence_stays_prose() -> None:
+    from handlers.blocks.text import to_slack_mrkdwn
+
+    out = to_slack_mrkdwn("Send code in a fenced ``` block. It is **fine**.")
+    assert out == "Send code in a fenced ``` block. It is *fine*."
+    # A fence that opens a line and is never closed is still closed for the reader.
+    assert to_slack_mrkdwn("Here:\n```python\nx = 1\n").endswith("x = 1\n```")
