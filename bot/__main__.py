@@ -28,7 +28,7 @@ Interview Bot needs a Slack app to talk to a real workspace. Set these variables
                                 connections:write) — set it to use Socket Mode instead of HTTP
 
 Create the app in one step from manifest.yml: https://api.slack.com/apps → Create New App →
-From an app manifest. See README.md, "Install in a workspace".
+From an app manifest. See README.md, "Install in a Slack workspace".
 """
 
 
