@@ -153,6 +153,18 @@ def render_table(results: dict[str, Any]) -> str:
                 data = (target.get("ack") or {}).get(kind, {}).get(str(rate)) or {}
                 row += f"  {_triple(data):>22}  {_x(data.get('ratio_p99')):>6}"
             lines.append(row)
+    late = [
+        f"{name} {KIND_LABELS[kind]} @{rate}/s: {row.get('over_3s', 0)} over 3 s, "
+        f"{row.get('failed', 0)} failed"
+        for name, target in {"baseline": baseline, **targets}.items()
+        for kind, by_rate in (target.get("ack") or {}).items()
+        for rate, row in by_rate.items()
+        if row.get("over_3s") or row.get("failed")
+    ]
+    lines.append(
+        "   acks over Slack's 3 s limit (Slack would retry) or failed: "
+        + ("; ".join(late) if late else "none")
+    )
     lines.append("")
     lines.append(
         "2. Per-turn overhead, ms: candidate message sent → reply's chat.postMessage arrives,"
@@ -189,7 +201,8 @@ def render_table(results: dict[str, Any]) -> str:
                 f"peak RSS {_fmt(step['peak_rss_mb'])} MB"
             )
         lines.append(
-            f"   {name:<10} carried {cap.get('carried')}; "
+            f"   {name:<10} carried {cap.get('carried')} "
+            f"({cap.get('sustained_turns_per_s')} turns/s sustained); "
             + (f"breaks at {cap['broke_at']}" if cap.get("broke_at") else "did not break")
         )
     lines.append("")
@@ -265,6 +278,8 @@ def draw_chart(results: dict[str, Any], path: Path) -> None:
             axis.plot(rates, p99, marker="o", color=colour, label=f"{label} p99")
             axis.plot(rates, p50, marker=".", linestyle="--", color=colour, label=f"{label} p50")
         axis.axhline(TARGET_ACK_P99_MS, color="#999999", linewidth=0.8, linestyle=":")
+        # Light and heavy requests differ by orders of magnitude; a log axis shows both.
+        axis.set_yscale("log")
         axis.set_title(KIND_LABELS[kind])
         axis.set_xlabel("requests / s")
         axis.set_xticks(rates)
@@ -273,7 +288,8 @@ def draw_chart(results: dict[str, Any], path: Path) -> None:
     axes[0].legend(fontsize=7, loc="upper left")
     m = results["machine"]
     fig.suptitle(
-        f"Ack latency against load — {m['cpu']}, {m['cores']} cores, Python {m['python']}",
+        f"Ack latency against load (dotted: the 50 ms p99 target) — {m['cpu']}, "
+        f"{m['cores']} cores, Python {m['python']}",
         fontsize=10,
     )
     fig.tight_layout()

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import aliased
 
 from bench.load import Percentiles, Sender, SlackRequest, SlackRequests, open_loop, summarise
 from bench.observer import SlackObserver, dm_channel
@@ -29,6 +30,8 @@ CANDIDATE_LINES = (
     "Edge cases: empty input, a single value, duplicates, negative numbers.",
     "I think the solution is complete; it handles every case we discussed.",
 )
+
+INTERVIEWER_LINE = "Good. What is the time and space complexity, and which edge cases worry you?"
 
 _users = itertools.count(1)
 
@@ -49,15 +52,18 @@ class Thread:
 class BenchConfig:
     quick: bool = False
     rates: tuple[int, ...] = (50, 100, 200)
-    level_seconds: float = 3.0
+    level_seconds: float = 2.0
     model_latency: float = 2.0
     slack_latency: float = 0.05
     turn_interviews: int = 20
     turns_per_interview: int = 5
     capacity_steps: tuple[int, ...] = (250, 500, 1000, 2000, 3000)
-    # Each live interview writes once per `capacity_pace` s on average; a step lasts this long.
-    capacity_pace: float = 30.0
+    # Each live interview writes once per `capacity_pace` s on average (a candidate reads,
+    # thinks and types code between messages); a step lasts `capacity_step_seconds`.
+    capacity_pace: float = 60.0
     capacity_step_seconds: float = 15.0
+    # Turns each live interview has already had: mid-interview, the transcript is not empty.
+    capacity_history: int = 8
     # A turn answered later than this (model latency included) counts as a failed step.
     turn_deadline: float = 10.0
     turn_timeout: float = 30.0
@@ -256,8 +262,10 @@ async def per_turn_overhead(
 # 3. Capacity ---------------------------------------------------------------------------------
 
 
-async def seed_live_interviews(database_url: str, *, users: list[str]) -> list[Thread]:
-    """Interviews in progress, as they stand right after the interviewer's opening.
+async def seed_live_interviews(
+    database_url: str, *, users: list[str], exchanges: int = 0
+) -> list[Thread]:
+    """Interviews in progress: the opening posted and `exchanges` answered candidate turns.
 
     Written straight into the database (as a restarted process finds them): starting
     thousands through Slack would take longer than the whole benchmark may. Starting through
@@ -268,6 +276,7 @@ async def seed_live_interviews(database_url: str, *, users: list[str]) -> list[T
     problems = ProblemBank.default().problems
     now = datetime.now(UTC)
     ts_base = int(time.time()) - 600
+    candidate = aliased(Message)
     threads = [
         Thread(user, dm_channel(user), f"{ts_base}.{index:06d}") for index, user in enumerate(users)
     ]
@@ -332,7 +341,44 @@ async def seed_live_interviews(database_url: str, *, users: list[str]) -> list[T
                         "slack_ts": f"{ts_base + 1}.{index:06d}",
                     }
                 )
+            for turn in range(exchanges):
+                for session_id in ids:
+                    for role, kind, text in (
+                        ("candidate", "text", CANDIDATE_LINES[turn % len(CANDIDATE_LINES)]),
+                        ("interviewer", "reply", INTERVIEWER_LINE),
+                    ):
+                        messages.append(
+                            {
+                                "session_id": session_id,
+                                "role": role,
+                                "kind": kind,
+                                "text": text,
+                                "dedupe_key": None if role == "candidate" else f"seed:{turn}",
+                                "slack_ts": f"{ts_base + 2 + 2 * turn + (role != 'candidate')}"
+                                f".{len(messages):07d}",
+                                "files_done": True,
+                                "edited": False,
+                                "deleted": False,
+                                "post_attempts": 0 if role == "candidate" else 1,
+                                "created_at": now,
+                                "posted_at": now,
+                            }
+                        )
             await session.execute(insert(Message), messages)
+            if exchanges:
+                # Every seeded reply answers the turns before it: nothing is pending.
+                await session.execute(
+                    update(Message)
+                    .where(Message.session_id.in_(ids), Message.kind == "reply")
+                    .values(
+                        answers_through=select(func.max(candidate.id))
+                        .where(
+                            candidate.session_id == Message.session_id,
+                            candidate.role == "candidate",
+                        )
+                        .scalar_subquery()
+                    )
+                )
             await session.commit()
     finally:
         await db.close()
@@ -356,7 +402,9 @@ async def capacity(
     async with Sender(f"{process.url}/slack/events", secret=_secret(), timeout=30) as sender:
         for target in cfg.capacity_steps:
             users = [new_user(prefix) for _ in range(target - len(threads))]
-            threads += await seed_live_interviews(database_url, users=users)
+            threads += await seed_live_interviews(
+                database_url, users=users, exchanges=cfg.capacity_history
+            )
             process.reset_peak()
             errors_before = process.error_lines()
             cpu_before = process.cpu_seconds()
@@ -390,6 +438,9 @@ async def capacity(
     return {
         "carried": carried,
         "broke_at": broke_at,
+        "sustained_turns_per_s": max(
+            (s["offered_turns_per_s"] for s in steps if s["ok"]), default=None
+        ),
         "peak_rss_mb": max((s["peak_rss_mb"] for s in steps), default=None),
         "peak_rss_mb_at_carried": next(
             (s["peak_rss_mb"] for s in steps if s["interviews"] == carried), None

@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import logging
 import os
 import random
 import socket
@@ -35,7 +36,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,8 +137,8 @@ class BotProcess:
     def running(self) -> bool:
         return self.process is not None and self.process.returncode is None
 
-    async def start(self, timeout: float = 60.0) -> None:
-        """Start the process and wait until /healthz answers."""
+    async def start(self, within: float = 60.0) -> None:
+        """Start the process and wait (at most `within` seconds) until /healthz answers."""
         with self.log_path.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
                 *bot_command(),
@@ -148,7 +149,7 @@ class BotProcess:
                 stderr=log,
             )
         self.starts += 1
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
             while time.monotonic() < deadline:
                 if not self.running:
@@ -167,13 +168,13 @@ class BotProcess:
             await self.process.wait()
             self.kills += 1
 
-    async def stop(self, timeout: float = 20.0) -> None:
-        """SIGTERM and wait (in-flight work finishes); SIGKILL if it lingers."""
+    async def stop(self, grace: float = 20.0) -> None:
+        """SIGTERM and wait (in-flight work finishes); SIGKILL if it lingers past `grace`."""
         if self.process is None or self.process.returncode is not None:
             return
         self.process.terminate()
         try:
-            await asyncio.wait_for(self.process.wait(), timeout)
+            await asyncio.wait_for(self.process.wait(), grace)
         except TimeoutError:
             await self.kill()
 
@@ -320,6 +321,7 @@ class Candidate:
         deliveries: SlackDeliveries,
         ledger: Ledger,
         rng: random.Random,
+        db_path: Path,
     ) -> None:
         self.user = user
         self.channel = dm_channel(user)
@@ -327,6 +329,7 @@ class Candidate:
         self.deliveries = deliveries
         self.ledger = ledger
         self.rng = rng
+        self.db_path = db_path
         self.known_threads: set[str] = set()
 
     def _bot_messages(self) -> list[dict[str, Any]]:
@@ -340,11 +343,28 @@ class Candidate:
             and str(m.get("text", "")).startswith("Interviewer reply")
         )
 
+    def _unanswered(self, thread_ts: str) -> int:
+        """Messages of this thread no posted interviewer reply has answered yet.
+
+        Read from the database: in Slack a reply to the previous message can arrive after
+        the next one was sent, and the candidate could not tell it from an answer.
+        """
+        return int(
+            _query(
+                self.db_path,
+                "SELECT count(*) FROM messages m JOIN interview_sessions s ON s.id = m.session_id "
+                "WHERE s.thread_ts = ? AND m.role = 'candidate' AND NOT m.deleted AND m.id > "
+                "COALESCE((SELECT max(r.answers_through) FROM messages r WHERE r.session_id = s.id"
+                " AND r.kind IN ('opening', 'reply') AND r.slack_ts IS NOT NULL), 0)",
+                (thread_ts,),
+            )[0][0]
+        )
+
     def _completions(self) -> int:
         return sum(1 for m in self._bot_messages() if "you scored" in str(m.get("text", "")))
 
-    async def _wait(self, predicate: Callable[[], bool], timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
+    async def _wait(self, predicate: Callable[[], bool], within: float) -> bool:
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             if predicate():
                 return True
@@ -394,9 +414,11 @@ class Candidate:
         thread_ts = new_thread()
         assert thread_ts is not None
         self.known_threads.add(thread_ts)
+        if self.rng.random() < 0.3:
+            # Quick to type: writes before the interviewer's opening is there.
+            await self._say(thread_ts, self.rng.choice(TURNS))
         await self._wait(lambda: self._thread_replies(thread_ts) >= 1, 60)
         for turn in range(self.rng.randint(2, 4)):
-            before = self._thread_replies(thread_ts)
             if turn == 1 and self.rng.random() < 0.4:
                 file = self.slack.add_file(
                     f"F{next(_ids):07d}", SNIPPET, name="solution.py", filetype="python"
@@ -408,7 +430,7 @@ class Candidate:
                     # Two messages in a row: one reply may answer both.
                     await self._say(thread_ts, self.rng.choice(TURNS))
             await asyncio.sleep(self.rng.uniform(0.0, 0.4))
-            if not await self._wait(lambda b=before: self._thread_replies(thread_ts) > b, 60):
+            if not await self._wait(lambda: self._unanswered(thread_ts) == 0, 60):
                 self.ledger.slow_turns += 1
         done_before = self._completions()
         if self.rng.random() < 0.5:
@@ -444,6 +466,8 @@ class LaneReport:
     slow_turns: int = 0
     retried_deliveries: int = 0
     errors_logged: int = 0
+    # Replies that told the candidate they were not in an interview (there should be none).
+    pointers: int = 0
 
 
 class Killer:
@@ -487,10 +511,11 @@ class Killer:
             self._armed = None
             self._moment.set()
 
-    async def _wait_for_model_call(self, timeout: float) -> None:
+    async def _wait_for_model_call(self, within: float) -> None:
         seen = len(self.model.requests)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and len(self.model.requests) == seen:
+        for _ in range(max(1, int(within / 0.01))):
+            if len(self.model.requests) != seen:
+                break
             await asyncio.sleep(0.01)
         # Somewhere inside the model's latency.
         await asyncio.sleep(self.rng.uniform(0.0, 0.2))
@@ -551,7 +576,12 @@ async def run_lane(
         killer = Killer(bot, slack, model, deliveries, rng, kills, max_uptime)
         people = [
             Candidate(
-                f"U0SOAK{index}{n:03d}", slack, deliveries, ledger, random.Random(rng.random())
+                f"U0SOAK{index}{n:03d}",
+                slack,
+                deliveries,
+                ledger,
+                random.Random(rng.random()),
+                db_path,
             )
             for n in range(candidates)
         ]
@@ -564,7 +594,7 @@ async def run_lane(
         await asyncio.wait_for(
             asyncio.gather(killing, *(keep_interviewing(p) for p in people)), time_budget
         )
-        await settle(db_path, timeout=120)
+        await settle(db_path, within=120)
         await bot.stop()
         report = check_lane(db_path, slack, ledger)
         report.kills = bot.kills
@@ -580,17 +610,17 @@ async def run_lane(
     return report
 
 
-def _query(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
+def _query(db_path: Path, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
     try:
-        return list(connection.execute(sql).fetchall())
+        return list(connection.execute(sql, args).fetchall())
     finally:
         connection.close()
 
 
-async def settle(db_path: Path, timeout: float) -> None:
+async def settle(db_path: Path, within: float) -> None:
     """Wait until nothing is left to do: no open interview, nothing unposted."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         open_sessions = _query(
             db_path, "SELECT count(*) FROM interview_sessions WHERE status IN ('active','grading')"
@@ -647,8 +677,8 @@ def check_lane(db_path: Path, slack: FakeSlackServer, ledger: Ledger) -> LaneRep
             db_path, "SELECT count(*) FROM messages WHERE role != 'candidate' AND slack_ts IS NULL"
         )[0][0],
         "finished_without_history_record": sum(1 for sid, _ in sessions if sid not in recorded),
-        "answered_with_a_pointer": unmarked_bot_posts,
     }
+    report.pointers = unmarked_bot_posts
     report.duplicated = {
         "candidate_rows": sum(n - 1 for n in stored_ts.values() if n > 1),
         "posted_twice_to_slack": sum(n - 1 for n in posted_markers.values() if n > 1),
@@ -710,6 +740,7 @@ class SoakReport:
             "lost: " + ", ".join(f"{k} {v}" for k, v in sorted(lost.items())),
             "duplicated: " + ", ".join(f"{k} {v}" for k, v in sorted(duplicated.items())),
             f"turns slower than 60 s: {sum(lane.slow_turns for lane in self.lanes)}  "
+            f"pointers sent: {sum(lane.pointers for lane in self.lanes)}  "
             f"ERROR lines logged: {sum(lane.errors_logged for lane in self.lanes)}",
             f"LOST {self.lost}  DUPLICATED {self.duplicated}",
         ]
@@ -757,6 +788,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=20, help="give up after this long")
     parser.add_argument("--keep", type=Path, default=None, help="keep databases and logs here")
     args = parser.parse_args(argv)
+    # The fakes see connections cut by every kill; that is the point, not news.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
     report = asyncio.run(

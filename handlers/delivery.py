@@ -15,6 +15,7 @@ from bot.interview.code import MAX_CODE_BYTES
 from bot.interview.engine import DownloadFailed, Outgoing, Posted, SessionView
 from bot.interview.models import HomePage
 from handlers.blocks import home, interview, start_card
+from handlers.blocks.text import escape_mrkdwn
 from handlers.slack_client import slack_retry_handlers
 
 logger = logging.getLogger(__name__)
@@ -40,11 +41,18 @@ class SlackDelivery:
     def __init__(self, *, client: AsyncWebClient, http: aiohttp.ClientSession) -> None:
         self.client = client
         self.http = http
-        api_host = urlparse(client.base_url).hostname or ""
-        self._file_hosts = SLACK_FILE_HOSTS | {api_host}
+        # The bot token goes to Slack's file host over HTTPS, or to the configured API's own
+        # origin (scheme, host and port: a local Slack in tests), and nowhere else.
+        self._file_origins: set[tuple[str, str, int | None]] = {
+            ("https", host, 443) for host in SLACK_FILE_HOSTS
+        }
+        self._file_origins.add(origin_of(client.base_url))
 
     async def post(self, session: SessionView, item: Outgoing) -> Posted:
         text, blocks = render(session, item)
+        # The notification text is mrkdwn too and may quote the model or the candidate:
+        # escaped, it can never mention anyone (<!channel>, <@U…>).
+        text = escape_mrkdwn(text)
         metadata = {"event_type": METADATA_EVENT_TYPE, "event_payload": {"marker": item.marker}}
         if item.kind == "problem":
             # Posting to the user id lands in the app's DM with them.
@@ -138,8 +146,7 @@ class SlackDelivery:
 
     async def download(self, file: dict[str, Any]) -> bytes:
         url = str(file.get("url_private_download") or file.get("url_private") or "")
-        host = urlparse(url).hostname or ""
-        if not url or host not in self._file_hosts:
+        if not url or origin_of(url) not in self._file_origins:
             raise DownloadFailed("Slack did not give me a download link for it")
         headers = {"Authorization": f"Bearer {self.client.token}"}
         try:
@@ -155,6 +162,17 @@ class SlackDelivery:
 
     async def publish_home(self, team_id: str, page: HomePage) -> None:
         await self.client.views_publish(user_id=page.user_id, view=home.build_home_view(page))
+
+
+def origin_of(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a URL, the port filled in for http and https."""
+    try:
+        parsed = urlparse(url)
+        port = parsed.port
+    except ValueError:
+        return ("", "", None)
+    scheme = parsed.scheme.lower()
+    return (scheme, (parsed.hostname or "").lower(), port or {"https": 443, "http": 80}.get(scheme))
 
 
 def render(session: SessionView, item: Outgoing) -> tuple[str, list[dict[str, Any]]]:

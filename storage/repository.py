@@ -332,6 +332,21 @@ class NewCode:
     slack_file_id: str | None = None
 
 
+def storable(text: str) -> str:
+    """Text as PostgreSQL can hold it: without NUL characters (SQLite would keep them)."""
+    return text.replace("\x00", "")
+
+
+def _code_columns(code: NewCode) -> dict[str, Any]:
+    # Whatever the candidate typed after ``` or named their file fits the columns.
+    return {
+        "language": storable(code.language)[:32],
+        "filename": None if code.filename is None else storable(code.filename)[:255],
+        "content": storable(code.content),
+        "slack_file_id": None if code.slack_file_id is None else code.slack_file_id[:32],
+    }
+
+
 async def record_candidate_message(
     db: Database,
     *,
@@ -354,7 +369,7 @@ async def record_candidate_message(
                 session_id=session_id,
                 role="candidate",
                 kind="text",
-                text=text,
+                text=storable(text),
                 slack_ts=slack_ts,
                 files=files or None,
                 files_done=not files,
@@ -376,10 +391,7 @@ async def record_candidate_message(
                     session_id=session_id,
                     message_id=message_id,
                     ordinal=ordinal,
-                    language=item.language,
-                    filename=item.filename,
-                    content=item.content,
-                    slack_file_id=item.slack_file_id,
+                    **_code_columns(item),
                     created_at=now,
                 )
             )
@@ -402,10 +414,7 @@ async def add_code_from_file(
             session_id=session_id,
             message_id=message_id,
             ordinal=ordinal,
-            language=code.language,
-            filename=code.filename,
-            content=code.content,
-            slack_file_id=code.slack_file_id,
+            **_code_columns(code),
             created_at=now,
         )
         result = await session.execute(stmt)
@@ -436,7 +445,7 @@ def _bot_message_values(
         "session_id": session_id,
         "role": role,
         "kind": kind,
-        "text": text,
+        "text": storable(text),
         "dedupe_key": dedupe_key,
         "answers_through": answers_through,
         "files_done": True,
@@ -539,7 +548,7 @@ async def edit_candidate_message(
     if deleted:
         values = {"deleted": True}
     elif text is not None:
-        values["text"] = text
+        values["text"] = storable(text)
     async with db.sessions() as session:
         result = await session.execute(
             update(Message)

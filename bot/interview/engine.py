@@ -515,19 +515,28 @@ class InterviewEngine:
         seen_seq = claim.work_seq
         failed: str | None = None
         touched_home = False
+        state: InterviewSession | None = None
+        # True when the last step found nothing to do: the state it read is still current.
+        settled = False
         try:
             for _ in range(self.tuning.max_steps):
-                seen_seq = await repo.current_work_seq(self.db, session_id=session_id)
-                outcome = await self._step(session_id)
+                state = await repo.load_session_state(self.db, session_id=session_id)
+                if state is None:
+                    break
+                # The work_seq read with the state it acts on (no separate query per step).
+                seen_seq = state.work_seq
+                outcome = await self._step(state)
                 touched_home = touched_home or outcome.home
                 if outcome.failed:
                     failed = outcome.failed
                 if not outcome.progressed:
+                    settled = failed is None
                     break
         except Exception as exc:  # keep the session retryable whatever went wrong
             logger.exception("session %s: step failed", session_id)
             failed = f"{type(exc).__name__}: {exc}"
-        state = await repo.get_session(self.db, session_id=session_id)
+        if not settled:
+            state = await repo.get_session(self.db, session_id=session_id)
         next_wake = self._next_wake(state, failed)
         complete = await repo.release_session(
             self.db,
@@ -558,10 +567,7 @@ class InterviewEngine:
             return state.deadline_at if state.warning_at <= now else state.warning_at
         return None
 
-    async def _step(self, session_id: int) -> _StepOutcome:
-        state = await repo.load_session_state(self.db, session_id=session_id)
-        if state is None:
-            return _StepOutcome()
+    async def _step(self, state: InterviewSession) -> _StepOutcome:
         now = self.clock()
         status = SessionStatus(state.status)
         view = self._view(state)

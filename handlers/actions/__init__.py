@@ -15,7 +15,7 @@ from handlers.blocks import feedback as feedback_blocks
 from handlers.blocks import ids, start_card
 from handlers.blocks import interview as interview_blocks
 from handlers.context import services_of
-from handlers.payload import field, team_id_of, text_at, user_id_of
+from handlers.payload import field, slack_id_at, team_id_of, text_at, user_id_of
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,15 @@ async def handle_acknowledge_only(ack: AsyncAck) -> None:
 
 def _action_value(body: Any) -> str | None:
     return text_at(body, "actions", 0, "value")
+
+
+def _action_number(body: Any) -> int | None:
+    """The button's value as the id or page number it holds; None for anything else."""
+    value = _action_value(body)
+    # ASCII digits only ("²".isdigit() is true too) and no more than a BIGINT holds.
+    if value and value.isascii() and value.isdigit() and len(value) <= 15:
+        return int(value)
+    return None
 
 
 def selected_difficulty(body: Any) -> Difficulty:
@@ -78,7 +87,7 @@ async def handle_start_interview(
         user_id=user_id,
         difficulty=selected_difficulty(body),
         topic=_button_topic(body),
-        api_app_id=text_at(body, "api_app_id"),
+        api_app_id=slack_id_at(body, "api_app_id"),
         response_url=text_at(body, "response_url"),
     )
     if not result.created and text_at(body, "response_url"):
@@ -139,13 +148,12 @@ async def handle_finish_interview(
     team_id, user_id = team_id_of(body), user_id_of(body)
     if not team_id or not user_id:
         return
-    value = _action_value(body)
-    session_id = int(value) if value and value.isdigit() else None
+    session_id = _action_number(body)
     outcome = await services.engine.request_finish(
         team_id=team_id, user_id=user_id, session_id=session_id
     )
-    channel = text_at(body, "container", "channel_id") or text_at(body, "channel", "id")
-    thread_ts = text_at(body, "container", "message_ts")
+    channel = slack_id_at(body, "container", "channel_id") or slack_id_at(body, "channel", "id")
+    thread_ts = slack_id_at(body, "container", "message_ts")
     if outcome != FinishOutcome.FINISHING and channel:
         services.tasks.spawn(
             client.chat_postEphemeral(
@@ -165,11 +173,11 @@ async def handle_open_feedback(
     await ack()
     services = services_of(context)
     team_id, user_id = team_id_of(body), user_id_of(body)
-    value, trigger_id = _action_value(body), text_at(body, "trigger_id")
-    if not team_id or not user_id or not trigger_id or not value or not value.isdigit():
+    interview_id, trigger_id = _action_number(body), text_at(body, "trigger_id")
+    if not team_id or not user_id or not trigger_id or interview_id is None:
         return
     feedback = await services.engine.feedback(
-        team_id=team_id, user_id=user_id, interview_id=int(value)
+        team_id=team_id, user_id=user_id, interview_id=interview_id
     )
     if feedback is None:
         return
@@ -184,8 +192,8 @@ async def handle_open_feedback(
 async def handle_home_page(ack: AsyncAck, body: dict[str, Any], context: Any) -> None:
     await ack()
     services = services_of(context)
-    team_id, user_id, value = team_id_of(body), user_id_of(body), _action_value(body)
+    team_id, user_id = team_id_of(body), user_id_of(body)
     if not team_id or not user_id:
         return
-    page = int(value) if value and value.isdigit() else 0
+    page = min(_action_number(body) or 0, 10_000)
     services.engine.refresh_home(team_id, user_id, page)

@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.interview.engine import MessageOutcome
 from handlers.blocks import interview as interview_blocks
 from handlers.context import services_of
-from handlers.payload import field, text_at
+from handlers.payload import field, slack_id_at, text_at
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,8 @@ async def handle_app_home_opened(event: dict[str, Any], body: dict[str, Any], co
     """Publish the Home tab when the user opens it."""
     if text_at(event, "tab") != "home":
         return
-    user_id = text_at(event, "user")
-    team_id = text_at(body, "team_id") or text_at(event, "team")
+    user_id = slack_id_at(event, "user")
+    team_id = slack_id_at(body, "team_id") or slack_id_at(event, "team")
     if user_id and team_id:
         services_of(context).engine.refresh_home(team_id, user_id)
 
@@ -56,15 +56,15 @@ async def handle_message(
     subtype = field(event, "subtype")
     services = services_of(context)
     engine = services.engine
-    channel = text_at(event, "channel")
-    team_id = text_at(body, "team_id") or text_at(event, "team")
+    channel = slack_id_at(event, "channel")
+    team_id = slack_id_at(body, "team_id") or slack_id_at(event, "team")
     if not channel or not team_id:
         return
     if subtype == "message_changed":
         await engine.record_edit(
             channel_id=channel,
-            thread_ts=text_at(event, "message", "thread_ts"),
-            ts=text_at(event, "message", "ts") or "",
+            thread_ts=slack_id_at(event, "message", "thread_ts"),
+            ts=slack_id_at(event, "message", "ts") or "",
             text=slack_unescape(text_at(event, "message", "text") or ""),
             deleted=False,
         )
@@ -72,21 +72,21 @@ async def handle_message(
     if subtype == "message_deleted":
         await engine.record_edit(
             channel_id=channel,
-            thread_ts=text_at(event, "previous_message", "thread_ts"),
-            ts=text_at(event, "deleted_ts") or "",
+            thread_ts=slack_id_at(event, "previous_message", "thread_ts"),
+            ts=slack_id_at(event, "deleted_ts") or "",
             text=None,
             deleted=True,
         )
         return
     if subtype not in CANDIDATE_SUBTYPES:
         return
-    user_id, ts = text_at(event, "user"), text_at(event, "ts")
+    user_id, ts = slack_id_at(event, "user"), slack_id_at(event, "ts")
     if not user_id or not ts:
         return
     raw_files = field(event, "files")
     files = [f for f in raw_files if isinstance(f, dict)] if isinstance(raw_files, list) else []
     text = field(event, "text")
-    thread_ts = text_at(event, "thread_ts")
+    thread_ts = slack_id_at(event, "thread_ts")
     outcome = await engine.record_candidate_message(
         team_id=team_id,
         user_id=user_id,

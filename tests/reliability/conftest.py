@@ -8,12 +8,14 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
 from openai import AsyncOpenAI
+from slack_sdk.http_retry import async_handler, builtin_async_handlers
 from sqlalchemy import func, select, update
 
 from bot.config import Settings
@@ -295,3 +297,18 @@ class SlackDelays:
                 rule.calls.append(call)
                 rule.arrived.set()
                 return
+
+
+class RecordedSlackWaits:
+    """Replaces the sleep of slack_sdk's retry handlers: records how long they would wait."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.waits: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            self.waits.append(seconds)
+            await asyncio.sleep(0)
+
+        fake = SimpleNamespace(sleep=sleep)
+        monkeypatch.setattr(builtin_async_handlers, "asyncio", fake)
+        monkeypatch.setattr(async_handler, "asyncio", fake)

@@ -9,6 +9,7 @@ Each runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 from typing import Any
@@ -49,8 +50,12 @@ def message_event(thread: Thread, text: str, ts: str, **extra: Any) -> dict[str,
     return event | extra
 
 
+_message_numbers = itertools.count(1)
+
+
 def fresh_ts() -> str:
-    return f"{int(time.time())}.{time.perf_counter_ns() % 1_000_000:06d}"
+    """A message ts no other message of the test run has."""
+    return f"{int(time.time())}.{next(_message_numbers):06d}"
 
 
 async def deliver(
@@ -61,8 +66,8 @@ async def deliver(
     async def once(attempt: int) -> int:
         reply = await bot.send.event(
             event,
-            event_id="EvSAME000001" if same_event_id else f"EvNEW{attempt:07d}{time.time_ns()}",
-            retry_num=attempt or None if same_event_id else None,
+            event_id="EvSAME000001" if same_event_id else f"EvNEW{next(_message_numbers):07d}",
+            retry_num=(attempt or None) if same_event_id else None,
         )
         return reply.status
 

@@ -20,6 +20,7 @@ from tests.reliability.conftest import (
     Thread,
     assert_each_posted_once,
     bot_posts,
+    click_start,
     fast_model_interviewer,
     interviews_of,
     messages_of,
@@ -81,7 +82,7 @@ async def test_an_event_delivered_to_both_instances_is_handled_once(
         assert [r.status for r in replies] == [200, 200]
 
     await asyncio.gather(
-        *(deliver_to_both(t, u, n) for n, (t, u) in enumerate(zip(threads, USERS)))
+        *(deliver_to_both(t, u, n) for n, (t, u) in enumerate(zip(threads, USERS, strict=True)))
     )
     await settle_both(a, b)
 
@@ -163,8 +164,6 @@ async def test_a_double_click_on_two_instances_starts_one_interview(
     launch: Any, fake_slack: FakeSlackServer, pg_url: str
 ) -> None:
     a, b = await two_instances(launch, fake_slack, pg_url)
-    from tests.reliability.conftest import click_start
-
     statuses = await asyncio.gather(*(click_start(bot) for bot in (a, b, a, b, a, b)))
     await settle_both(a, b)
 
