@@ -63,7 +63,11 @@ def build_web_app(bolt: AsyncApp, db: Database) -> web.Application:
     """`POST /slack/events` for everything Slack sends, `GET /healthz` for load balancers."""
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+            # Not a body Slack sends (bad JSON, not UTF-8, a list…): refuse it, never a 500.
+            return web.json_response({"error": "malformed request"}, status=400)
         bolt_response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 

@@ -152,11 +152,6 @@ UNPARSEABLE = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/app.py: a body Bolt cannot parse raises in AsyncBoltRequest() and aiohttp "
-    "answers 500; refuse it with 400 instead",
-)
 @pytest.mark.parametrize("signed", [True, False])
 async def test_an_unparseable_body_is_refused_without_a_server_error(
     launch: Any, fake_slack: FakeSlackServer, sqlite_url: str, signed: bool
