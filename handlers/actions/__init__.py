@@ -14,7 +14,7 @@ from bot.interview.models import Difficulty
 from handlers.blocks import feedback as feedback_blocks
 from handlers.blocks import ids, start_card
 from handlers.blocks import interview as interview_blocks
-from handlers.context import services_of
+from handlers.context import Services, services_of
 from handlers.payload import field, slack_id_at, team_id_of, text_at, user_id_of
 
 logger = logging.getLogger(__name__)
@@ -90,14 +90,28 @@ async def handle_start_interview(
         api_app_id=slack_id_at(body, "api_app_id"),
         response_url=text_at(body, "response_url"),
     )
-    if not result.created and text_at(body, "response_url"):
+    if not result.created:
+        _replace_card(
+            services,
+            body,
+            respond,
+            text="You already have an interview in progress.",
+            blocks=start_card.build_already_active_note(active=result.active),
+        )
+
+
+def _replace_card(
+    services: Services,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    *,
+    text: str,
+    blocks: list[dict[str, Any]],
+) -> None:
+    """Replace the card the button was on (via its response_url), after the ack."""
+    if text_at(body, "response_url"):
         services.tasks.spawn(
-            respond(
-                text="You already have an interview in progress.",
-                blocks=start_card.build_already_active_note(active=result.active),
-                replace_original=True,
-            ),
-            name="already-active",
+            respond(text=text, blocks=blocks, replace_original=True), name="replace-card"
         )
 
 
@@ -105,15 +119,13 @@ async def handle_cancel_start(
     ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: Any
 ) -> None:
     await ack()
-    if text_at(body, "response_url"):
-        services_of(context).tasks.spawn(
-            respond(
-                text="No problem — start whenever you are ready.",
-                blocks=start_card.build_start_dismissed(),
-                replace_original=True,
-            ),
-            name="cancel-start",
-        )
+    _replace_card(
+        services_of(context),
+        body,
+        respond,
+        text="No problem — start whenever you are ready.",
+        blocks=start_card.build_start_dismissed(),
+    )
 
 
 async def handle_open_start_card(
