@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
-from collections.abc import Coroutine
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Coroutine
+from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class TaskTracker:
@@ -44,3 +47,43 @@ class TaskTracker:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+_HOLDS_SLOT: contextvars.ContextVar[bool] = contextvars.ContextVar("holds_slot", default=False)
+
+
+class WorkSlots:
+    """Bounds how much background work runs on the event loop at once.
+
+    Background steps (database work, rendering) hold a slot; network waits (the model,
+    Slack) give it back. Listeners never take one, so under load a request queues
+    behind a few steps rather than behind every interview in flight, and acks stay fast.
+    """
+
+    def __init__(self, slots: int) -> None:
+        self._semaphore = asyncio.Semaphore(max(1, slots))
+
+    @contextlib.asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        if _HOLDS_SLOT.get():
+            yield
+            return
+        await self._semaphore.acquire()
+        token = _HOLDS_SLOT.set(True)
+        try:
+            yield
+        finally:
+            _HOLDS_SLOT.reset(token)
+            self._semaphore.release()
+
+    async def outside(self, awaitable: Awaitable[T]) -> T:
+        """Await network I/O without holding a slot, then take one back."""
+        if not _HOLDS_SLOT.get():
+            return await awaitable
+        self._semaphore.release()
+        token = _HOLDS_SLOT.set(False)
+        try:
+            return await awaitable
+        finally:
+            _HOLDS_SLOT.reset(token)
+            await self._semaphore.acquire()

@@ -44,7 +44,7 @@ from bot.interview.models import (
     TurnContext,
 )
 from bot.interview.problem_bank import ProblemBank
-from bot.tasks import TaskTracker
+from bot.tasks import TaskTracker, WorkSlots
 from storage import repository as repo
 from storage.db import Database
 from storage.models import Interview, InterviewSession, Message
@@ -162,6 +162,8 @@ class EngineTuning:
     max_steps: int = 50
     retry_backoff_seconds: float = 15.0
     max_retry_backoff_seconds: float = 300.0
+    # Background steps running at once (network waits excluded); see WorkSlots.
+    work_slots: int = 8
 
 
 class InterviewEngine:
@@ -188,6 +190,7 @@ class InterviewEngine:
         self.clock = clock
         self.tuning = tuning or EngineTuning()
         self.owner = f"worker-{uuid.uuid4().hex[:12]}"
+        self.slots = WorkSlots(self.tuning.work_slots)
         self._running: set[int] = set()
         self._rerun: set[int] = set()
 
@@ -242,8 +245,8 @@ class InterviewEngine:
             if existing is None:
                 raise RuntimeError("session neither created nor found")
             return StartResult(existing.id, False, self._active(existing))
+        # Home is re-published once the problem is posted, with the link to the thread.
         self.kick(row.id)
-        self.refresh_home(team_id, user_id)
         return StartResult(row.id, True, self._active(row))
 
     async def record_candidate_message(
@@ -320,7 +323,7 @@ class InterviewEngine:
             marker=post_marker(state.id, problem.id),
         )
         try:
-            posted = await self.delivery.find_posted(self._view(state), item)
+            posted = await self.slots.outside(self.delivery.find_posted(self._view(state), item))
         except Exception:
             logger.warning("session %s: could not look for its problem message", state.id)
             return None
@@ -459,8 +462,9 @@ class InterviewEngine:
         self.tasks.spawn(self.publish_home(team_id, user_id, page), name=f"home-{user_id}")
 
     async def publish_home(self, team_id: str, user_id: str, page: int = 0) -> None:
-        view = await self.home_page(team_id=team_id, user_id=user_id, page=page)
-        await self.delivery.publish_home(team_id, view)
+        async with self.slots.held():
+            view = await self.home_page(team_id=team_id, user_id=user_id, page=page)
+            await self.slots.outside(self.delivery.publish_home(team_id, view))
 
     # Background work -------------------------------------------------------------------------
 
@@ -502,6 +506,10 @@ class InterviewEngine:
 
     async def process(self, session_id: int) -> None:
         """Do everything that is due for one session, under its lease."""
+        async with self.slots.held():
+            await self._process(session_id)
+
+    async def _process(self, session_id: int) -> None:
         now = self.clock()
         claim = await repo.claim_session(
             self.db,
@@ -642,17 +650,21 @@ class InterviewEngine:
         posted: Posted | None = None
         if message.post_attempts > 0:
             # A previous attempt may have reached Slack before the process stopped.
-            posted = await self.delivery.find_posted(view, item)
+            posted = await self.slots.outside(self.delivery.find_posted(view, item))
         if posted is None:
             await repo.note_post_attempt(self.db, message_id=message.id)
-            posted = await self.delivery.post(view, item)
+            posted = await self.slots.outside(self.delivery.post(view, item))
         # Follow-ups are idempotent and run before the post is recorded: a process killed in
         # between finds the post by its marker and does them again, instead of never.
         if message.kind == "problem":
-            permalink = await self.delivery.permalink(posted.channel_id, posted.ts)
+            permalink = await self.slots.outside(
+                self.delivery.permalink(posted.channel_id, posted.ts)
+            )
             if state.start_response_url:
                 try:
-                    await self.delivery.replace_start_card(state.start_response_url, permalink)
+                    await self.slots.outside(
+                        self.delivery.replace_start_card(state.start_response_url, permalink)
+                    )
                 except Exception:
                     logger.warning("session %s: could not replace the start card", state.id)
             # The post and the thread it starts are recorded together: an interview whose
@@ -669,7 +681,9 @@ class InterviewEngine:
             return _StepOutcome(progressed=True, home=True)
         if message.kind == "scorecard" and item.grade is not None:
             try:
-                await self.delivery.mark_problem_finished(view, item.grade.overall)
+                await self.slots.outside(
+                    self.delivery.mark_problem_finished(view, item.grade.overall)
+                )
             except Exception:
                 logger.warning("session %s: could not update the problem message", state.id)
         await repo.mark_posted(self.db, message_id=message.id, slack_ts=posted.ts, now=self.clock())
@@ -682,7 +696,7 @@ class InterviewEngine:
             rejection = check_file_metadata(file)
             if rejection is None:
                 try:
-                    content = await self.delivery.download(file)
+                    content = await self.slots.outside(self.delivery.download(file))
                 except DownloadFailed as exc:
                     rejection = FileRejected(str(file.get("name") or "file"), str(exc))
                 else:
@@ -738,9 +752,9 @@ class InterviewEngine:
         try:
             reply: InterviewerReply
             if opening:
-                reply = await self.interviewer.opening(ctx, on_retry=on_retry)
+                reply = await self.slots.outside(self.interviewer.opening(ctx, on_retry=on_retry))
             else:
-                reply = await self.interviewer.reply(ctx, on_retry=on_retry)
+                reply = await self.slots.outside(self.interviewer.reply(ctx, on_retry=on_retry))
         except InterviewerUnavailable as exc:
             await self._notice(
                 state.id,
@@ -778,7 +792,7 @@ class InterviewEngine:
 
     async def _grade(self, state: InterviewSession, view: SessionView) -> _StepOutcome:
         ctx = self._context(state)
-        grade = await self.interviewer.grade(ctx)
+        grade = await self.slots.outside(self.interviewer.grade(ctx))
         problem = view.problem
         recorded = await repo.record_completed_interview(
             self.db,
