@@ -26,7 +26,7 @@ from bench.scenarios import (
 )
 from tests.fakes.slack_server import FakeSlackServer
 
-QUICK = {
+QUICK: dict[str, Any] = {
     "level_seconds": 1.0,
     "turn_interviews": 10,
     "turns_per_interview": 3,
@@ -38,7 +38,7 @@ QUICK = {
 
 def parse_args(argv: list[str] | None) -> tuple[BenchConfig, argparse.Namespace]:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a smaller run (about 2 minutes)")
+    parser.add_argument("--quick", action="store_true", help="a smaller run (about 3 minutes)")
     parser.add_argument(
         "--databases",
         default="sqlite,postgresql",
@@ -56,6 +56,9 @@ def parse_args(argv: list[str] | None) -> tuple[BenchConfig, argparse.Namespace]
         "--pace", type=float, default=None, help="capacity: seconds between a candidate's messages"
     )
     parser.add_argument(
+        "--history", type=int, default=None, help="capacity: turns already answered per interview"
+    )
+    parser.add_argument(
         "--no-docs", action="store_true", help="do not copy the chart to docs/bench-latency.png"
     )
     args = parser.parse_args(argv)
@@ -69,6 +72,8 @@ def parse_args(argv: list[str] | None) -> tuple[BenchConfig, argparse.Namespace]
         config.capacity_steps = tuple(int(s) for s in args.steps.split(","))
     if args.pace:
         config.capacity_pace = args.pace
+    if args.history is not None:
+        config.capacity_history = args.history
     return config, args
 
 

@@ -57,11 +57,11 @@ class BenchConfig:
     slack_latency: float = 0.05
     turn_interviews: int = 20
     turns_per_interview: int = 5
-    capacity_steps: tuple[int, ...] = (250, 500, 1000, 2000, 3000)
+    capacity_steps: tuple[int, ...] = (250, 500, 1000, 2000, 3000, 4000)
     # Each live interview writes once per `capacity_pace` s on average (a candidate reads,
     # thinks and types code between messages); a step lasts `capacity_step_seconds`.
     capacity_pace: float = 60.0
-    capacity_step_seconds: float = 15.0
+    capacity_step_seconds: float = 12.0
     # Turns each live interview has already had: mid-interview, the transcript is not empty.
     capacity_history: int = 8
     # A turn answered later than this (model latency included) counts as a failed step.
@@ -527,7 +527,7 @@ async def seed_history(database_url: str, *, user: str, count: int) -> None:
             await session.commit()
         rows = []
         for index, session_id in enumerate(ids):
-            started = session_rows[index]["started_at"]
+            started = now - timedelta(days=count - index, minutes=45)
             score = 40 + (index * 37) % 60
             rows.append(
                 {

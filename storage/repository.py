@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from storage.db import Database
 from storage.models import (
@@ -145,11 +145,12 @@ async def load_session_state(db: Database, *, session_id: int) -> InterviewSessi
             select(InterviewSession)
             .where(InterviewSession.id == session_id)
             .options(
-                selectinload(InterviewSession.messages),
+                # Joined with the session row: one round trip fewer on every engine step.
+                joinedload(InterviewSession.messages),
                 selectinload(InterviewSession.code_submissions),
             )
         )
-        return result.scalars().first()
+        return result.unique().scalars().first()
 
 
 async def transition_status(
@@ -243,14 +244,6 @@ async def drop_leases(db: Database, *, owner: str) -> int:
         )
         await session.commit()
         return _rowcount(result)
-
-
-async def current_work_seq(db: Database, *, session_id: int) -> int:
-    async with db.sessions() as session:
-        result = await session.execute(
-            select(InterviewSession.work_seq).where(InterviewSession.id == session_id)
-        )
-        return int(result.scalar_one())
 
 
 async def release_session(
