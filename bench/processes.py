@@ -162,6 +162,7 @@ async def start_bot(
         "OPENAI_BASE_URL": model_base_url,
         "INTERVIEW_MODEL": "fake-model",
         "PORT": str(port),
+        "HOST": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
         "SWEEP_INTERVAL_SECONDS": str(sweep_seconds),
     }

@@ -120,6 +120,7 @@ class BotProcess:
             "SLACK_API_URL": self.slack_api_url,
             "DATABASE_URL": self.database_url,
             "PORT": str(self.port),
+            "HOST": "127.0.0.1",
             "SWEEP_INTERVAL_SECONDS": str(self.sweep_interval_seconds),
             "LEASE_SECONDS": str(self.lease_seconds),
             "LOG_LEVEL": "INFO",

@@ -89,7 +89,7 @@ async def serve(settings: Settings) -> None:
     runtime = await BotRuntime.create(settings)
     runner = web.AppRunner(runtime.web_app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "0.0.0.0", settings.port)
+    site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
     await runtime.start()
     if settings.socket_mode:

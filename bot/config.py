@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     interview_model: str = "gpt-4o-mini"
     interview_time_limit_minutes: int = Field(default=45, ge=6, le=240)
     port: int = Field(default=3000, ge=1, le=65535)
+    # Interface to listen on; 127.0.0.1 keeps the bot local (behind a proxy, in benchmarks).
+    host: str = "0.0.0.0"
     # Not in the contract's table; tuning knobs with safe defaults.
     model_timeout_seconds: float = Field(default=30.0, gt=0)
     sweep_interval_seconds: float = Field(default=5.0, gt=0)

@@ -72,6 +72,7 @@ async def test_run_serves_slack_and_stops_cleanly(tmp_path: Path) -> None:
             SLACK_API_URL=slack.api_url,
             DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/b.db",
             PORT=str(port),
+            HOST="127.0.0.1",
         )
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
