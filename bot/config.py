@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # How long a process owns an interview it works on; a killed process's work is picked
     # up by another (or the restarted) process once its lease runs out.
     lease_seconds: float = Field(default=60.0, gt=0)
+    # Background steps at once on the event loop; fewer keeps acks fast under overload.
+    work_slots: int = Field(default=4, ge=1, le=256)
     log_level: str = "INFO"
 
     @field_validator("slack_api_url")

@@ -87,7 +87,8 @@ class BotRuntime:
             delivery=SlackDelivery(client=client, http=http),
             time_limit_minutes=settings.interview_time_limit_minutes,
             tasks=tasks,
-            tuning=tuning or EngineTuning(lease_seconds=settings.lease_seconds),
+            tuning=tuning
+            or EngineTuning(lease_seconds=settings.lease_seconds, work_slots=settings.work_slots),
         )
         services = Services(
             engine=engine,

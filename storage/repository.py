@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -355,29 +355,83 @@ async def record_candidate_message(
 
     With `finish`, the session moves to grading in the same transaction.
     """
+    values = _candidate_values(slack_ts=slack_ts, text=text, files=files, now=now)
+    stmt = (
+        _insert_ignoring_conflicts(db, Message)
+        .values(session_id=session_id, **values)
+        .returning(Message.id, Message.session_id)
+    )
+    stored = await _store_candidate_message(db, stmt, code=code, now=now, finish=finish)
+    return None if stored is None else stored[0]
+
+
+async def record_thread_message(
+    db: Database,
+    *,
+    team_id: str,
+    user_id: str,
+    channel_id: str,
+    thread_ts: str,
+    slack_ts: str,
+    text: str,
+    files: list[dict[str, Any]] | None,
+    code: Sequence[NewCode],
+    now: datetime,
+    finish: bool,
+) -> tuple[int, int] | None:
+    """Store the message if the thread is this user's active interview, in one statement.
+
+    The common case of a turn costs one write (INSERT … SELECT), done before the ack.
+    Returns (message id, session id); None when it was not stored (not such a thread, or
+    already stored).
+    """
+    values = _candidate_values(slack_ts=slack_ts, text=text, files=files, now=now)
+    columns = ["session_id", *values]
+    source = select(
+        InterviewSession.id,
+        *(literal(v, type_=Message.__table__.c[k].type) for k, v in values.items()),
+    ).where(
+        InterviewSession.channel_id == channel_id,
+        InterviewSession.thread_ts == thread_ts,
+        InterviewSession.team_id == team_id,
+        InterviewSession.user_id == user_id,
+        InterviewSession.status == "active",
+    )
+    stmt = (
+        _insert_ignoring_conflicts(db, Message)
+        .from_select(columns, source)
+        .returning(Message.id, Message.session_id)
+    )
+    return await _store_candidate_message(db, stmt, code=code, now=now, finish=finish)
+
+
+def _candidate_values(
+    *, slack_ts: str, text: str, files: list[dict[str, Any]] | None, now: datetime
+) -> dict[str, Any]:
+    return {
+        "role": "candidate",
+        "kind": "text",
+        "text": storable(text),
+        "slack_ts": slack_ts,
+        "files": files or None,
+        "files_done": not files,
+        "edited": False,
+        "deleted": False,
+        "post_attempts": 0,
+        "created_at": now,
+        "posted_at": now,
+    }
+
+
+async def _store_candidate_message(
+    db: Database, insert_stmt: Any, *, code: Sequence[NewCode], now: datetime, finish: bool
+) -> tuple[int, int] | None:
     async with db.sessions() as session:
-        stmt = (
-            _insert_ignoring_conflicts(db, Message)
-            .values(
-                session_id=session_id,
-                role="candidate",
-                kind="text",
-                text=storable(text),
-                slack_ts=slack_ts,
-                files=files or None,
-                files_done=not files,
-                edited=False,
-                deleted=False,
-                post_attempts=0,
-                created_at=now,
-                posted_at=now,
-            )
-            .returning(Message.id)
-        )
-        message_id = (await session.execute(stmt)).scalar_one_or_none()
-        if message_id is None:
+        row = (await session.execute(insert_stmt)).first()
+        if row is None:
             await session.rollback()
             return None
+        message_id, session_id = int(row[0]), int(row[1])
         for ordinal, item in enumerate(code):
             session.add(
                 CodeSubmission(
@@ -396,7 +450,7 @@ async def record_candidate_message(
             )
         await session.execute(_bump(session_id, now))
         await session.commit()
-        return int(message_id)
+        return message_id, session_id
 
 
 async def add_code_from_file(

@@ -263,6 +263,27 @@ class InterviewEngine:
         """Store a candidate message in its interview thread, once; the reply comes later."""
         if not thread_ts:
             return MessageOutcome.NOT_IN_INTERVIEW
+        finish = text.strip().lower().rstrip(".!") in FINISH_WORDS and not files
+        code = [
+            repo.NewCode(language=block.language, filename=None, content=block.content)
+            for block in extract_fenced_code(text)
+        ]
+        # The common case, a turn in the user's active interview: one write, nothing else.
+        stored = await repo.record_thread_message(
+            self.db,
+            team_id=team_id,
+            user_id=user_id,
+            channel_id=channel_id,
+            thread_ts=thread_ts,
+            slack_ts=ts,
+            text=text,
+            files=[dict(f) for f in files],
+            code=code,
+            now=self.clock(),
+            finish=finish,
+        )
+        if stored is not None:
+            return await self._recorded(stored[1], finish)
         session = await repo.find_session_by_thread(
             self.db, channel_id=channel_id, thread_ts=thread_ts
         )
@@ -279,11 +300,6 @@ class InterviewEngine:
             if await self._notice(session.id, "ended_note", "This interview has ended.", key=key):
                 self.kick(session.id)
             return MessageOutcome.INTERVIEW_OVER
-        finish = text.strip().lower().rstrip(".!") in FINISH_WORDS and not files
-        code = [
-            repo.NewCode(language=block.language, filename=None, content=block.content)
-            for block in extract_fenced_code(text)
-        ]
         message_id = await repo.record_candidate_message(
             self.db,
             session_id=session.id,
@@ -296,9 +312,12 @@ class InterviewEngine:
         )
         if message_id is None:
             return MessageOutcome.DUPLICATE
+        return await self._recorded(session.id, finish)
+
+    async def _recorded(self, session_id: int, finish: bool) -> MessageOutcome:
         if finish:
-            await self._queue_grading_note(session.id)
-        self.kick(session.id)
+            await self._queue_grading_note(session_id)
+        self.kick(session_id)
         return MessageOutcome.FINISHING if finish else MessageOutcome.RECORDED
 
     async def _thread_not_yet_recorded(
