@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage.db import Database
@@ -32,6 +33,22 @@ def _insert_ignoring_conflicts(db: Database, model: Any) -> Any:
 # Sessions ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NewSession:
+    """What a new interview starts with (the problem is already chosen)."""
+
+    problem_id: str
+    difficulty: str
+    topic: str | None
+    time_limit_minutes: int
+    started_at: datetime
+    deadline_at: datetime
+    warning_at: datetime
+    problem_text: str
+    api_app_id: str | None = None
+    start_response_url: str | None = None
+
+
 async def create_session(
     db: Database,
     *,
@@ -49,54 +66,107 @@ async def create_session(
     problem_text: str,
 ) -> InterviewSession | None:
     """Create an active session and queue its problem message; None if one is already open."""
+    new = NewSession(
+        problem_id=problem_id,
+        difficulty=difficulty,
+        topic=topic,
+        time_limit_minutes=time_limit_minutes,
+        started_at=started_at,
+        deadline_at=deadline_at,
+        warning_at=warning_at,
+        problem_text=problem_text,
+        api_app_id=api_app_id,
+        start_response_url=start_response_url,
+    )
     async with db.sessions() as session:
-        row = InterviewSession(
-            team_id=team_id,
-            user_id=user_id,
-            api_app_id=api_app_id,
-            problem_id=problem_id,
-            difficulty=difficulty,
-            topic=topic,
-            status="active",
-            phase="clarify",
-            time_limit_minutes=time_limit_minutes,
-            started_at=started_at,
-            deadline_at=deadline_at,
-            warning_at=warning_at,
-            start_response_url=start_response_url,
-            wake_at=started_at,
-            work_seq=1,
-            failed_attempts=0,
+        return await _add_session(session, team_id=team_id, user_id=user_id, new=new)
+
+
+async def open_session(
+    db: Database,
+    *,
+    team_id: str,
+    user_id: str,
+    prepare: Callable[[list[str]], NewSession],
+) -> tuple[InterviewSession, bool]:
+    """The user's open session, or a new one made by `prepare` — in one unit of work.
+
+    `prepare` gets the problem ids of the user's earlier sessions (oldest first) to choose
+    a problem. Returns (session, created).
+    """
+    async with db.sessions() as session:
+        open_now = await session.execute(_open_session_query(team_id, user_id))
+        existing = open_now.scalars().first()
+        if existing is not None:
+            return existing, False
+        history = await session.execute(
+            select(InterviewSession.problem_id)
+            .where(InterviewSession.team_id == team_id, InterviewSession.user_id == user_id)
+            .order_by(InterviewSession.id)
         )
-        session.add(row)
-        try:
-            await session.flush()
-            session.add(
-                Message(
-                    session_id=row.id,
-                    role="system",
-                    kind="problem",
-                    text=problem_text,
-                    dedupe_key="problem",
-                    created_at=started_at,
-                )
+        new = prepare(list(history.scalars()))
+        row = await _add_session(session, team_id=team_id, user_id=user_id, new=new)
+        if row is not None:
+            return row, True
+        # A second click or another process won the race: show theirs.
+        winner = (await session.execute(_open_session_query(team_id, user_id))).scalars().first()
+        if winner is None:
+            raise RuntimeError("session neither created nor found")
+        return winner, False
+
+
+def _open_session_query(team_id: str, user_id: str) -> Any:
+    return select(InterviewSession).where(
+        InterviewSession.team_id == team_id,
+        InterviewSession.user_id == user_id,
+        InterviewSession.status.in_(OPEN_STATUSES),
+    )
+
+
+async def _add_session(
+    session: AsyncSession, *, team_id: str, user_id: str, new: NewSession
+) -> InterviewSession | None:
+    row = InterviewSession(
+        team_id=team_id,
+        user_id=user_id,
+        api_app_id=new.api_app_id,
+        problem_id=new.problem_id,
+        difficulty=new.difficulty,
+        topic=new.topic,
+        status="active",
+        phase="clarify",
+        time_limit_minutes=new.time_limit_minutes,
+        started_at=new.started_at,
+        deadline_at=new.deadline_at,
+        warning_at=new.warning_at,
+        start_response_url=new.start_response_url,
+        wake_at=new.started_at,
+        work_seq=1,
+        failed_attempts=0,
+    )
+    session.add(row)
+    try:
+        await session.flush()
+        session.add(
+            Message(
+                session_id=row.id,
+                role="system",
+                kind="problem",
+                text=new.problem_text,
+                dedupe_key="problem",
+                created_at=new.started_at,
             )
-            await session.commit()
-        except IntegrityError:
-            await session.rollback()
-            return None
-        return row
+        )
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        return None
+    return row
 
 
 async def get_open_session(db: Database, *, team_id: str, user_id: str) -> InterviewSession | None:
     async with db.sessions() as session:
-        result = await session.execute(
-            select(InterviewSession).where(
-                InterviewSession.team_id == team_id,
-                InterviewSession.user_id == user_id,
-                InterviewSession.status.in_(OPEN_STATUSES),
-            )
-        )
+        result = await session.execute(_open_session_query(team_id, user_id))
         return result.scalars().first()
 
 
@@ -116,26 +186,6 @@ async def find_session_by_thread(
             )
         )
         return result.scalars().first()
-
-
-async def problem_ids_seen(db: Database, *, team_id: str, user_id: str) -> set[str]:
-    async with db.sessions() as session:
-        result = await session.execute(
-            select(InterviewSession.problem_id).where(
-                InterviewSession.team_id == team_id, InterviewSession.user_id == user_id
-            )
-        )
-        return set(result.scalars().all())
-
-
-async def count_sessions(db: Database, *, team_id: str, user_id: str) -> int:
-    async with db.sessions() as session:
-        result = await session.execute(
-            select(func.count(InterviewSession.id)).where(
-                InterviewSession.team_id == team_id, InterviewSession.user_id == user_id
-            )
-        )
-        return int(result.scalar_one())
 
 
 async def load_session_state(db: Database, *, session_id: int) -> InterviewSession | None:

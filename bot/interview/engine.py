@@ -210,44 +210,37 @@ class InterviewEngine:
         api_app_id: str | None = None,
         response_url: str | None = None,
     ) -> StartResult:
-        """Create the user's interview, or return the one already open."""
-        existing = await repo.get_open_session(self.db, team_id=team_id, user_id=user_id)
-        if existing is not None:
-            return StartResult(existing.id, False, self._active(existing))
-        seen = await repo.problem_ids_seen(self.db, team_id=team_id, user_id=user_id)
-        started = await repo.count_sessions(self.db, team_id=team_id, user_id=user_id)
-        problem = self.bank.choose(
-            difficulty=difficulty,
-            topic=topic,
-            done_ids=seen,
-            seed=sum(map(ord, user_id)) + started,
+        """Create the user's interview, or return the one already open (one unit of work)."""
+
+        def prepare(history: list[str]) -> repo.NewSession:
+            problem = self.bank.choose(
+                difficulty=difficulty,
+                topic=topic,
+                done_ids=set(history),
+                seed=sum(map(ord, user_id)) + len(history),
+            )
+            now = self.clock()
+            deadline = now + timedelta(minutes=self.time_limit_minutes)
+            return repo.NewSession(
+                problem_id=problem.id,
+                difficulty=problem.difficulty.value,
+                topic=topic,
+                time_limit_minutes=self.time_limit_minutes,
+                started_at=now,
+                deadline_at=deadline,
+                warning_at=deadline - timedelta(minutes=WARNING_MINUTES),
+                problem_text=f"{problem.title} ({problem.difficulty.value})",
+                api_app_id=api_app_id,
+                start_response_url=response_url,
+            )
+
+        row, created = await repo.open_session(
+            self.db, team_id=team_id, user_id=user_id, prepare=prepare
         )
-        now = self.clock()
-        deadline = now + timedelta(minutes=self.time_limit_minutes)
-        row = await repo.create_session(
-            self.db,
-            team_id=team_id,
-            user_id=user_id,
-            api_app_id=api_app_id,
-            problem_id=problem.id,
-            difficulty=problem.difficulty.value,
-            topic=topic,
-            time_limit_minutes=self.time_limit_minutes,
-            started_at=now,
-            deadline_at=deadline,
-            warning_at=deadline - timedelta(minutes=WARNING_MINUTES),
-            start_response_url=response_url,
-            problem_text=f"{problem.title} ({problem.difficulty.value})",
-        )
-        if row is None:
-            # Lost a race with a second click or another process: show the winner.
-            existing = await repo.get_open_session(self.db, team_id=team_id, user_id=user_id)
-            if existing is None:
-                raise RuntimeError("session neither created nor found")
-            return StartResult(existing.id, False, self._active(existing))
-        # Home is re-published once the problem is posted, with the link to the thread.
-        self.kick(row.id)
-        return StartResult(row.id, True, self._active(row))
+        if created:
+            # Home is re-published once the problem is posted, with the link to the thread.
+            self.kick(row.id)
+        return StartResult(row.id, created, self._active(row))
 
     async def record_candidate_message(
         self,
