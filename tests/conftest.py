@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.interview.engine import EngineTuning
+from bot.interview.models import Interviewer
 from bot.runtime import BotRuntime
 from tests.fakes.model_server import FakeModelServer
 from tests.fakes.slack_requests import SIGNING_SECRET, SlackSender
@@ -119,7 +120,10 @@ async def start_bot(
     time_limit: int = 45,
     tuning: EngineTuning | None = None,
     start_jobs: bool = False,
+    interviewer: Interviewer | None = None,
+    sweep_interval: float = 5.0,
 ) -> BotHarness:
+    """The real runtime served on a local port of 127.0.0.1."""
     settings = Settings(
         _env_file=None,
         slack_bot_token=BOT_TOKEN,
@@ -131,8 +135,9 @@ async def start_bot(
         interview_model="fake-model",
         interview_time_limit_minutes=time_limit,
         model_timeout_seconds=2.0,
+        sweep_interval_seconds=sweep_interval,
     )
-    runtime = await BotRuntime.create(settings, tuning=tuning)
+    runtime = await BotRuntime.create(settings, tuning=tuning, interviewer=interviewer)
     runner = web.AppRunner(runtime.web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -11,25 +11,21 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
 from openai import AsyncOpenAI
 from slack_sdk.http_retry import async_handler, builtin_async_handlers
 from sqlalchemy import func, select, update
 
-from bot.config import Settings
 from bot.interview.engine import EngineTuning
 from bot.interview.model import ModelInterviewer
 from bot.interview.models import Interviewer
-from bot.runtime import BotRuntime
 from handlers.blocks import ids
 from storage.db import Database
 from storage.models import CodeSubmission, Interview, InterviewSession, Message, SlackEvent
-from tests.conftest import BotHarness, stop_bot
+from tests.conftest import BotHarness, start_bot, stop_bot
 from tests.fakes.model_server import FakeModelServer
-from tests.fakes.slack_requests import SIGNING_SECRET, USER_ID, SlackSender
-from tests.fakes.slack_server import BOT_TOKEN, Call, FakeSlackServer
+from tests.fakes.slack_requests import USER_ID
+from tests.fakes.slack_server import Call, FakeSlackServer
 
 # Retries and back-off in fractions of a second, so failure paths run quickly.
 FAST_TUNING = EngineTuning(
@@ -71,28 +67,16 @@ async def launch_bot(
     sweep_interval: float = 0.05,
     time_limit: int = 45,
 ) -> BotHarness:
-    """The real runtime served on a local port, like tests.conftest.start_bot, with knobs."""
-    settings = Settings(
-        _env_file=None,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=slack.api_url,
+    """tests.conftest.start_bot with this suite's fast timers."""
+    return await start_bot(
+        slack=slack,
         database_url=database_url,
-        interview_time_limit_minutes=time_limit,
-        sweep_interval_seconds=sweep_interval,
+        time_limit=time_limit,
+        tuning=tuning,
+        start_jobs=start_jobs,
+        interviewer=interviewer,
+        sweep_interval=sweep_interval,
     )
-    runtime = await BotRuntime.create(settings, tuning=tuning, interviewer=interviewer)
-    runner = web.AppRunner(runtime.web_app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    if start_jobs:
-        await runtime.start()
-    http = aiohttp.ClientSession()
-    url = f"http://127.0.0.1:{port}"
-    sender = SlackSender(f"{url}/slack/events", http, response_url=slack.response_url("card"))
-    return BotHarness(runtime, slack, sender, url, runner, http)
 
 
 @pytest.fixture
