@@ -777,19 +777,32 @@ class InterviewEngine:
             )
             await self._flush_outbox(state.id)
             return _StepOutcome(failed=f"interviewer unavailable: {exc}")
-        await repo.queue_bot_message(
+        kind = "opening" if opening else "reply"
+        message_id = await repo.queue_bot_message(
             self.db,
             session_id=state.id,
             role=Role.INTERVIEWER,
-            kind="opening" if opening else "reply",
+            kind=kind,
             text=reply.text,
             now=self.clock(),
-            dedupe_key=f"{'opening' if opening else 'reply'}:{through}",
+            dedupe_key=f"{kind}:{through}",
             answers_through=through,
             bump=False,
         )
         if reply.phase != state.phase:
             await repo.set_phase(self.db, session_id=state.id, phase=reply.phase.value)
+        if message_id is not None and state.thread_ts:
+            # Post it now rather than in the next step: one state load fewer on every turn.
+            # It is stored first, so a crash here leaves it to the outbox as usual.
+            queued = Message(
+                id=message_id,
+                session_id=state.id,
+                role=Role.INTERVIEWER,
+                kind=kind,
+                text=reply.text,
+                post_attempts=0,
+            )
+            await self._post(state, self._view(state), queued)
         return _StepOutcome(progressed=True)
 
     async def _flush_outbox(self, session_id: int) -> None:
