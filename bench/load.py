@@ -19,8 +19,8 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from tests.fakes.slack_requests import sign
-from tests.fakes.slack_server import APP_ID, BOT_USER_ID, TEAM_ID
+from tests.fakes.slack_requests import event_envelope, sign
+from tests.fakes.slack_server import APP_ID, TEAM_ID
 
 SLACK_ACK_DEADLINE = 3.0
 FORM = "application/x-www-form-urlencoded"
@@ -147,23 +147,7 @@ class SlackRequests:
         return SlackRequest(json.dumps(self._envelope(event)), JSON)
 
     def _envelope(self, event: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "token": "legacy",
-            "team_id": TEAM_ID,
-            "api_app_id": APP_ID,
-            "event": event,
-            "type": "event_callback",
-            "event_id": f"Ev{next(_ids):010d}",
-            "event_time": int(time.time()),
-            "authorizations": [
-                {
-                    "team_id": TEAM_ID,
-                    "user_id": BOT_USER_ID,
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-        }
+        return event_envelope(event, event_id=f"Ev{next(_ids):010d}")
 
 
 @dataclass

@@ -25,6 +25,7 @@ from pathlib import Path
 import aiohttp
 import psutil
 
+from tests.fakes import postgres as fake_postgres
 from tests.fakes.slack_requests import SIGNING_SECRET
 from tests.fakes.slack_server import BOT_TOKEN
 
@@ -224,30 +225,12 @@ def _remove_sqlite_files(path: Path) -> None:
 
 
 async def postgres_available() -> bool:
-    import asyncpg
-
-    try:
-        conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=3)
-    except Exception:
-        return False
-    await conn.close()
-    return True
+    return await fake_postgres.postgres_available(PG_ADMIN_DSN)
 
 
-@contextlib.asynccontextmanager
-async def postgres_database() -> AsyncIterator[str]:
+def postgres_database() -> contextlib.AbstractAsyncContextManager[str]:
     """A fresh database on the local PostgreSQL, dropped afterwards."""
-    import asyncpg
-
-    name = f"ib_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(PG_ADMIN_DSN)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    host = PG_ADMIN_DSN.split("://", 1)[1].rsplit("/", 1)[0]
-    try:
-        yield f"postgresql+asyncpg://{host}/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    return fake_postgres.postgres_database(PG_ADMIN_DSN, prefix="ib_bench")
 
 
 def scratch_dir() -> tempfile.TemporaryDirectory[str]:

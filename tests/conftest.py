@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-import asyncpg
 import pytest
 from aiohttp import web
 
@@ -19,36 +17,22 @@ from bot.interview.engine import EngineTuning
 from bot.interview.models import Interviewer
 from bot.runtime import BotRuntime
 from tests.fakes.model_server import FakeModelServer
+from tests.fakes.postgres import DEFAULT_ADMIN_DSN, postgres_available, postgres_database
 from tests.fakes.slack_requests import SIGNING_SECRET, SlackSender
 from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
 
-PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-async def _pg_available() -> bool:
-    try:
-        conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=3)
-    except Exception:
-        return False
-    await conn.close()
-    return True
+PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", DEFAULT_ADMIN_DSN)
 
 
 @contextlib.asynccontextmanager
 async def fresh_pg_database() -> AsyncIterator[str]:
     """A new PostgreSQL database (its SQLAlchemy URL), dropped on exit."""
-    if not await _pg_available():
+    if not await postgres_available(PG_ADMIN_DSN):
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL at 127.0.0.1:5432 is required in CI")
         pytest.skip("PostgreSQL at 127.0.0.1:5432 is not running")
-    name = f"ib_test_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(PG_ADMIN_DSN)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with postgres_database(PG_ADMIN_DSN) as url:
+        yield url
 
 
 @pytest.fixture

@@ -11,16 +11,16 @@ from storage.models import InterviewSession
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-async def make_session(
+async def try_create_session(
     db: Database,
     *,
     user_id: str = "U1",
     team_id: str = "T1",
     problem_id: str = "p1",
     now: datetime = NOW,
-) -> InterviewSession:
-    """An active session, as Start Interview creates it."""
-    row = await repo.create_session(
+) -> InterviewSession | None:
+    """An active session, as Start Interview creates it; None if the user has one open."""
+    return await repo.create_session(
         db,
         team_id=team_id,
         user_id=user_id,
@@ -34,6 +34,20 @@ async def make_session(
         warning_at=now + timedelta(minutes=40),
         start_response_url=None,
         problem_text="P",
+    )
+
+
+async def make_session(
+    db: Database,
+    *,
+    user_id: str = "U1",
+    team_id: str = "T1",
+    problem_id: str = "p1",
+    now: datetime = NOW,
+) -> InterviewSession:
+    """Like try_create_session, for a user who has no open session."""
+    row = await try_create_session(
+        db, user_id=user_id, team_id=team_id, problem_id=problem_id, now=now
     )
     assert row is not None, "the user already has an open session"
     return row

@@ -882,10 +882,7 @@ class InterviewEngine:
 
     def _context(self, state: InterviewSession) -> TurnContext:
         now = self.clock()
-        answered = max(
-            (m.answers_through or 0 for m in state.messages if m.kind in INTERVIEWER_KINDS),
-            default=0,
-        )
+        answered = _answered_through(state)
         transcript: list[TranscriptEntry] = []
         pending: list[TranscriptEntry] = []
         for m in state.messages:
@@ -923,10 +920,15 @@ class _StepOutcome:
     failed: str | None = None
 
 
-def _pending_candidate(state: InterviewSession) -> bool:
-    answered = max(
+def _answered_through(state: InterviewSession) -> int:
+    """The last candidate message id the interviewer has answered."""
+    return max(
         (m.answers_through or 0 for m in state.messages if m.kind in INTERVIEWER_KINDS), default=0
     )
+
+
+def _pending_candidate(state: InterviewSession) -> bool:
+    answered = _answered_through(state)
     return any(
         m.role == Role.CANDIDATE and m.id > answered and not m.deleted and m.files_done
         for m in state.messages

@@ -26,6 +26,27 @@ def sign(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None) 
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
+def event_envelope(event: dict[str, Any], *, event_id: str) -> dict[str, Any]:
+    """The Events API body Slack wraps an event in."""
+    return {
+        "token": "legacy",
+        "team_id": TEAM_ID,
+        "api_app_id": APP_ID,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "authorizations": [
+            {
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+    }
+
+
 @dataclass
 class Reply:
     status: int
@@ -100,23 +121,7 @@ class SlackSender:
         retry_num: int | None = None,
         **kw: Any,
     ) -> Reply:
-        envelope = {
-            "token": "legacy",
-            "team_id": TEAM_ID,
-            "api_app_id": APP_ID,
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{next(_counter):08d}",
-            "event_time": int(time.time()),
-            "authorizations": [
-                {
-                    "team_id": TEAM_ID,
-                    "user_id": BOT_USER_ID,
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-        }
+        envelope = event_envelope(event, event_id=event_id or f"Ev{next(_counter):08d}")
         headers = dict(kw.pop("headers", {}) or {})
         if retry_num is not None:
             headers.update(

@@ -12,7 +12,7 @@ from sqlalchemy import inspect, select, text
 from storage import repository as repo
 from storage.db import Database, downgrade_sync, migrate, upgrade_to_head_sync
 from storage.models import Interview, InterviewSession, Message
-from tests.factories import NOW, make_session
+from tests.factories import NOW, make_session, try_create_session
 
 TABLES = {"interview_sessions", "messages", "code_submissions", "interviews", "slack_events"}
 
@@ -48,21 +48,7 @@ def _grade(overall: int = 70) -> repo.CompletedInterview:
 
 async def test_one_open_session_per_user(db: Database) -> None:
     first = await _session(db)
-    again = await repo.create_session(
-        db,
-        team_id="T1",
-        user_id="U1",
-        api_app_id=None,
-        problem_id="p2",
-        difficulty="hard",
-        topic=None,
-        time_limit_minutes=45,
-        started_at=NOW,
-        deadline_at=NOW,
-        warning_at=NOW,
-        start_response_url=None,
-        problem_text="P",
-    )
+    again = await try_create_session(db, user_id="U1", problem_id="p2")
     assert again is None
     assert (await repo.get_open_session(db, team_id="T1", user_id="U1")).id == first.id  # type: ignore[union-attr]
     # Other users are independent; a finished session frees the slot.
@@ -70,43 +56,12 @@ async def test_one_open_session_per_user(db: Database) -> None:
     assert await repo.transition_status(
         db, session_id=first.id, from_statuses=["active"], to_status="abandoned", now=NOW
     )
-    assert (
-        await repo.create_session(
-            db,
-            team_id="T1",
-            user_id="U1",
-            api_app_id=None,
-            problem_id="p2",
-            difficulty="hard",
-            topic=None,
-            time_limit_minutes=45,
-            started_at=NOW,
-            deadline_at=NOW,
-            warning_at=NOW,
-            start_response_url=None,
-            problem_text="P",
-        )
-        is not None
-    )
+    assert await try_create_session(db, user_id="U1", problem_id="p2") is not None
 
 
 async def test_concurrent_starts_create_one_session(db: Database) -> None:
     async def attempt() -> InterviewSession | None:
-        return await repo.create_session(
-            db,
-            team_id="T1",
-            user_id="URACE",
-            api_app_id=None,
-            problem_id="p",
-            difficulty="easy",
-            topic=None,
-            time_limit_minutes=45,
-            started_at=NOW,
-            deadline_at=NOW,
-            warning_at=NOW,
-            start_response_url=None,
-            problem_text="P",
-        )
+        return await try_create_session(db, user_id="URACE", problem_id="p")
 
     results = await asyncio.gather(*(attempt() for _ in range(8)))
     assert sum(r is not None for r in results) == 1
