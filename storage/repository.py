@@ -188,18 +188,22 @@ async def find_session_by_thread(
         return result.scalars().first()
 
 
+def _state_query(session_id: int) -> Any:
+    return (
+        select(InterviewSession)
+        .where(InterviewSession.id == session_id)
+        .options(
+            # Joined with the session row: one round trip fewer on every engine step.
+            joinedload(InterviewSession.messages),
+            selectinload(InterviewSession.code_submissions),
+        )
+    )
+
+
 async def load_session_state(db: Database, *, session_id: int) -> InterviewSession | None:
     """A session with its transcript and code, loaded eagerly."""
     async with db.sessions() as session:
-        result = await session.execute(
-            select(InterviewSession)
-            .where(InterviewSession.id == session_id)
-            .options(
-                # Joined with the session row: one round trip fewer on every engine step.
-                joinedload(InterviewSession.messages),
-                selectinload(InterviewSession.code_submissions),
-            )
-        )
+        result = await session.execute(_state_query(session_id))
         return result.unique().scalars().first()
 
 
@@ -226,14 +230,6 @@ async def transition_status(
         return _rowcount(result) == 1
 
 
-async def set_phase(db: Database, *, session_id: int, phase: str) -> None:
-    async with db.sessions() as session:
-        await session.execute(
-            update(InterviewSession).where(InterviewSession.id == session_id).values(phase=phase)
-        )
-        await session.commit()
-
-
 # Work scheduling and leases -----------------------------------------------------------------
 
 
@@ -243,27 +239,47 @@ class Claim:
     work_seq: int
 
 
+def _claim_statement(session_id: int, owner: str, now: datetime, until: datetime) -> Any:
+    return (
+        update(InterviewSession)
+        .where(
+            InterviewSession.id == session_id,
+            or_(
+                InterviewSession.lease_until.is_(None),
+                InterviewSession.lease_until < now,
+                InterviewSession.lease_owner == owner,
+            ),
+        )
+        .values(lease_owner=owner, lease_until=until)
+        .returning(InterviewSession.work_seq)
+    )
+
+
 async def claim_session(
     db: Database, *, session_id: int, owner: str, now: datetime, until: datetime
 ) -> Claim | None:
     """Take the session's lease if it is free or expired (atomic, safe across processes)."""
     async with db.sessions() as session:
-        result = await session.execute(
-            update(InterviewSession)
-            .where(
-                InterviewSession.id == session_id,
-                or_(
-                    InterviewSession.lease_until.is_(None),
-                    InterviewSession.lease_until < now,
-                    InterviewSession.lease_owner == owner,
-                ),
-            )
-            .values(lease_owner=owner, lease_until=until)
-            .returning(InterviewSession.work_seq)
-        )
+        result = await session.execute(_claim_statement(session_id, owner, now, until))
         seq = result.scalar_one_or_none()
         await session.commit()
         return None if seq is None else Claim(session_id=session_id, work_seq=int(seq))
+
+
+async def claim_and_load(
+    db: Database, *, session_id: int, owner: str, now: datetime, until: datetime
+) -> tuple[Claim, InterviewSession | None] | None:
+    """`claim_session` and then `load_session_state`, in one transaction (one round trip
+    fewer before every turn's model call)."""
+    async with db.sessions() as session:
+        result = await session.execute(_claim_statement(session_id, owner, now, until))
+        seq = result.scalar_one_or_none()
+        if seq is None:
+            await session.rollback()
+            return None
+        state = (await session.execute(_state_query(session_id))).unique().scalars().first()
+        await session.commit()
+        return Claim(session_id=session_id, work_seq=int(seq)), state
 
 
 async def extend_leases(
@@ -536,6 +552,7 @@ def _bot_message_values(
     dedupe_key: str | None,
     now: datetime,
     answers_through: int | None = None,
+    post_attempts: int = 0,
 ) -> dict[str, Any]:
     """Column values of a new, not yet posted bot message."""
     return {
@@ -548,7 +565,7 @@ def _bot_message_values(
         "files_done": True,
         "edited": False,
         "deleted": False,
-        "post_attempts": 0,
+        "post_attempts": post_attempts,
         "created_at": now,
     }
 
@@ -564,8 +581,15 @@ async def queue_bot_message(
     dedupe_key: str | None = None,
     answers_through: int | None = None,
     bump: bool = True,
+    posting_now: bool = False,
+    phase: str | None = None,
 ) -> int | None:
-    """Add a bot message to the outbox; None if one with the same dedupe key exists."""
+    """Add a bot message to the outbox; None if one with the same dedupe key exists.
+
+    `posting_now` counts the first post attempt in the same write (the caller posts it next,
+    so a crash after this looks it up before posting again); `phase` moves the interview's
+    phase in the same transaction.
+    """
     async with db.sessions() as session:
         stmt = (
             _insert_ignoring_conflicts(db, Message)
@@ -578,6 +602,7 @@ async def queue_bot_message(
                     dedupe_key=dedupe_key,
                     now=now,
                     answers_through=answers_through,
+                    post_attempts=1 if posting_now else 0,
                 )
             )
             .returning(Message.id)
@@ -585,6 +610,12 @@ async def queue_bot_message(
         message_id = (await session.execute(stmt)).scalar_one_or_none()
         if message_id is not None and bump:
             await session.execute(_bump(session_id, now))
+        if message_id is not None and phase is not None:
+            await session.execute(
+                update(InterviewSession)
+                .where(InterviewSession.id == session_id)
+                .values(phase=phase)
+            )
         await session.commit()
         return None if message_id is None else int(message_id)
 

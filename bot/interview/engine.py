@@ -523,24 +523,25 @@ class InterviewEngine:
 
     async def _process(self, session_id: int) -> None:
         now = self.clock()
-        claim = await repo.claim_session(
+        claimed = await repo.claim_and_load(
             self.db,
             session_id=session_id,
             owner=self.owner,
             now=now,
             until=now + timedelta(seconds=self.tuning.lease_seconds),
         )
-        if claim is None:
+        if claimed is None:
             return  # another worker has it; the sweep brings it back if that one dies
+        claim, state = claimed
         seen_seq = claim.work_seq
         failed: str | None = None
         touched_home = False
-        state: InterviewSession | None = None
         # True when the last step found nothing to do: the state it read is still current.
         settled = False
         try:
-            for _ in range(self.tuning.max_steps):
-                state = await repo.load_session_state(self.db, session_id=session_id)
+            for step in range(self.tuning.max_steps):
+                if step > 0:
+                    state = await repo.load_session_state(self.db, session_id=session_id)
                 if state is None:
                     break
                 # The work_seq read with the state it acts on (no separate query per step).
@@ -549,7 +550,9 @@ class InterviewEngine:
                 touched_home = touched_home or outcome.home
                 if outcome.failed:
                     failed = outcome.failed
-                if not outcome.progressed:
+                if not outcome.progressed or outcome.settles:
+                    # A turn's reply settles the session without reading it back: one state
+                    # load fewer per turn; anything that arrived meanwhile bumped work_seq.
                     settled = failed is None
                     break
         except Exception as exc:  # keep the session retryable whatever went wrong
@@ -640,8 +643,15 @@ class InterviewEngine:
         return _StepOutcome()
 
     async def _post(
-        self, state: InterviewSession, view: SessionView, message: Message
+        self,
+        state: InterviewSession,
+        view: SessionView,
+        message: Message,
+        *,
+        attempt_noted: bool = False,
     ) -> _StepOutcome:
+        """Post one outbox message. `attempt_noted`: the row was stored with this first
+        attempt already counted, so there is nothing to look up and nothing to note."""
         item = Outgoing(
             message_id=message.id,
             kind=message.kind,
@@ -660,11 +670,12 @@ class InterviewEngine:
                     duration_seconds=interview.duration_seconds,
                 )
         posted: Posted | None = None
-        if message.post_attempts > 0:
+        if message.post_attempts > 0 and not attempt_noted:
             # A previous attempt may have reached Slack before the process stopped.
             posted = await self.slots.outside(self.delivery.find_posted(view, item))
         if posted is None:
-            await repo.note_post_attempt(self.db, message_id=message.id)
+            if not attempt_noted:
+                await repo.note_post_attempt(self.db, message_id=message.id)
             posted = await self.slots.outside(self.delivery.post(view, item))
         # Follow-ups are idempotent and run before the post is recorded: a process killed in
         # between finds the post by its marker and does them again, instead of never.
@@ -750,7 +761,11 @@ class InterviewEngine:
         )
         notice_key = f"retry:{'opening' if opening else through}"
 
+        retried = False
+
         async def on_retry(attempt: int) -> None:
+            nonlocal retried
+            retried = True
             queued = await self._notice(
                 state.id,
                 "retry_notice",
@@ -778,6 +793,7 @@ class InterviewEngine:
             await self._flush_outbox(state.id)
             return _StepOutcome(failed=f"interviewer unavailable: {exc}")
         kind = "opening" if opening else "reply"
+        post_now = bool(state.thread_ts)
         message_id = await repo.queue_bot_message(
             self.db,
             session_id=state.id,
@@ -788,21 +804,30 @@ class InterviewEngine:
             dedupe_key=f"{kind}:{through}",
             answers_through=through,
             bump=False,
+            posting_now=post_now,
+            phase=reply.phase.value if reply.phase != state.phase else None,
         )
-        if reply.phase != state.phase:
-            await repo.set_phase(self.db, session_id=state.id, phase=reply.phase.value)
-        if message_id is not None and state.thread_ts:
+        if message_id is not None and post_now:
             # Post it now rather than in the next step: one state load fewer on every turn.
-            # It is stored first, so a crash here leaves it to the outbox as usual.
+            # It is stored (with this attempt counted) first, so after a crash here the
+            # outbox looks for it in Slack before posting it again.
             queued = Message(
                 id=message_id,
                 session_id=state.id,
                 role=Role.INTERVIEWER,
                 kind=kind,
                 text=reply.text,
-                post_attempts=0,
+                post_attempts=1,
             )
-            await self._post(state, self._view(state), queued)
+            await self._post(state, self._view(state), queued, attempt_noted=True)
+            # Settled unless a retry notice may still be unposted, the warning may be due or
+            # messages sent before the opening still wait for their own reply.
+            settles = (
+                not retried
+                and self.clock() < state.warning_at
+                and not any(m.role == Role.CANDIDATE and m.id > through for m in state.messages)
+            )
+            return _StepOutcome(progressed=True, settles=settles)
         return _StepOutcome(progressed=True)
 
     async def _flush_outbox(self, session_id: int) -> None:
@@ -918,6 +943,9 @@ class _StepOutcome:
     progressed: bool = False
     home: bool = False
     failed: str | None = None
+    # The step did all that the state it read called for, and nothing else can fall due
+    # before the state's next wake unless new work bumps work_seq (which the release sees).
+    settles: bool = False
 
 
 def _answered_through(state: InterviewSession) -> int:

@@ -12,7 +12,7 @@ import openai
 import pytest
 
 from bot.interview.grading import GRADE_JSON_SCHEMA, heuristic_grade
-from bot.interview.model import ModelInterviewer
+from bot.interview.model import ModelInterviewer, _delta_texts
 from bot.interview.models import Interviewer, InterviewerUnavailable, Phase, Role, TurnContext
 from bot.interview.prompts import RECORD_END, RECORD_START
 from tests.fakes.model_server import (
@@ -341,3 +341,22 @@ async def test_evidence_caps_stop_a_model_that_gives_all_100s_to_an_injection(
     assert grade.problem_solving <= 40
     assert grade.communication <= 30
     assert grade.overall <= 40
+
+
+@pytest.mark.parametrize(
+    ("chunk", "pieces"),
+    [
+        ({"choices": [{"index": 0, "delta": {"content": "Hello "}}]}, ["Hello "]),
+        ({"choices": [{"delta": {"content": "a"}}, {"delta": {"content": "b"}}]}, ["a", "b"]),
+        ({"choices": [{"delta": {"role": "assistant", "content": ""}}]}, []),
+        ({"choices": [{"delta": {"content": None}, "finish_reason": "stop"}]}, []),
+        ({"choices": [], "usage": {"total_tokens": 3}}, []),
+        ({"choices": None}, []),
+        ({"choices": ["not a choice", {"delta": "not a delta"}]}, []),
+        ({"choices": [{"delta": {"content": 42}}]}, []),
+        (["not", "a", "chunk"], []),
+        (None, []),
+    ],
+)
+def test_stream_chunks_are_read_as_json_and_odd_ones_ignored(chunk: Any, pieces: list[str]) -> None:
+    assert _delta_texts(chunk) == pieces
