@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -82,6 +83,14 @@ def _run_sandbox(settings: Settings, port: int | None) -> int:
     return 0
 
 
+def _freeze_startup_objects() -> None:
+    # What start-up loaded (modules, the app, its caches) lives as long as the process. Left
+    # to the collector, every full pass walks all of it again and stops the event loop for
+    # 100+ ms — acks included; frozen, a full pass only walks what requests have made since.
+    gc.collect()
+    gc.freeze()
+
+
 async def serve(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM, then finish in-flight work and stop."""
     from bot.runtime import BotRuntime
@@ -92,6 +101,7 @@ async def serve(settings: Settings) -> None:
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
     await runtime.start()
+    _freeze_startup_objects()
     if settings.socket_mode:
         await runtime.connect_socket_mode()
         logger.info("connected to Slack in Socket Mode; health check on :%d/healthz", settings.port)

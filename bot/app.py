@@ -10,6 +10,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.tasks import RequestPriority
 from handlers import actions, commands, events
 from handlers.context import Services, services_middleware
 from storage.db import Database
@@ -59,17 +60,18 @@ def _describe(body: Any) -> str:
     return str(kind)
 
 
-def build_web_app(bolt: AsyncApp, db: Database) -> web.Application:
+def build_web_app(bolt: AsyncApp, db: Database, priority: RequestPriority) -> web.Application:
     """`POST /slack/events` for everything Slack sends, `GET /healthz` for load balancers."""
 
     async def slack_events(request: web.Request) -> web.Response:
-        try:
-            bolt_request = await to_bolt_request(request)
-        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
-            # Not a body Slack sends (bad JSON, not UTF-8, a list…): refuse it, never a 500.
-            return web.json_response({"error": "malformed request"}, status=400)
-        bolt_response = await bolt.async_dispatch(bolt_request)
-        return await to_aiohttp_response(bolt_response)
+        with priority.request():  # from the first byte: parsing and verifying count too
+            try:
+                bolt_request = await to_bolt_request(request)
+            except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+                # Not a body Slack sends (bad JSON, not UTF-8, a list…): refuse it, never 500.
+                return web.json_response({"error": "malformed request"}, status=400)
+            bolt_response = await bolt.async_dispatch(bolt_request)
+            return await to_aiohttp_response(bolt_response)
 
     async def healthz(_request: web.Request) -> web.Response:
         ok = await db.ping()

@@ -21,7 +21,7 @@ from bot.interview.model import ModelInterviewer
 from bot.interview.models import Interviewer
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.problem_bank import ProblemBank
-from bot.tasks import TaskTracker
+from bot.tasks import RequestPriority, TaskTracker
 from handlers.context import Services
 from handlers.delivery import SlackDelivery
 from handlers.slack_client import build_web_client
@@ -79,6 +79,9 @@ class BotRuntime:
             token=settings.slack_bot_token, base_url=settings.slack_api_url, session=http
         )
         tasks = TaskTracker()
+        # SQLite: one connection, handed to requests first; PostgreSQL's pool has room.
+        priority = RequestPriority(capacity=1 if db.is_sqlite else None)
+        db.admission = priority.admitted
         bank = ProblemBank.default()
         engine = InterviewEngine(
             db=db,
@@ -89,6 +92,7 @@ class BotRuntime:
             tasks=tasks,
             tuning=tuning
             or EngineTuning(lease_seconds=settings.lease_seconds, work_slots=settings.work_slots),
+            priority=priority,
         )
         services = Services(
             engine=engine,
@@ -96,6 +100,7 @@ class BotRuntime:
             time_limit_minutes=settings.interview_time_limit_minutes,
             offline=engine.offline,
             topics=bank.topics(),
+            priority=priority,
         )
         bolt = build_bolt_app(
             client=client,
@@ -103,7 +108,7 @@ class BotRuntime:
             services=services,
             socket_mode=settings.socket_mode,
         )
-        web_app = build_web_app(bolt, db)
+        web_app = build_web_app(bolt, db, priority)
         return cls(settings, db, http, client, engine, tasks, bolt, web_app)
 
     async def start(self) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.interview.engine import InterviewEngine
-from bot.tasks import TaskTracker
+from bot.tasks import RequestPriority, TaskTracker
 
 SERVICES_KEY = "services"
 
@@ -19,6 +19,7 @@ class Services:
     time_limit_minutes: int
     offline: bool
     topics: tuple[str, ...]
+    priority: RequestPriority
 
 
 def services_of(context: Any) -> Services:
@@ -28,10 +29,12 @@ def services_of(context: Any) -> Services:
 
 
 def services_middleware(services: Services) -> Callable[..., Awaitable[Any]]:
-    """Global middleware putting the services into every listener's context."""
+    """Global middleware putting the services into every listener's context; the request
+    (HTTP or Socket Mode) goes ahead of background work until its listener is done."""
 
     async def inject(context: Any, next: Callable[[], Awaitable[Any]]) -> Any:
         context[SERVICES_KEY] = services
-        return await next()
+        with services.priority.request():
+            return await next()
 
     return inject

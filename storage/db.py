@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -36,9 +39,27 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
+        self._sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
+        # Entered around every session and transaction; the runtime uses it to let requests
+        # from Slack go ahead of background work (bot.tasks.RequestPriority).
+        self.admission: Callable[[], contextlib.AbstractAsyncContextManager[None]] = (
+            contextlib.nullcontext
+        )
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A connection in a transaction, committed on success: for the hot paths' Core
+        statements, which need no ORM session (and none of its per-statement work)."""
+        async with self.admission(), self.engine.begin() as conn:
+            yield conn
+
+    @contextlib.asynccontextmanager
+    async def sessions(self) -> AsyncIterator[AsyncSession]:
+        """A new ORM session: `async with db.sessions() as session: ...`."""
+        async with self.admission(), self._sessions() as session:
+            yield session
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query."""

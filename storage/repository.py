@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage.db import Database
@@ -28,6 +29,101 @@ def _insert_ignoring_conflicts(db: Database, model: Any) -> Any:
     """INSERT … ON CONFLICT DO NOTHING for the database in use."""
     dialect = postgresql if not db.is_sqlite else sqlite
     return dialect.insert(model).on_conflict_do_nothing()
+
+
+# The statements of every turn, built once with bind parameters: building and cache-keying a
+# statement per call cost more CPU than running it. Executed as Core (table-level)
+# statements, so no ORM bookkeeping runs for them either.
+_SESSIONS = cast(Table, InterviewSession.__table__)
+_MESSAGES = cast(Table, Message.__table__)
+_CODE = cast(Table, CodeSubmission.__table__)
+
+
+@functools.cache
+def _bump_statement() -> Any:
+    return (
+        update(_SESSIONS)
+        .where(_SESSIONS.c.id == bindparam("b_session_id"))
+        .values(wake_at=bindparam("b_now"), work_seq=_SESSIONS.c.work_seq + 1)
+    )
+
+
+def _bump_params(session_id: int, now: datetime) -> dict[str, Any]:
+    return {"b_session_id": session_id, "b_now": now}
+
+
+_CANDIDATE_COLUMNS = (
+    "role",
+    "kind",
+    "text",
+    "slack_ts",
+    "files",
+    "files_done",
+    "edited",
+    "deleted",
+    "post_attempts",
+    "created_at",
+    "posted_at",
+)
+
+
+@functools.cache
+def _thread_insert_statement(dialect_name: str) -> Any:
+    """INSERT … SELECT: the message goes in only if the thread is the user's active interview."""
+    source = select(
+        _SESSIONS.c.id,
+        *(bindparam(f"v_{k}", type_=_MESSAGES.c[k].type) for k in _CANDIDATE_COLUMNS),
+    ).where(
+        _SESSIONS.c.channel_id == bindparam("w_channel_id"),
+        _SESSIONS.c.thread_ts == bindparam("w_thread_ts"),
+        _SESSIONS.c.team_id == bindparam("w_team_id"),
+        _SESSIONS.c.user_id == bindparam("w_user_id"),
+        _SESSIONS.c.status == "active",
+    )
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(_MESSAGES)
+        .on_conflict_do_nothing()
+        .from_select(["session_id", *_CANDIDATE_COLUMNS], source)
+        .returning(_MESSAGES.c.id, _MESSAGES.c.session_id)
+    )
+
+
+@functools.cache
+def _finish_statement() -> Any:
+    return (
+        update(_SESSIONS)
+        .where(_SESSIONS.c.id == bindparam("f_session_id"), _SESSIONS.c.status == "active")
+        .values(status="grading")
+    )
+
+
+@functools.cache
+def _bot_insert_statement(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(_MESSAGES).on_conflict_do_nothing().returning(_MESSAGES.c.id)
+
+
+@functools.cache
+def _phase_statement() -> Any:
+    return (
+        update(_SESSIONS)
+        .where(_SESSIONS.c.id == bindparam("p_session_id"))
+        .values(phase=bindparam("p_phase"))
+    )
+
+
+@functools.cache
+def _mark_posted_statement() -> Any:
+    return (
+        update(_MESSAGES)
+        .where(_MESSAGES.c.id == bindparam("m_id"))
+        .values(slack_ts=bindparam("m_ts"), posted_at=bindparam("m_now"))
+    )
+
+
+def _dialect(db: Database) -> str:
+    return "sqlite" if db.is_sqlite else "postgresql"
 
 
 # Sessions ----------------------------------------------------------------------------------
@@ -94,25 +190,98 @@ async def open_session(
     `prepare` gets the problem ids of the user's earlier sessions (oldest first) to choose
     a problem. Returns (session, created).
     """
-    async with db.sessions() as session:
-        open_now = await session.execute(_open_session_query(team_id, user_id))
-        existing = open_now.scalars().first()
-        if existing is not None:
-            return existing, False
-        history = await session.execute(
-            select(InterviewSession.problem_id)
-            .where(InterviewSession.team_id == team_id, InterviewSession.user_id == user_id)
-            .order_by(InterviewSession.id)
+    params = {"o_team_id": team_id, "o_user_id": user_id}
+    try:
+        async with db.transaction() as conn:
+            existing = (await conn.execute(_open_session_statement(), params)).first()
+            if existing is not None:
+                return _detached_session(existing), False
+            history = await conn.execute(_history_statement(), params)
+            new = prepare([str(problem_id) for problem_id in history.scalars()])
+            values = _new_session_values(team_id=team_id, user_id=user_id, new=new)
+            session_id = (await conn.execute(_session_insert_statement(), values)).scalar_one()
+            await conn.execute(
+                insert(_MESSAGES),
+                _problem_message_values(session_id=int(session_id), new=new),
+            )
+            return InterviewSession(id=int(session_id), **values), True
+    except IntegrityError:
+        pass  # a second click or another process won the race: show theirs
+    async with db.transaction() as conn:
+        winner = (await conn.execute(_open_session_statement(), params)).first()
+    if winner is None:
+        raise RuntimeError("session neither created nor found")
+    return _detached_session(winner), False
+
+
+@functools.cache
+def _open_session_statement() -> Any:
+    return select(_SESSIONS).where(
+        _SESSIONS.c.team_id == bindparam("o_team_id"),
+        _SESSIONS.c.user_id == bindparam("o_user_id"),
+        _SESSIONS.c.status.in_(OPEN_STATUSES),
+    )
+
+
+@functools.cache
+def _history_statement() -> Any:
+    return (
+        select(_SESSIONS.c.problem_id)
+        .where(
+            _SESSIONS.c.team_id == bindparam("o_team_id"),
+            _SESSIONS.c.user_id == bindparam("o_user_id"),
         )
-        new = prepare(list(history.scalars()))
-        row = await _add_session(session, team_id=team_id, user_id=user_id, new=new)
-        if row is not None:
-            return row, True
-        # A second click or another process won the race: show theirs.
-        winner = (await session.execute(_open_session_query(team_id, user_id))).scalars().first()
-        if winner is None:
-            raise RuntimeError("session neither created nor found")
-        return winner, False
+        .order_by(_SESSIONS.c.id)
+    )
+
+
+@functools.cache
+def _session_insert_statement() -> Any:
+    return insert(_SESSIONS).returning(_SESSIONS.c.id)
+
+
+def _detached_session(row: Any) -> InterviewSession:
+    """A session row read with Core, as the model object callers read attributes from."""
+    return InterviewSession(**row._mapping)
+
+
+def _new_session_values(*, team_id: str, user_id: str, new: NewSession) -> dict[str, Any]:
+    return {
+        "team_id": team_id,
+        "user_id": user_id,
+        "api_app_id": new.api_app_id,
+        "channel_id": None,
+        "thread_ts": None,
+        "permalink": None,
+        "problem_id": new.problem_id,
+        "difficulty": new.difficulty,
+        "topic": new.topic,
+        "status": "active",
+        "phase": "clarify",
+        "time_limit_minutes": new.time_limit_minutes,
+        "started_at": new.started_at,
+        "deadline_at": new.deadline_at,
+        "warning_at": new.warning_at,
+        "start_response_url": new.start_response_url,
+        "wake_at": new.started_at,
+        "work_seq": 1,
+        "failed_attempts": 0,
+    }
+
+
+def _problem_message_values(*, session_id: int, new: NewSession) -> dict[str, Any]:
+    return {
+        "session_id": session_id,
+        "role": "system",
+        "kind": "problem",
+        "text": new.problem_text,
+        "dedupe_key": "problem",
+        "files_done": True,
+        "edited": False,
+        "deleted": False,
+        "post_attempts": 0,
+        "created_at": new.started_at,
+    }
 
 
 def _open_session_query(team_id: str, user_id: str) -> Any:
@@ -126,37 +295,11 @@ def _open_session_query(team_id: str, user_id: str) -> Any:
 async def _add_session(
     session: AsyncSession, *, team_id: str, user_id: str, new: NewSession
 ) -> InterviewSession | None:
-    row = InterviewSession(
-        team_id=team_id,
-        user_id=user_id,
-        api_app_id=new.api_app_id,
-        problem_id=new.problem_id,
-        difficulty=new.difficulty,
-        topic=new.topic,
-        status="active",
-        phase="clarify",
-        time_limit_minutes=new.time_limit_minutes,
-        started_at=new.started_at,
-        deadline_at=new.deadline_at,
-        warning_at=new.warning_at,
-        start_response_url=new.start_response_url,
-        wake_at=new.started_at,
-        work_seq=1,
-        failed_attempts=0,
-    )
+    row = InterviewSession(**_new_session_values(team_id=team_id, user_id=user_id, new=new))
     session.add(row)
     try:
         await session.flush()
-        session.add(
-            Message(
-                session_id=row.id,
-                role="system",
-                kind="problem",
-                text=new.problem_text,
-                dedupe_key="problem",
-                created_at=new.started_at,
-            )
-        )
+        session.add(Message(**_problem_message_values(session_id=row.id, new=new)))
         await session.commit()
     except IntegrityError:
         await session.rollback()
@@ -239,20 +382,25 @@ class Claim:
     work_seq: int
 
 
-def _claim_statement(session_id: int, owner: str, now: datetime, until: datetime) -> Any:
+@functools.cache
+def _claim_statement() -> Any:
     return (
-        update(InterviewSession)
+        update(_SESSIONS)
         .where(
-            InterviewSession.id == session_id,
+            _SESSIONS.c.id == bindparam("c_session_id"),
             or_(
-                InterviewSession.lease_until.is_(None),
-                InterviewSession.lease_until < now,
-                InterviewSession.lease_owner == owner,
+                _SESSIONS.c.lease_until.is_(None),
+                _SESSIONS.c.lease_until < bindparam("c_now"),
+                _SESSIONS.c.lease_owner == bindparam("c_owner"),
             ),
         )
-        .values(lease_owner=owner, lease_until=until)
-        .returning(InterviewSession.work_seq)
+        .values(lease_owner=bindparam("c_owner"), lease_until=bindparam("c_until"))
+        .returning(_SESSIONS.c.work_seq)
     )
+
+
+def _claim_params(session_id: int, owner: str, now: datetime, until: datetime) -> dict[str, Any]:
+    return {"c_session_id": session_id, "c_owner": owner, "c_now": now, "c_until": until}
 
 
 async def claim_session(
@@ -260,7 +408,9 @@ async def claim_session(
 ) -> Claim | None:
     """Take the session's lease if it is free or expired (atomic, safe across processes)."""
     async with db.sessions() as session:
-        result = await session.execute(_claim_statement(session_id, owner, now, until))
+        result = await session.execute(
+            _claim_statement(), _claim_params(session_id, owner, now, until)
+        )
         seq = result.scalar_one_or_none()
         await session.commit()
         return None if seq is None else Claim(session_id=session_id, work_seq=int(seq))
@@ -272,7 +422,9 @@ async def claim_and_load(
     """`claim_session` and then `load_session_state`, in one transaction (one round trip
     fewer before every turn's model call)."""
     async with db.sessions() as session:
-        result = await session.execute(_claim_statement(session_id, owner, now, until))
+        result = await session.execute(
+            _claim_statement(), _claim_params(session_id, owner, now, until)
+        )
         seq = result.scalar_one_or_none()
         if seq is None:
             await session.rollback()
@@ -327,34 +479,41 @@ async def release_session(
 
     Returns False when new work arrived since `seen_work_seq`; then the session is left due now.
     """
-    values: dict[str, Any] = {"lease_owner": None, "lease_until": None, "wake_at": next_wake_at}
-    if failed:
-        values["failed_attempts"] = InterviewSession.failed_attempts + 1
-        values["last_error"] = (error or "")[:2000]
-    else:
-        values["failed_attempts"] = 0
-        values["last_error"] = None
-    async with db.sessions() as session:
-        result = await session.execute(
-            update(InterviewSession)
-            .where(
-                InterviewSession.id == session_id,
-                InterviewSession.lease_owner == owner,
-                InterviewSession.work_seq == seen_work_seq,
-            )
-            .values(**values)
-        )
+    params = {
+        "r_session_id": session_id,
+        "r_owner": owner,
+        "r_seq": seen_work_seq,
+        "r_wake": next_wake_at,
+        "r_error": (error or "")[:2000] if failed else None,
+    }
+    async with db.transaction() as conn:
+        result = await conn.execute(_release_statement(failed, check_seq=True), params)
         if _rowcount(result) == 1:
-            await session.commit()
             return True
-        values["wake_at"] = now
-        await session.execute(
-            update(InterviewSession)
-            .where(InterviewSession.id == session_id, InterviewSession.lease_owner == owner)
-            .values(**values)
-        )
-        await session.commit()
+        params["r_wake"] = now
+        await conn.execute(_release_statement(failed, check_seq=False), params)
         return False
+
+
+@functools.cache
+def _release_statement(failed: bool, *, check_seq: bool) -> Any:
+    conditions = [
+        _SESSIONS.c.id == bindparam("r_session_id"),
+        _SESSIONS.c.lease_owner == bindparam("r_owner"),
+    ]
+    if check_seq:
+        conditions.append(_SESSIONS.c.work_seq == bindparam("r_seq"))
+    return (
+        update(_SESSIONS)
+        .where(*conditions)
+        .values(
+            lease_owner=None,
+            lease_until=None,
+            wake_at=bindparam("r_wake"),
+            failed_attempts=_SESSIONS.c.failed_attempts + 1 if failed else 0,
+            last_error=bindparam("r_error"),
+        )
+    )
 
 
 async def due_session_ids(db: Database, *, now: datetime, limit: int = 200) -> list[int]:
@@ -370,14 +529,6 @@ async def due_session_ids(db: Database, *, now: datetime, limit: int = 200) -> l
             .limit(limit)
         )
         return [int(i) for i in result.scalars().all()]
-
-
-def _bump(session_id: int, now: datetime) -> Any:
-    return (
-        update(InterviewSession)
-        .where(InterviewSession.id == session_id)
-        .values(wake_at=now, work_seq=InterviewSession.work_seq + 1)
-    )
 
 
 # Messages and code ---------------------------------------------------------------------------
@@ -452,23 +603,49 @@ async def record_thread_message(
     already stored).
     """
     values = _candidate_values(slack_ts=slack_ts, text=text, files=files, now=now)
-    columns = ["session_id", *values]
-    source = select(
-        InterviewSession.id,
-        *(literal(v, type_=Message.__table__.c[k].type) for k, v in values.items()),
-    ).where(
-        InterviewSession.channel_id == channel_id,
-        InterviewSession.thread_ts == thread_ts,
-        InterviewSession.team_id == team_id,
-        InterviewSession.user_id == user_id,
-        InterviewSession.status == "active",
+    params = {f"v_{k}": values[k] for k in _CANDIDATE_COLUMNS}
+    params.update(
+        w_channel_id=channel_id, w_thread_ts=thread_ts, w_team_id=team_id, w_user_id=user_id
     )
-    stmt = (
-        _insert_ignoring_conflicts(db, Message)
-        .from_select(columns, source)
-        .returning(Message.id, Message.session_id)
-    )
-    return await _store_candidate_message(db, stmt, code=code, now=now, finish=finish)
+    async with db.transaction() as conn:
+        row = (await conn.execute(_thread_insert_statement(_dialect(db)), params)).first()
+        if row is None:
+            await conn.rollback()
+            return None
+        message_id, session_id = int(row[0]), int(row[1])
+        await _after_candidate_message(
+            conn, session_id, message_id, code=code, now=now, finish=finish
+        )
+        return message_id, session_id
+
+
+async def _after_candidate_message(
+    conn: AsyncConnection,
+    session_id: int,
+    message_id: int,
+    *,
+    code: Sequence[NewCode],
+    now: datetime,
+    finish: bool,
+) -> None:
+    """The rest of storing a candidate message: its code, finishing, the work bump."""
+    if code:
+        await conn.execute(
+            insert(_CODE),
+            [
+                {
+                    "session_id": session_id,
+                    "message_id": message_id,
+                    "ordinal": ordinal,
+                    **_code_columns(item),
+                    "created_at": now,
+                }
+                for ordinal, item in enumerate(code)
+            ],
+        )
+    if finish:
+        await conn.execute(_finish_statement(), {"f_session_id": session_id})
+    await conn.execute(_bump_statement(), _bump_params(session_id, now))
 
 
 def _candidate_values(
@@ -492,30 +669,15 @@ def _candidate_values(
 async def _store_candidate_message(
     db: Database, insert_stmt: Any, *, code: Sequence[NewCode], now: datetime, finish: bool
 ) -> tuple[int, int] | None:
-    async with db.sessions() as session:
-        row = (await session.execute(insert_stmt)).first()
+    async with db.transaction() as conn:
+        row = (await conn.execute(insert_stmt)).first()
         if row is None:
-            await session.rollback()
+            await conn.rollback()
             return None
         message_id, session_id = int(row[0]), int(row[1])
-        for ordinal, item in enumerate(code):
-            session.add(
-                CodeSubmission(
-                    session_id=session_id,
-                    message_id=message_id,
-                    ordinal=ordinal,
-                    **_code_columns(item),
-                    created_at=now,
-                )
-            )
-        if finish:
-            await session.execute(
-                update(InterviewSession)
-                .where(InterviewSession.id == session_id, InterviewSession.status == "active")
-                .values(status="grading")
-            )
-        await session.execute(_bump(session_id, now))
-        await session.commit()
+        await _after_candidate_message(
+            conn, session_id, message_id, code=code, now=now, finish=finish
+        )
         return message_id, session_id
 
 
@@ -590,34 +752,26 @@ async def queue_bot_message(
     so a crash after this looks it up before posting again); `phase` moves the interview's
     phase in the same transaction.
     """
-    async with db.sessions() as session:
-        stmt = (
-            _insert_ignoring_conflicts(db, Message)
-            .values(
-                **_bot_message_values(
-                    session_id=session_id,
-                    role=role,
-                    kind=kind,
-                    text=text,
-                    dedupe_key=dedupe_key,
-                    now=now,
-                    answers_through=answers_through,
-                    post_attempts=1 if posting_now else 0,
-                )
-            )
-            .returning(Message.id)
-        )
-        message_id = (await session.execute(stmt)).scalar_one_or_none()
-        if message_id is not None and bump:
-            await session.execute(_bump(session_id, now))
-        if message_id is not None and phase is not None:
-            await session.execute(
-                update(InterviewSession)
-                .where(InterviewSession.id == session_id)
-                .values(phase=phase)
-            )
-        await session.commit()
-        return None if message_id is None else int(message_id)
+    values = _bot_message_values(
+        session_id=session_id,
+        role=role,
+        kind=kind,
+        text=text,
+        dedupe_key=dedupe_key,
+        now=now,
+        answers_through=answers_through,
+        post_attempts=1 if posting_now else 0,
+    )
+    async with db.transaction() as conn:
+        result = await conn.execute(_bot_insert_statement(_dialect(db)), values)
+        message_id = result.scalar_one_or_none()
+        if message_id is None:
+            return None
+        if bump:
+            await conn.execute(_bump_statement(), _bump_params(session_id, now))
+        if phase is not None:
+            await conn.execute(_phase_statement(), {"p_session_id": session_id, "p_phase": phase})
+        return int(message_id)
 
 
 async def note_post_attempt(db: Database, *, message_id: int) -> None:
@@ -631,11 +785,10 @@ async def note_post_attempt(db: Database, *, message_id: int) -> None:
 
 
 async def mark_posted(db: Database, *, message_id: int, slack_ts: str, now: datetime) -> None:
-    async with db.sessions() as session:
-        await session.execute(
-            update(Message).where(Message.id == message_id).values(slack_ts=slack_ts, posted_at=now)
+    async with db.transaction() as conn:
+        await conn.execute(
+            _mark_posted_statement(), {"m_id": message_id, "m_ts": slack_ts, "m_now": now}
         )
-        await session.commit()
 
 
 async def mark_problem_posted(
@@ -778,7 +931,7 @@ async def record_completed_interview(
                     )
                 )
             )
-        await session.execute(_bump(session_id, now))
+        await session.execute(_bump_statement(), _bump_params(session_id, now))
         await session.commit()
         return True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.tasks import TaskTracker, WorkSlots
+from bot.tasks import RequestPriority, TaskTracker, WorkSlots
 
 
 async def test_slots_bound_concurrent_work_but_not_network_waits() -> None:
@@ -55,3 +55,113 @@ async def test_tracker_drains_tasks_started_by_tasks() -> None:
     tracker.spawn(parent())
     await tracker.drain(wait_seconds=5)
     assert done == ["parent", "child"] and tracker.pending == 0
+
+
+async def test_requests_get_the_database_before_background_work() -> None:
+    priority = RequestPriority(capacity=1, max_wait=30)
+    tracker = TaskTracker()
+    order: list[str] = []
+    release_first = asyncio.Event()
+
+    async def hold_first() -> None:
+        async with priority.admitted():
+            order.append("first holds")
+            await release_first.wait()
+
+    async def background(name: str) -> None:
+        async with priority.admitted():
+            order.append(name)
+
+    async def request() -> None:
+        with priority.request():
+            # Work a listener starts is background work, even though it starts here.
+            tracker.spawn(background("spawned by the request"))
+            await asyncio.sleep(0)
+            async with priority.admitted():
+                order.append("request")
+
+    tracker.spawn(hold_first())
+    await asyncio.sleep(0)
+    tracker.spawn(background("background queued first"))
+    await asyncio.sleep(0)
+    handling = asyncio.create_task(request())
+    await asyncio.sleep(0.05)
+    assert priority.active == 1  # the request waits for the one place
+    release_first.set()
+    await handling
+    await tracker.drain(wait_seconds=5)
+    assert order == [
+        "first holds",
+        "request",
+        "background queued first",
+        "spawned by the request",
+    ]
+    assert priority.active == 0
+
+
+async def test_background_that_waited_too_long_takes_every_other_place() -> None:
+    priority = RequestPriority(capacity=1, max_wait=0.0)
+    order: list[str] = []
+    gate = asyncio.Event()
+
+    async def use(name: str, *, request: bool) -> None:
+        if request:
+            with priority.request():
+                async with priority.admitted():
+                    order.append(name)
+        else:
+            async with priority.admitted():
+                order.append(name)
+
+    async def hold() -> None:
+        async with priority.admitted():
+            await gate.wait()
+
+    holder = asyncio.create_task(hold())
+    await asyncio.sleep(0)
+    waiting = [asyncio.create_task(use(f"bg{i}", request=False)) for i in range(2)]
+    waiting += [asyncio.create_task(use(f"req{i}", request=True)) for i in range(2)]
+    await asyncio.sleep(0.01)
+    gate.set()
+    await asyncio.gather(holder, *waiting)
+    assert order == ["bg0", "req0", "bg1", "req1"]
+
+
+async def test_a_cancelled_waiter_gives_its_place_on() -> None:
+    priority = RequestPriority(capacity=1)
+    gate = asyncio.Event()
+    done: list[str] = []
+
+    async def hold() -> None:
+        async with priority.admitted():
+            await gate.wait()
+
+    async def use(name: str) -> None:
+        async with priority.admitted():
+            done.append(name)
+
+    holder = asyncio.create_task(hold())
+    await asyncio.sleep(0)
+    doomed = asyncio.create_task(use("cancelled"))
+    later = asyncio.create_task(use("later"))
+    await asyncio.sleep(0)
+    doomed.cancel()
+    gate.set()
+    await asyncio.gather(holder, later)
+    assert done == ["later"]
+    async with asyncio.timeout(5), priority.admitted():  # the place is free again
+        pass
+
+
+async def test_without_a_capacity_nobody_waits() -> None:
+    priority = RequestPriority(capacity=None)
+    entered = 0
+
+    async def use() -> None:
+        nonlocal entered
+        async with priority.admitted():
+            entered += 1
+            await asyncio.sleep(0.01)
+
+    await asyncio.gather(*(use() for _ in range(20)))
+    assert entered == 20

@@ -44,7 +44,7 @@ from bot.interview.models import (
     TurnContext,
 )
 from bot.interview.problem_bank import ProblemBank
-from bot.tasks import TaskTracker, WorkSlots
+from bot.tasks import RequestPriority, TaskTracker, WorkSlots
 from storage import repository as repo
 from storage.db import Database
 from storage.models import Interview, InterviewSession, Message
@@ -180,6 +180,7 @@ class InterviewEngine:
         tasks: TaskTracker | None = None,
         clock: Callable[[], datetime] = utcnow,
         tuning: EngineTuning | None = None,
+        priority: RequestPriority | None = None,
     ) -> None:
         self.db = db
         self.bank = bank
@@ -190,7 +191,7 @@ class InterviewEngine:
         self.clock = clock
         self.tuning = tuning or EngineTuning()
         self.owner = f"worker-{uuid.uuid4().hex[:12]}"
-        self.slots = WorkSlots(self.tuning.work_slots)
+        self.slots = WorkSlots(self.tuning.work_slots, priority)
         self._running: set[int] = set()
         self._rerun: set[int] = set()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -290,3 +291,43 @@ async def test_dropped_leases_can_be_taken_at_once(db: Database) -> None:
     assert await repo.drop_leases(db, owner="a") == 1
     assert await repo.claim_session(db, session_id=session.id, owner="b", now=NOW, until=until)
     assert await repo.drop_leases(db, owner="a") == 0
+
+
+async def test_every_session_and_transaction_is_held_in_admission(db: Database) -> None:
+    calls: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def admission() -> AsyncIterator[None]:
+        calls.append("in")
+        yield
+        calls.append("out")
+
+    db.admission = admission
+    session = await _session(db)  # an ORM session
+    assert calls and calls[-1] == "out"
+    calls.clear()
+    assert await repo.queue_bot_message(  # a Core transaction
+        db, session_id=session.id, role="system", kind="notice", text="hi", now=NOW
+    )
+    assert calls == ["in", "out"]
+    claimed = await repo.claim_and_load(
+        db, session_id=session.id, owner="w", now=NOW, until=NOW + timedelta(seconds=30)
+    )
+    assert claimed is not None and claimed[1] is not None and calls == ["in", "out"] * 2
+
+
+async def test_claim_and_load_takes_the_lease_and_reads_the_state_in_one_go(db: Database) -> None:
+    session = await _session(db)
+    until = NOW + timedelta(seconds=30)
+    first = await repo.claim_and_load(db, session_id=session.id, owner="a", now=NOW, until=until)
+    assert first is not None
+    claim, state = first
+    assert claim.session_id == session.id and state is not None and state.id == session.id
+    assert state.lease_owner == "a"
+    # Held by "a": "b" gets nothing, and the lease is left as it was.
+    assert (
+        await repo.claim_and_load(db, session_id=session.id, owner="b", now=NOW, until=until)
+        is None
+    )
+    again = await repo.get_session(db, session_id=session.id)
+    assert again is not None and again.lease_owner == "a"
