@@ -21,7 +21,7 @@ from bot.interview.model import ModelInterviewer
 from bot.interview.models import Interviewer
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.problem_bank import ProblemBank
-from bot.tasks import RequestPriority, TaskTracker
+from bot.tasks import RequestPriority, TaskTracker, in_request
 from handlers.context import Services
 from handlers.delivery import SlackDelivery
 from handlers.slack_client import build_web_client
@@ -80,8 +80,9 @@ class BotRuntime:
         )
         tasks = TaskTracker()
         # SQLite: one connection, handed to requests first; PostgreSQL's pool has room.
-        priority = RequestPriority(capacity=1 if db.is_sqlite else None)
+        priority = RequestPriority(capacity=1 if db.is_sqlite else 4)
         db.admission = priority.admitted
+        db.durable = in_request  # what an ack confirms is flushed; bookkeeping need not wait
         bank = ProblemBank.default()
         engine = InterviewEngine(
             db=db,

@@ -19,6 +19,11 @@ T = TypeVar("T")
 _IN_REQUEST: contextvars.ContextVar[bool] = contextvars.ContextVar("in_request", default=False)
 
 
+def in_request() -> bool:
+    """True while the current task handles a request from Slack (not background work)."""
+    return _IN_REQUEST.get()
+
+
 class RequestPriority:
     """Requests from Slack before background work, at the database.
 

@@ -35,13 +35,31 @@ class Database:
             kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
             kwargs["connect_args"].setdefault("timeout", 30)
         else:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True, pool_recycle=1800)
+            kwargs.update(pool_size=5, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        # PostgreSQL: background bookkeeping (outbox, leases, grades) commits without waiting
+        # for its WAL flush. Everything it writes is redone or found again after a database
+        # crash (outbox, post markers, leases that expire), and skipping the flush keeps the
+        # flushes that acks wait on short. What an ack confirms is always flushed. SQLite's
+        # WAL with synchronous=NORMAL already makes this trade for every commit.
+        self.relaxed_engine: AsyncEngine = self.engine
+        if not self.is_sqlite:
+            relaxed = dict(kwargs, connect_args=dict(kwargs["connect_args"]))
+            settings = dict(relaxed["connect_args"].get("server_settings") or {})
+            settings["synchronous_commit"] = "off"
+            relaxed["connect_args"]["server_settings"] = settings
+            self.relaxed_engine = create_async_engine(url, **relaxed)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
+        self._relaxed_sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
+            self.relaxed_engine, expire_on_commit=False
+        )
+        # Whether the work at hand must be flushed before its commit returns; the runtime
+        # says "only requests from Slack" (bot.tasks.in_request).
+        self.durable: Callable[[], bool] = _always
         # Entered around every session and transaction; the runtime uses it to let requests
         # from Slack go ahead of background work (bot.tasks.RequestPriority).
         self.admission: Callable[[], contextlib.AbstractAsyncContextManager[None]] = (
@@ -52,13 +70,15 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
         """A connection in a transaction, committed on success: for the hot paths' Core
         statements, which need no ORM session (and none of its per-statement work)."""
-        async with self.admission(), self.engine.begin() as conn:
+        engine = self.engine if self.durable() else self.relaxed_engine
+        async with self.admission(), engine.begin() as conn:
             yield conn
 
     @contextlib.asynccontextmanager
     async def sessions(self) -> AsyncIterator[AsyncSession]:
         """A new ORM session: `async with db.sessions() as session: ...`."""
-        async with self.admission(), self._sessions() as session:
+        factory = self._sessions if self.durable() else self._relaxed_sessions
+        async with self.admission(), factory() as session:
             yield session
 
     async def ping(self) -> bool:
@@ -72,6 +92,12 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+        if self.relaxed_engine is not self.engine:
+            await self.relaxed_engine.dispose()
+
+
+def _always() -> bool:
+    return True
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -331,3 +331,22 @@ async def test_claim_and_load_takes_the_lease_and_reads_the_state_in_one_go(db: 
     )
     again = await repo.get_session(db, session_id=session.id)
     assert again is not None and again.lease_owner == "a"
+
+
+async def test_only_durable_work_waits_for_postgresql_to_flush(pg_url: str) -> None:
+    await migrate(pg_url)
+    db = Database(pg_url)
+    durable = True
+    db.durable = lambda: durable
+    try:
+        async with db.transaction() as conn:
+            assert (await conn.execute(text("SHOW synchronous_commit"))).scalar_one() == "on"
+        async with db.sessions() as session:
+            assert (await session.execute(text("SHOW synchronous_commit"))).scalar_one() == "on"
+        durable = False
+        async with db.transaction() as conn:
+            assert (await conn.execute(text("SHOW synchronous_commit"))).scalar_one() == "off"
+        async with db.sessions() as session:
+            assert (await session.execute(text("SHOW synchronous_commit"))).scalar_one() == "off"
+    finally:
+        await db.close()
