@@ -607,16 +607,9 @@ async def record_thread_message(
     params.update(
         w_channel_id=channel_id, w_thread_ts=thread_ts, w_team_id=team_id, w_user_id=user_id
     )
-    async with db.transaction() as conn:
-        row = (await conn.execute(_thread_insert_statement(_dialect(db)), params)).first()
-        if row is None:
-            await conn.rollback()
-            return None
-        message_id, session_id = int(row[0]), int(row[1])
-        await _after_candidate_message(
-            conn, session_id, message_id, code=code, now=now, finish=finish
-        )
-        return message_id, session_id
+    return await _store_candidate_message(
+        db, _thread_insert_statement(_dialect(db)), params, code=code, now=now, finish=finish
+    )
 
 
 async def _after_candidate_message(
@@ -667,10 +660,16 @@ def _candidate_values(
 
 
 async def _store_candidate_message(
-    db: Database, insert_stmt: Any, *, code: Sequence[NewCode], now: datetime, finish: bool
+    db: Database,
+    insert_stmt: Any,
+    params: dict[str, Any] | None = None,
+    *,
+    code: Sequence[NewCode],
+    now: datetime,
+    finish: bool,
 ) -> tuple[int, int] | None:
     async with db.transaction() as conn:
-        row = (await conn.execute(insert_stmt)).first()
+        row = (await conn.execute(insert_stmt, params)).first()
         if row is None:
             await conn.rollback()
             return None

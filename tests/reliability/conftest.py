@@ -94,6 +94,18 @@ async def launch() -> AsyncIterator[Callable[..., Any]]:
         await stop_bot(harness)
 
 
+async def launch_model_bot(
+    launch: Callable[..., Any], slack: FakeSlackServer, model: FakeModelServer, database_url: str
+) -> BotHarness:
+    """`launch` a bot whose interviewer is the real ModelInterviewer against `model`."""
+    harness: BotHarness = await launch(
+        slack=slack,
+        database_url=database_url,
+        interviewer=fast_model_interviewer(model.base_url),
+    )
+    return harness
+
+
 # Interviews ---------------------------------------------------------------------------------
 
 
@@ -131,6 +143,17 @@ async def start_interview(bot: BotHarness, *, user: str = USER_ID) -> Thread:
                 return thread
         await asyncio.sleep(0.02)
     raise AssertionError("the interview thread was not created")
+
+
+async def say(bot: Any, thread: Thread, text: str) -> None:
+    """The candidate writes in the interview thread; Slack gets its ack."""
+    reply = await bot.send.dm(text, channel=thread.channel, thread_ts=thread.thread_ts)
+    assert reply.status == 200
+
+
+def texts(slack: FakeSlackServer, thread: Thread) -> list[str]:
+    """The text of the bot's messages in the thread, oldest first."""
+    return [str(m.get("text")) for m in bot_posts(slack, thread)]
 
 
 def bot_posts(slack: FakeSlackServer, thread: Thread) -> list[dict[str, Any]]:

@@ -31,29 +31,21 @@ from tests.fakes.slack_server import FakeSlackServer
 from tests.reliability.conftest import (
     RecordedSlackWaits,
     RecordedSleeps,
-    Thread,
     assert_each_posted_once,
     bot_posts,
     fast_model_interviewer,
     interviews_of,
     messages_of,
     row_counts,
+    say,
     start_interview,
+    texts,
     unanswered,
     wait_for,
 )
 
 RETRYING = "retrying"
 SORRY = "unavailable"
-
-
-def texts(slack: FakeSlackServer, thread: Thread) -> list[str]:
-    return [str(m.get("text")) for m in bot_posts(slack, thread)]
-
-
-async def say(bot: Any, thread: Thread, text: str) -> None:
-    reply = await bot.send.dm(text, channel=thread.channel, thread_ts=thread.thread_ts)
-    assert reply.status == 200
 
 
 @pytest.mark.parametrize(

@@ -15,34 +15,23 @@ from tests.fakes.model_server import Delay, FakeModelServer, Reply
 from tests.fakes.slack_server import FakeSlackServer
 from tests.reliability.conftest import (
     Thread,
-    bot_posts,
     click_start,
     fast_model_interviewer,
     launch_bot,
+    launch_model_bot,
     messages_of,
+    say,
     start_interview,
+    texts,
     unanswered,
     wait_for,
 )
 
 
-async def say(bot: Any, thread: Thread, text: str) -> None:
-    reply = await bot.send.dm(text, channel=thread.channel, thread_ts=thread.thread_ts)
-    assert reply.status == 200
-
-
-def texts(slack: FakeSlackServer, thread: Thread) -> list[str]:
-    return [str(m.get("text")) for m in bot_posts(slack, thread)]
-
-
 async def test_a_turn_reads_the_transcript_once(
     launch: Any, fake_slack: FakeSlackServer, fake_model: FakeModelServer, sqlite_url: str
 ) -> None:
-    bot = await launch(
-        slack=fake_slack,
-        database_url=sqlite_url,
-        interviewer=fast_model_interviewer(fake_model.base_url),
-    )
+    bot = await launch_model_bot(launch, fake_slack, fake_model, sqlite_url)
     thread = await start_interview(bot)
     await say(bot, thread, "Warm-up: can the list be empty?")
     await bot.settle()
@@ -102,11 +91,7 @@ async def test_a_message_stored_before_the_opening_gets_its_own_reply(
     fake_model.enqueue(
         Reply("Welcome! Read the problem and ask me anything."), Reply("Yes, it can be empty.")
     )
-    second = await launch(
-        slack=fake_slack,
-        database_url=sqlite_url,
-        interviewer=fast_model_interviewer(fake_model.base_url),
-    )
+    second = await launch_model_bot(launch, fake_slack, fake_model, sqlite_url)
     await say(second, thread, "Can the list be empty?")
     await second.settle()
 
@@ -120,10 +105,8 @@ async def test_a_message_stored_before_the_opening_gets_its_own_reply(
 async def test_the_warning_due_during_a_model_call_follows_the_reply_at_once(
     launch: Any, fake_slack: FakeSlackServer, fake_model: FakeModelServer, sqlite_url: str
 ) -> None:
-    bot = await launch(
-        slack=fake_slack,
-        database_url=sqlite_url,
-        interviewer=fast_model_interviewer(fake_model.base_url),
+    bot = await launch_model_bot(
+        launch, fake_slack, fake_model, sqlite_url
     )  # no scheduler: only the turn itself can send the warning
     thread = await start_interview(bot)
     async with bot.runtime.db.sessions() as s:
