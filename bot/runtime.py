@@ -79,7 +79,8 @@ class BotRuntime:
             token=settings.slack_bot_token, base_url=settings.slack_api_url, session=http
         )
         tasks = TaskTracker()
-        # SQLite: one connection, handed to requests first; PostgreSQL's pool has room.
+        # SQLite: its one connection, handed to requests first; PostgreSQL: a few sessions at
+        # once, so background work cannot crowd the database while acks wait.
         priority = RequestPriority(capacity=1 if db.is_sqlite else 4)
         db.admission = priority.admitted
         db.durable = in_request  # what an ack confirms is flushed; bookkeeping need not wait

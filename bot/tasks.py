@@ -25,14 +25,15 @@ def in_request() -> bool:
 
 
 class RequestPriority:
-    """Requests from Slack before background work, at the database.
+    """Requests from Slack before background work (tasks started with `TaskTracker.spawn`,
+    timers), on the event loop and at the database.
 
     Slack retries anything not acked within 3 s, and a user waits on every ack; a reply can
-    wait a few milliseconds more. With `capacity` set (SQLite: its one connection), at most
-    that many sessions are open at once and a request waiting for one is let in before any
-    background work (tasks started with `TaskTracker.spawn`, timers) — unless that work has
+    wait a few milliseconds more. Background steps wait in `quiet` while requests are being
+    handled. With `capacity` set, at most that many database sessions are open at once and a
+    request waiting for one is let in before any background work — unless that work has
     waited `max_wait` seconds already, so it is never starved. Without a capacity every
-    session is let in at once (PostgreSQL's pool has room for the requests).
+    session is let in at once.
     """
 
     def __init__(self, capacity: int | None = None, *, max_wait: float = 0.25) -> None:

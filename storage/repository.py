@@ -11,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage.db import Database
@@ -27,7 +27,11 @@ from storage.models import (
 
 def _insert_ignoring_conflicts(db: Database, model: Any) -> Any:
     """INSERT … ON CONFLICT DO NOTHING for the database in use."""
-    dialect = postgresql if not db.is_sqlite else sqlite
+    return _insert_ignoring_conflicts_for(_dialect(db), model)
+
+
+def _insert_ignoring_conflicts_for(dialect_name: str, model: Any) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     return dialect.insert(model).on_conflict_do_nothing()
 
 
@@ -80,10 +84,8 @@ def _thread_insert_statement(dialect_name: str) -> Any:
         _SESSIONS.c.user_id == bindparam("w_user_id"),
         _SESSIONS.c.status == "active",
     )
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
     return (
-        dialect.insert(_MESSAGES)
-        .on_conflict_do_nothing()
+        _insert_ignoring_conflicts_for(dialect_name, _MESSAGES)
         .from_select(["session_id", *_CANDIDATE_COLUMNS], source)
         .returning(_MESSAGES.c.id, _MESSAGES.c.session_id)
     )
@@ -100,8 +102,7 @@ def _finish_statement() -> Any:
 
 @functools.cache
 def _bot_insert_statement(dialect_name: str) -> Any:
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(_MESSAGES).on_conflict_do_nothing().returning(_MESSAGES.c.id)
+    return _insert_ignoring_conflicts_for(dialect_name, _MESSAGES).returning(_MESSAGES.c.id)
 
 
 @functools.cache
@@ -284,14 +285,6 @@ def _problem_message_values(*, session_id: int, new: NewSession) -> dict[str, An
     }
 
 
-def _open_session_query(team_id: str, user_id: str) -> Any:
-    return select(InterviewSession).where(
-        InterviewSession.team_id == team_id,
-        InterviewSession.user_id == user_id,
-        InterviewSession.status.in_(OPEN_STATUSES),
-    )
-
-
 async def _add_session(
     session: AsyncSession, *, team_id: str, user_id: str, new: NewSession
 ) -> InterviewSession | None:
@@ -308,9 +301,13 @@ async def _add_session(
 
 
 async def get_open_session(db: Database, *, team_id: str, user_id: str) -> InterviewSession | None:
-    async with db.sessions() as session:
-        result = await session.execute(_open_session_query(team_id, user_id))
-        return result.scalars().first()
+    async with db.transaction() as conn:
+        row = (
+            await conn.execute(
+                _open_session_statement(), {"o_team_id": team_id, "o_user_id": user_id}
+            )
+        ).first()
+    return None if row is None else _detached_session(row)
 
 
 async def get_session(db: Database, *, session_id: int) -> InterviewSession | None:
@@ -399,33 +396,14 @@ def _claim_statement() -> Any:
     )
 
 
-def _claim_params(session_id: int, owner: str, now: datetime, until: datetime) -> dict[str, Any]:
-    return {"c_session_id": session_id, "c_owner": owner, "c_now": now, "c_until": until}
-
-
-async def claim_session(
-    db: Database, *, session_id: int, owner: str, now: datetime, until: datetime
-) -> Claim | None:
-    """Take the session's lease if it is free or expired (atomic, safe across processes)."""
-    async with db.sessions() as session:
-        result = await session.execute(
-            _claim_statement(), _claim_params(session_id, owner, now, until)
-        )
-        seq = result.scalar_one_or_none()
-        await session.commit()
-        return None if seq is None else Claim(session_id=session_id, work_seq=int(seq))
-
-
 async def claim_and_load(
     db: Database, *, session_id: int, owner: str, now: datetime, until: datetime
 ) -> tuple[Claim, InterviewSession | None] | None:
-    """`claim_session` and then `load_session_state`, in one transaction (one round trip
-    fewer before every turn's model call)."""
+    """Take the session's lease if it is free or expired (atomic, safe across processes) and
+    read its state in the same transaction; None when another worker holds it."""
+    params = {"c_session_id": session_id, "c_owner": owner, "c_now": now, "c_until": until}
     async with db.sessions() as session:
-        result = await session.execute(
-            _claim_statement(), _claim_params(session_id, owner, now, until)
-        )
-        seq = result.scalar_one_or_none()
+        seq = (await session.execute(_claim_statement(), params)).scalar_one_or_none()
         if seq is None:
             await session.rollback()
             return None
@@ -612,35 +590,6 @@ async def record_thread_message(
     )
 
 
-async def _after_candidate_message(
-    conn: AsyncConnection,
-    session_id: int,
-    message_id: int,
-    *,
-    code: Sequence[NewCode],
-    now: datetime,
-    finish: bool,
-) -> None:
-    """The rest of storing a candidate message: its code, finishing, the work bump."""
-    if code:
-        await conn.execute(
-            insert(_CODE),
-            [
-                {
-                    "session_id": session_id,
-                    "message_id": message_id,
-                    "ordinal": ordinal,
-                    **_code_columns(item),
-                    "created_at": now,
-                }
-                for ordinal, item in enumerate(code)
-            ],
-        )
-    if finish:
-        await conn.execute(_finish_statement(), {"f_session_id": session_id})
-    await conn.execute(_bump_statement(), _bump_params(session_id, now))
-
-
 def _candidate_values(
     *, slack_ts: str, text: str, files: list[dict[str, Any]] | None, now: datetime
 ) -> dict[str, Any]:
@@ -674,9 +623,23 @@ async def _store_candidate_message(
             await conn.rollback()
             return None
         message_id, session_id = int(row[0]), int(row[1])
-        await _after_candidate_message(
-            conn, session_id, message_id, code=code, now=now, finish=finish
-        )
+        if code:
+            await conn.execute(
+                insert(_CODE),
+                [
+                    {
+                        "session_id": session_id,
+                        "message_id": message_id,
+                        "ordinal": ordinal,
+                        **_code_columns(item),
+                        "created_at": now,
+                    }
+                    for ordinal, item in enumerate(code)
+                ],
+            )
+        if finish:
+            await conn.execute(_finish_statement(), {"f_session_id": session_id})
+        await conn.execute(_bump_statement(), _bump_params(session_id, now))
         return message_id, session_id
 
 

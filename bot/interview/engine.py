@@ -262,6 +262,7 @@ class InterviewEngine:
             repo.NewCode(language=block.language, filename=None, content=block.content)
             for block in extract_fenced_code(text)
         ]
+        shared = [dict(f) for f in files]
         # The common case, a turn in the user's active interview: one write, nothing else.
         stored = await repo.record_thread_message(
             self.db,
@@ -271,7 +272,7 @@ class InterviewEngine:
             thread_ts=thread_ts,
             slack_ts=ts,
             text=text,
-            files=[dict(f) for f in files],
+            files=shared,
             code=code,
             now=self.clock(),
             finish=finish,
@@ -299,7 +300,7 @@ class InterviewEngine:
             session_id=session.id,
             slack_ts=ts,
             text=text,
-            files=[dict(f) for f in files],
+            files=shared,
             code=code,
             now=self.clock(),
             finish=finish,

@@ -35,6 +35,7 @@ from tests.reliability.conftest import (
     bot_posts,
     fast_model_interviewer,
     interviews_of,
+    launch_model_bot,
     messages_of,
     row_counts,
     say,
@@ -213,11 +214,7 @@ async def test_bad_grading_output_is_retried_once_then_graded_by_the_rubric(
     answers: list[Behaviour],
     graded_by: str,
 ) -> None:
-    bot = await launch(
-        slack=fake_slack,
-        database_url=sqlite_url,
-        interviewer=fast_model_interviewer(fake_model.base_url),
-    )
+    bot = await launch_model_bot(launch, fake_slack, fake_model, sqlite_url)
     thread = await start_interview(bot)
     await say(bot, thread, "I'd use a hash map: one pass, O(n) time.\n```python\nprint(1)\n```")
     await bot.settle()

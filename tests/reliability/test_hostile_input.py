@@ -40,8 +40,8 @@ from tests.reliability.conftest import (
     MODEL_KEY,
     RecordedSlackWaits,
     Thread,
-    fast_model_interviewer,
     interviews_of,
+    launch_model_bot,
     messages_of,
     row_counts,
     start_interview,
@@ -747,11 +747,7 @@ async def test_prompt_injection_does_not_change_offline_scores(
 async def test_a_model_talked_into_100s_is_capped_by_the_evidence(
     launch: Any, fake_slack: FakeSlackServer, fake_model: FakeModelServer, sqlite_url: str
 ) -> None:
-    bot = await launch(
-        slack=fake_slack,
-        database_url=sqlite_url,
-        interviewer=fast_model_interviewer(fake_model.base_url),
-    )
+    bot = await launch_model_bot(launch, fake_slack, fake_model, sqlite_url)
     perfect = {
         "overall": 100,
         "communication": 100,
@@ -787,11 +783,7 @@ LIVE_MENTION = re.compile(r"<(?:!(?!date\^)|@|#)")
 async def test_echoed_text_never_pings_anyone(
     launch: Any, fake_slack: FakeSlackServer, fake_model: FakeModelServer, sqlite_url: str
 ) -> None:
-    bot = await launch(
-        slack=fake_slack,
-        database_url=sqlite_url,
-        interviewer=fast_model_interviewer(fake_model.base_url),
-    )
+    bot = await launch_model_bot(launch, fake_slack, fake_model, sqlite_url)
     thread = await start_interview(bot)
     pings = "<!channel> <!here> <!everyone> <@U0OTHER> <#C0GENERAL> <!subteam^S0TEAM>"
     fake_model.enqueue(Reply(f"You wrote: {pings}\nHere you go: {pings}"))
@@ -834,11 +826,7 @@ async def test_secrets_never_reach_the_logs(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     RecordedSlackWaits(monkeypatch)
-    bot = await launch(
-        slack=fake_slack,
-        database_url=sqlite_url,
-        interviewer=fast_model_interviewer(fake_model.base_url),
-    )
+    bot = await launch_model_bot(launch, fake_slack, fake_model, sqlite_url)
     # Slack errors on the way: Home cannot be published, a post fails for good, a file is gone.
     fake_slack.fail("views.publish", 200, times=100, body={"ok": False, "error": "invalid_auth"})
     thread = await start_interview(bot)

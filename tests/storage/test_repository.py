@@ -143,16 +143,16 @@ async def test_history_record_is_written_once(db: Database) -> None:
 
 async def test_lease_is_exclusive_until_it_expires(db: Database) -> None:
     session = await _session(db)
-    a = await repo.claim_session(
+    a = await repo.claim_and_load(
         db, session_id=session.id, owner="a", now=NOW, until=NOW + timedelta(seconds=60)
     )
-    b = await repo.claim_session(
+    b = await repo.claim_and_load(
         db, session_id=session.id, owner="b", now=NOW, until=NOW + timedelta(seconds=60)
     )
     assert a is not None and b is None
     later = NOW + timedelta(seconds=61)
     assert (
-        await repo.claim_session(
+        await repo.claim_and_load(
             db, session_id=session.id, owner="b", now=later, until=later + timedelta(seconds=60)
         )
         is not None
@@ -161,10 +161,11 @@ async def test_lease_is_exclusive_until_it_expires(db: Database) -> None:
 
 async def test_release_notices_work_that_arrived_meanwhile(db: Database) -> None:
     session = await _session(db)
-    claim = await repo.claim_session(
+    claimed = await repo.claim_and_load(
         db, session_id=session.id, owner="a", now=NOW, until=NOW + timedelta(seconds=60)
     )
-    assert claim is not None
+    assert claimed is not None
+    claim = claimed[0]
     await repo.record_candidate_message(
         db,
         session_id=session.id,
@@ -287,9 +288,9 @@ async def test_models_match_migrations(sqlite_url: str) -> None:
 async def test_dropped_leases_can_be_taken_at_once(db: Database) -> None:
     session = await _session(db)
     until = NOW + timedelta(seconds=60)
-    assert await repo.claim_session(db, session_id=session.id, owner="a", now=NOW, until=until)
+    assert await repo.claim_and_load(db, session_id=session.id, owner="a", now=NOW, until=until)
     assert await repo.drop_leases(db, owner="a") == 1
-    assert await repo.claim_session(db, session_id=session.id, owner="b", now=NOW, until=until)
+    assert await repo.claim_and_load(db, session_id=session.id, owner="b", now=NOW, until=until)
     assert await repo.drop_leases(db, owner="a") == 0
 
 
