@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import aiohttp
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from openai import AsyncOpenAI
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -17,7 +16,7 @@ from bot import jobs
 from bot.app import build_bolt_app, build_web_app
 from bot.config import Settings
 from bot.interview.engine import EngineTuning, InterviewEngine
-from bot.interview.model import ModelInterviewer
+from bot.interview.model import ModelInterviewer, model_client
 from bot.interview.models import Interviewer
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.problem_bank import ProblemBank
@@ -34,10 +33,9 @@ def build_interviewer(settings: Settings) -> Interviewer:
     """The model-backed interviewer when a key is set, else the offline one."""
     if settings.openai_api_key is None:
         return OfflineInterviewer()
-    client = AsyncOpenAI(
+    client = model_client(
         api_key=settings.openai_api_key,
         base_url=settings.openai_base_url,
-        max_retries=0,  # our own loop retries, so the candidate can be told
         timeout=settings.model_timeout_seconds,
     )
     return ModelInterviewer(client, settings.interview_model)
@@ -141,5 +139,6 @@ class BotRuntime:
             await self.engine.release_all_leases()
         except Exception:
             logger.warning("could not release leases; they expire on their own")
+        await self.engine.interviewer.aclose()
         await self.http.close()
         await self.db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -201,3 +202,74 @@ class SlackEvent(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Read models ---------------------------------------------------------------------------------
+# What the interview engine reads a session as: plain rows, built from Core results. Loading
+# ORM objects for a transcript cost about twice as much per step (identity map, attribute
+# instrumentation per message); the engine only reads them. The fields are the table's
+# columns (a test keeps them in step).
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    id: int
+    session_id: int
+    role: str
+    kind: str = "text"
+    text: str = ""
+    slack_ts: str | None = None
+    dedupe_key: str | None = None
+    answers_through: int | None = None
+    files: list[Any] | None = None
+    files_done: bool = True
+    edited: bool = False
+    deleted: bool = False
+    post_attempts: int = 0
+    created_at: datetime = field(default_factory=utcnow)
+    posted_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRow:
+    id: int
+    session_id: int
+    message_id: int | None
+    ordinal: int
+    language: str
+    filename: str | None
+    content: str
+    slack_file_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    """A session row with its transcript and code, oldest first."""
+
+    id: int
+    team_id: str
+    user_id: str
+    api_app_id: str | None
+    channel_id: str | None
+    thread_ts: str | None
+    permalink: str | None
+    problem_id: str
+    difficulty: str
+    topic: str | None
+    status: str
+    phase: str
+    time_limit_minutes: int
+    started_at: datetime
+    deadline_at: datetime
+    warning_at: datetime
+    completed_at: datetime | None
+    start_response_url: str | None
+    wake_at: datetime | None
+    lease_owner: str | None
+    lease_until: datetime | None
+    work_seq: int
+    failed_attempts: int
+    last_error: str | None
+    messages: tuple[MessageRow, ...] = ()
+    code_submissions: tuple[CodeRow, ...] = ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,16 +12,18 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.db import Database
 from storage.models import (
     OPEN_STATUSES,
+    CodeRow,
     CodeSubmission,
     Interview,
     InterviewSession,
     Message,
+    MessageRow,
+    SessionState,
     SlackEvent,
 )
 
@@ -328,23 +331,40 @@ async def find_session_by_thread(
         return result.scalars().first()
 
 
-def _state_query(session_id: int) -> Any:
+@functools.cache
+def _state_statements() -> tuple[Any, Any, Any]:
+    """The session row, its messages and its code, by session id; in the read models' field
+    order."""
+    session_id: Any = bindparam("s_session_id")
     return (
-        select(InterviewSession)
-        .where(InterviewSession.id == session_id)
-        .options(
-            # Joined with the session row: one round trip fewer on every engine step.
-            joinedload(InterviewSession.messages),
-            selectinload(InterviewSession.code_submissions),
-        )
+        select(*_columns(_SESSIONS, SessionState)).where(_SESSIONS.c.id == session_id),
+        select(*_columns(_MESSAGES, MessageRow))
+        .where(_MESSAGES.c.session_id == session_id)
+        .order_by(_MESSAGES.c.id),
+        select(*_columns(_CODE, CodeRow))
+        .where(_CODE.c.session_id == session_id)
+        .order_by(_CODE.c.id),
     )
 
 
-async def load_session_state(db: Database, *, session_id: int) -> InterviewSession | None:
-    """A session with its transcript and code, loaded eagerly."""
-    async with db.sessions() as session:
-        result = await session.execute(_state_query(session_id))
-        return result.unique().scalars().first()
+def _columns(table: Table, row_type: Any) -> list[Any]:
+    return [table.c[f.name] for f in dataclasses.fields(row_type) if f.name in table.c]
+
+
+async def _read_state(conn: AsyncConnection, session_row: Any) -> SessionState:
+    _, messages_query, code_query = _state_statements()
+    params = {"s_session_id": session_row[0]}
+    messages = tuple(MessageRow(*row) for row in await conn.execute(messages_query, params))
+    code = tuple(CodeRow(*row) for row in await conn.execute(code_query, params))
+    return SessionState(**session_row._mapping, messages=messages, code_submissions=code)
+
+
+async def load_session_state(db: Database, *, session_id: int) -> SessionState | None:
+    """A session with its transcript and code."""
+    async with db.transaction() as conn:
+        params = {"s_session_id": session_id}
+        row = (await conn.execute(_state_statements()[0], params)).first()
+        return None if row is None else await _read_state(conn, row)
 
 
 async def transition_status(
@@ -392,24 +412,23 @@ def _claim_statement() -> Any:
             ),
         )
         .values(lease_owner=bindparam("c_owner"), lease_until=bindparam("c_until"))
-        .returning(_SESSIONS.c.work_seq)
+        .returning(*_columns(_SESSIONS, SessionState))
     )
 
 
 async def claim_and_load(
     db: Database, *, session_id: int, owner: str, now: datetime, until: datetime
-) -> tuple[Claim, InterviewSession | None] | None:
+) -> tuple[Claim, SessionState] | None:
     """Take the session's lease if it is free or expired (atomic, safe across processes) and
     read its state in the same transaction; None when another worker holds it."""
     params = {"c_session_id": session_id, "c_owner": owner, "c_now": now, "c_until": until}
-    async with db.sessions() as session:
-        seq = (await session.execute(_claim_statement(), params)).scalar_one_or_none()
-        if seq is None:
-            await session.rollback()
+    async with db.transaction() as conn:
+        # The claim returns the session row as it leaves it: no separate read of it.
+        row = (await conn.execute(_claim_statement(), params)).first()
+        if row is None:
             return None
-        state = (await session.execute(_state_query(session_id))).unique().scalars().first()
-        await session.commit()
-        return Claim(session_id=session_id, work_seq=int(seq)), state
+        state = await _read_state(conn, row)
+        return Claim(session_id=session_id, work_seq=state.work_seq), state
 
 
 async def extend_leases(

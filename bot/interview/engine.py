@@ -47,7 +47,7 @@ from bot.interview.problem_bank import ProblemBank
 from bot.tasks import RequestPriority, TaskTracker, WorkSlots
 from storage import repository as repo
 from storage.db import Database
-from storage.models import Interview, InterviewSession, Message
+from storage.models import Interview, InterviewSession, MessageRow, SessionState
 
 logger = logging.getLogger(__name__)
 
@@ -534,7 +534,8 @@ class InterviewEngine:
         )
         if claimed is None:
             return  # another worker has it; the sweep brings it back if that one dies
-        claim, state = claimed
+        claim, loaded = claimed
+        state: SessionState | None = loaded
         seen_seq = claim.work_seq
         failed: str | None = None
         touched_home = False
@@ -560,9 +561,10 @@ class InterviewEngine:
         except Exception as exc:  # keep the session retryable whatever went wrong
             logger.exception("session %s: step failed", session_id)
             failed = f"{type(exc).__name__}: {exc}"
+        final: SessionState | InterviewSession | None = state
         if not settled:
-            state = await repo.get_session(self.db, session_id=session_id)
-        next_wake = self._next_wake(state, failed)
+            final = await repo.get_session(self.db, session_id=session_id)
+        next_wake = self._next_wake(final, failed)
         complete = await repo.release_session(
             self.db,
             session_id=session_id,
@@ -575,10 +577,12 @@ class InterviewEngine:
         )
         if not complete:
             self._rerun.add(session_id)
-        if touched_home and state is not None:
-            self.refresh_home(state.team_id, state.user_id)
+        if touched_home and final is not None:
+            self.refresh_home(final.team_id, final.user_id)
 
-    def _next_wake(self, state: InterviewSession | None, failed: str | None) -> datetime | None:
+    def _next_wake(
+        self, state: SessionState | InterviewSession | None, failed: str | None
+    ) -> datetime | None:
         if state is None:
             return None
         now = self.clock()
@@ -592,7 +596,7 @@ class InterviewEngine:
             return state.deadline_at if state.warning_at <= now else state.warning_at
         return None
 
-    async def _step(self, state: InterviewSession) -> _StepOutcome:
+    async def _step(self, state: SessionState) -> _StepOutcome:
         now = self.clock()
         status = SessionStatus(state.status)
         view = self._view(state)
@@ -646,9 +650,9 @@ class InterviewEngine:
 
     async def _post(
         self,
-        state: InterviewSession,
+        state: SessionState,
         view: SessionView,
-        message: Message,
+        message: MessageRow,
         *,
         attempt_noted: bool = False,
     ) -> _StepOutcome:
@@ -714,7 +718,7 @@ class InterviewEngine:
         await repo.mark_posted(self.db, message_id=message.id, slack_ts=posted.ts, now=self.clock())
         return _StepOutcome(progressed=True, home=message.kind == "scorecard")
 
-    async def _fetch_files(self, state: InterviewSession, message: Message) -> None:
+    async def _fetch_files(self, state: SessionState, message: MessageRow) -> None:
         now = self.clock()
         for ordinal, file in enumerate(message.files or [], start=100):
             file_id = str(file.get("id") or f"m{message.id}-{ordinal}")
@@ -753,7 +757,7 @@ class InterviewEngine:
                 )
         await repo.mark_files_done(self.db, message_id=message.id)
 
-    async def _speak(self, state: InterviewSession, *, opening: bool) -> _StepOutcome:
+    async def _speak(self, state: SessionState, *, opening: bool) -> _StepOutcome:
         ctx = self._context(state)
         # The opening answers nothing: messages sent before it still get their own reply.
         through = (
@@ -813,7 +817,7 @@ class InterviewEngine:
             # Post it now rather than in the next step: one state load fewer on every turn.
             # It is stored (with this attempt counted) first, so after a crash here the
             # outbox looks for it in Slack before posting it again.
-            queued = Message(
+            queued = MessageRow(
                 id=message_id,
                 session_id=state.id,
                 role=Role.INTERVIEWER,
@@ -842,7 +846,7 @@ class InterviewEngine:
             if message.role != Role.CANDIDATE and message.slack_ts is None and state.thread_ts:
                 await self._post(state, view, message)
 
-    async def _grade(self, state: InterviewSession, view: SessionView) -> _StepOutcome:
+    async def _grade(self, state: SessionState, view: SessionView) -> _StepOutcome:
         ctx = self._context(state)
         grade = await self.slots.outside(self.interviewer.grade(ctx))
         problem = view.problem
@@ -877,7 +881,7 @@ class InterviewEngine:
             raise LookupError(f"problem {problem_id!r} is not in the problem bank")
         return problem
 
-    def _view(self, state: InterviewSession) -> SessionView:
+    def _view(self, state: SessionState) -> SessionView:
         return SessionView(
             id=state.id,
             team_id=state.team_id,
@@ -907,7 +911,7 @@ class InterviewEngine:
             permalink=row.permalink,
         )
 
-    def _context(self, state: InterviewSession) -> TurnContext:
+    def _context(self, state: SessionState) -> TurnContext:
         now = self.clock()
         answered = _answered_through(state)
         transcript: list[TranscriptEntry] = []
@@ -950,14 +954,14 @@ class _StepOutcome:
     settles: bool = False
 
 
-def _answered_through(state: InterviewSession) -> int:
+def _answered_through(state: SessionState) -> int:
     """The last candidate message id the interviewer has answered."""
     return max(
         (m.answers_through or 0 for m in state.messages if m.kind in INTERVIEWER_KINDS), default=0
     )
 
 
-def _pending_candidate(state: InterviewSession) -> bool:
+def _pending_candidate(state: SessionState) -> bool:
     answered = _answered_through(state)
     return any(
         m.role == Role.CANDIDATE and m.id > answered and not m.deleted and m.files_done
@@ -965,7 +969,7 @@ def _pending_candidate(state: InterviewSession) -> bool:
     )
 
 
-def _candidate_text(message: Message) -> str:
+def _candidate_text(message: MessageRow) -> str:
     if message.files:
         names = ", ".join(str(f.get("name") or "file") for f in message.files)
         shared = f"[shared file: {names}]"

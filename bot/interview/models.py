@@ -142,6 +142,10 @@ class Interviewer(Protocol):
         """Never raises for bad model output: falls back to the heuristic rubric."""
         ...
 
+    async def aclose(self) -> None:
+        """Let go of connections (on shutdown)."""
+        ...
+
 
 # What the Slack surfaces show; built by the service from storage rows.
 

@@ -113,6 +113,9 @@ class OfflineInterviewer:
         """Grade with the heuristic rubric (``graded_by="offline"``)."""
         return heuristic_grade(ctx, graded_by=OFFLINE_GRADER)
 
+    async def aclose(self) -> None:
+        return None
+
 
 def _turn(ctx: TurnContext) -> int:
     return sum(1 for entry in ctx.transcript if entry.role is Role.INTERVIEWER)

@@ -12,7 +12,7 @@ import openai
 import pytest
 
 from bot.interview.grading import GRADE_JSON_SCHEMA, heuristic_grade
-from bot.interview.model import ModelInterviewer, _delta_texts
+from bot.interview.model import ModelInterviewer, _delta_texts, model_client
 from bot.interview.models import Interviewer, InterviewerUnavailable, Phase, Role, TurnContext
 from bot.interview.prompts import RECORD_END, RECORD_START
 from tests.fakes.model_server import (
@@ -62,11 +62,9 @@ async def server() -> AsyncIterator[FakeModelServer]:
 
 @pytest.fixture
 async def client(server: FakeModelServer) -> AsyncIterator[openai.AsyncOpenAI]:
-    model_client = openai.AsyncOpenAI(
-        api_key="test-key", base_url=server.base_url, max_retries=0, timeout=CLIENT_TIMEOUT
-    )
-    yield model_client
-    await model_client.close()
+    client = model_client(api_key="test-key", base_url=server.base_url, timeout=CLIENT_TIMEOUT)
+    yield client
+    await client.close()
 
 
 @pytest.fixture
@@ -220,6 +218,11 @@ async def test_client_errors_are_not_retried(
     assert isinstance(raised.value.__cause__, openai.BadRequestError)
     assert len(server.requests) == 1
     assert sleeps.calls == []
+
+
+def test_the_model_client_runs_on_aiohttp(client: openai.AsyncOpenAI) -> None:
+    assert isinstance(client._client, openai.DefaultAioHttpClient)
+    assert client.max_retries == 0 and client.timeout == CLIENT_TIMEOUT
 
 
 def test_model_interviewer_satisfies_the_protocol(interviewer: ModelInterviewer) -> None:

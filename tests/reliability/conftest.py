@@ -12,12 +12,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from openai import AsyncOpenAI
 from slack_sdk.http_retry import async_handler, builtin_async_handlers
 from sqlalchemy import func, select, update
 
 from bot.interview.engine import EngineTuning
-from bot.interview.model import ModelInterviewer
+from bot.interview.model import ModelInterviewer, model_client
 from bot.interview.models import Interviewer
 from handlers.blocks import ids
 from storage.db import Database
@@ -53,7 +52,7 @@ def fast_model_interviewer(
     base_url: str, *, timeout: float = 2.0, sleeps: RecordedSleeps | None = None
 ) -> ModelInterviewer:
     """The real ModelInterviewer against `base_url`, with back-off sleeps recorded, not slept."""
-    client = AsyncOpenAI(api_key=MODEL_KEY, base_url=base_url, max_retries=0, timeout=timeout)
+    client = model_client(api_key=MODEL_KEY, base_url=base_url, timeout=timeout)
     return ModelInterviewer(client, "fake-model", sleep=sleeps or RecordedSleeps())
 
 

@@ -51,7 +51,11 @@ async def test_a_turn_reads_the_transcript_once(
         event.remove(engine, "before_cursor_execute", record)
 
     assert texts(fake_slack, thread)[-1] == "Then what does your function return for it?"
-    transcript_reads = [s for s in statements if s.startswith("SELECT") and "JOIN messages" in s]
+    transcript_reads = [
+        s
+        for s in statements
+        if s.startswith("SELECT") and "FROM messages WHERE messages.session_id" in s
+    ]
     assert len(transcript_reads) == 1, statements
     writes = [s for s in statements if s.split(" ", 1)[0] in {"INSERT", "UPDATE", "DELETE"}]
     # store the message (+ bump), claim, store the reply, note the post, release

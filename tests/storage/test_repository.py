@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import cast
 
+import asyncpg
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Table, inspect, make_url, select, text
+from sqlalchemy.exc import DBAPIError
 
 from storage import repository as repo
 from storage.db import Database, downgrade_sync, migrate, upgrade_to_head_sync
-from storage.models import Interview, InterviewSession, Message
+from storage.models import (
+    CodeRow,
+    CodeSubmission,
+    Interview,
+    InterviewSession,
+    Message,
+    MessageRow,
+    SessionState,
+)
+from tests.conftest import PG_ADMIN_DSN
 from tests.factories import NOW, make_session, try_create_session
 
 TABLES = {"interview_sessions", "messages", "code_submissions", "interviews", "slack_events"}
@@ -351,3 +364,93 @@ async def test_only_durable_work_waits_for_postgresql_to_flush(pg_url: str) -> N
             assert (await session.execute(text("SHOW synchronous_commit"))).scalar_one() == "off"
     finally:
         await db.close()
+
+
+async def _cut_connections(url: str) -> int:
+    """What a PostgreSQL restart does to the bot's pooled connections."""
+    admin = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        return int(
+            await admin.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = $1 AND pid <> pg_backend_pid()",
+                make_url(url).database,
+            )
+        )
+    finally:
+        await admin.close()
+
+
+@pytest.mark.parametrize("durable", [True, False])
+async def test_postgresql_replaces_a_pooled_connection_cut_while_idle(
+    pg_url: str, durable: bool
+) -> None:
+    await migrate(pg_url)
+    db = Database(pg_url, ping_idle_after=0.0)
+    db.durable = lambda: durable
+    try:
+        session = await _session(db)
+        assert await _cut_connections(pg_url) >= 1
+        fetched = await repo.get_session(db, session_id=session.id)
+        assert fetched is not None and fetched.id == session.id
+    finally:
+        await db.close()
+
+
+async def test_postgresql_connection_in_steady_use_is_not_pinged(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only idle connections are checked; one cut while in use fails that one unit of work."""
+    await migrate(pg_url)
+    db = Database(pg_url, ping_idle_after=3600.0)
+    pings: list[object] = []
+    monkeypatch.setattr(db.engine.sync_engine.dialect, "do_ping", pings.append)
+    try:
+        session = await _session(db)
+        await repo.get_session(db, session_id=session.id)
+        assert pings == []
+        await _cut_connections(pg_url)
+        with pytest.raises(DBAPIError):
+            await repo.get_session(db, session_id=session.id)
+        fetched = await repo.get_session(db, session_id=session.id)
+        assert fetched is not None and fetched.id == session.id
+    finally:
+        await db.close()
+
+
+def test_read_models_carry_every_column() -> None:
+    pairs = ((InterviewSession, SessionState), (Message, MessageRow), (CodeSubmission, CodeRow))
+    for model, row_type in pairs:
+        fields = [f.name for f in dataclasses.fields(row_type)]
+        columns = [c.name for c in cast(Table, model.__table__).columns]
+        assert [f for f in fields if f not in ("messages", "code_submissions")] == columns
+
+
+async def test_claim_reads_the_transcript_in_order(db: Database) -> None:
+    session = await _session(db)
+    for i in range(3):
+        await repo.queue_bot_message(
+            db, session_id=session.id, role="interviewer", kind="reply", text=f"r{i}", now=NOW
+        )
+    await repo.record_candidate_message(
+        db,
+        session_id=session.id,
+        slack_ts="9.1",
+        text="```py\\nprint(1)\\n```",
+        files=None,
+        code=[repo.NewCode(language="python", filename=None, content="print(1)")],
+        now=NOW,
+        finish=False,
+    )
+    claimed = await repo.claim_and_load(
+        db, session_id=session.id, owner="a", now=NOW, until=NOW + timedelta(seconds=60)
+    )
+    assert claimed is not None
+    claim, state = claimed
+    assert state.lease_owner == "a" and claim.work_seq == state.work_seq >= 1
+    assert [m.text for m in state.messages][1:] == ["r0", "r1", "r2", "```py\\nprint(1)\\n```"]
+    assert [m.id for m in state.messages] == sorted(m.id for m in state.messages)
+    assert [c.content for c in state.code_submissions] == ["print(1)"]
+    assert state.code_submissions[0].message_id == state.messages[-1].id
+    assert state.started_at.tzinfo is not None
+    assert await repo.load_session_state(db, session_id=session.id) == state
