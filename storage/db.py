@@ -69,6 +69,11 @@ class Database:
         else:
             for pool_engine in (self.engine, self.relaxed_engine):
                 _ping_when_idle(pool_engine, after=ping_idle_after)
+        # PostgreSQL: the same pools with no BEGIN/COMMIT around statements (see autocommit()).
+        self._autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._relaxed_autocommit_engine = self.relaxed_engine.execution_options(
+            isolation_level="AUTOCOMMIT"
+        )
         self._sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
@@ -90,6 +95,22 @@ class Database:
         statements, which need no ORM session (and none of its per-statement work)."""
         engine = self.engine if self.durable() else self.relaxed_engine
         async with self.admission(), engine.begin() as conn:
+            yield conn
+
+    @contextlib.asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[AsyncConnection]:
+        """A connection whose statements each commit on their own: for units of work that
+        are one statement, or whose statements need not stand or fall together.
+
+        On PostgreSQL this saves the BEGIN and COMMIT round trips (two of three for a single
+        statement). On SQLite it is a transaction: there BEGIN rides on the first write.
+        """
+        if self.is_sqlite:
+            async with self.transaction() as conn:
+                yield conn
+            return
+        engine = self._autocommit_engine if self.durable() else self._relaxed_autocommit_engine
+        async with self.admission(), engine.connect() as conn:
             yield conn
 
     @contextlib.asynccontextmanager

@@ -95,6 +95,18 @@ def _thread_insert_statement(dialect_name: str) -> Any:
 
 
 @functools.cache
+def _thread_insert_and_bump_statement() -> Any:
+    """PostgreSQL: the thread insert and the work bump in one statement (a writing CTE)."""
+    stored = _thread_insert_statement("postgresql").cte("stored")
+    return (
+        update(_SESSIONS)
+        .where(_SESSIONS.c.id == stored.c.session_id)
+        .values(wake_at=bindparam("b_now"), work_seq=_SESSIONS.c.work_seq + 1)
+        .returning(stored.c.id, stored.c.session_id)
+    )
+
+
+@functools.cache
 def _finish_statement() -> Any:
     return (
         update(_SESSIONS)
@@ -361,7 +373,7 @@ async def _read_state(conn: AsyncConnection, session_row: Any) -> SessionState:
 
 async def load_session_state(db: Database, *, session_id: int) -> SessionState | None:
     """A session with its transcript and code."""
-    async with db.transaction() as conn:
+    async with db.autocommit() as conn:
         params = {"s_session_id": session_id}
         row = (await conn.execute(_state_statements()[0], params)).first()
         return None if row is None else await _read_state(conn, row)
@@ -422,7 +434,9 @@ async def claim_and_load(
     """Take the session's lease if it is free or expired (atomic, safe across processes) and
     read its state in the same transaction; None when another worker holds it."""
     params = {"c_session_id": session_id, "c_owner": owner, "c_now": now, "c_until": until}
-    async with db.transaction() as conn:
+    # The claim is atomic on its own; the reads after it see it and anything newer (each
+    # statement of a READ COMMITTED transaction would read its own snapshot anyway).
+    async with db.autocommit() as conn:
         # The claim returns the session row as it leaves it: no separate read of it.
         row = (await conn.execute(_claim_statement(), params)).first()
         if row is None:
@@ -483,7 +497,9 @@ async def release_session(
         "r_wake": next_wake_at,
         "r_error": (error or "")[:2000] if failed else None,
     }
-    async with db.transaction() as conn:
+    # Two statements that need not stand together: the second runs only if the first
+    # matched nothing, and a lease left behind by a crash in between simply expires.
+    async with db.autocommit() as conn:
         result = await conn.execute(_release_statement(failed, check_seq=True), params)
         if _rowcount(result) == 1:
             return True
@@ -604,6 +620,13 @@ async def record_thread_message(
     params.update(
         w_channel_id=channel_id, w_thread_ts=thread_ts, w_team_id=team_id, w_user_id=user_id
     )
+    if not db.is_sqlite and not code and not finish:
+        # PostgreSQL: the insert and the bump as one statement, committed on its own: one
+        # round trip where the transaction took four.
+        params["b_now"] = now
+        async with db.autocommit() as conn:
+            row = (await conn.execute(_thread_insert_and_bump_statement(), params)).first()
+        return None if row is None else (int(row[0]), int(row[1]))
     return await _store_candidate_message(
         db, _thread_insert_statement(_dialect(db)), params, code=code, now=now, finish=finish
     )
@@ -743,7 +766,8 @@ async def queue_bot_message(
         answers_through=answers_through,
         post_attempts=1 if posting_now else 0,
     )
-    async with db.transaction() as conn:
+    alone = not bump and phase is None
+    async with db.autocommit() if alone else db.transaction() as conn:
         result = await conn.execute(_bot_insert_statement(_dialect(db)), values)
         message_id = result.scalar_one_or_none()
         if message_id is None:
@@ -766,7 +790,7 @@ async def note_post_attempt(db: Database, *, message_id: int) -> None:
 
 
 async def mark_posted(db: Database, *, message_id: int, slack_ts: str, now: datetime) -> None:
-    async with db.transaction() as conn:
+    async with db.autocommit() as conn:
         await conn.execute(
             _mark_posted_statement(), {"m_id": message_id, "m_ts": slack_ts, "m_now": now}
         )

@@ -7,11 +7,11 @@ import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 import asyncpg
 import pytest
-from sqlalchemy import Table, inspect, make_url, select, text
+from sqlalchemy import Table, event, inspect, make_url, select, text
 from sqlalchemy.exc import DBAPIError
 
 from storage import repository as repo
@@ -454,3 +454,111 @@ async def test_claim_reads_the_transcript_in_order(db: Database) -> None:
     assert state.code_submissions[0].message_id == state.messages[-1].id
     assert state.started_at.tzinfo is not None
     assert await repo.load_session_state(db, session_id=session.id) == state
+
+
+async def _thread_session(db: Database, user: str = "U1") -> InterviewSession:
+    """An active session whose problem is posted in thread D1/1.0 (per user: D-<user>)."""
+    session = await _session(db, user)
+    state = await repo.load_session_state(db, session_id=session.id)
+    assert state is not None
+    await repo.mark_problem_posted(
+        db,
+        session_id=session.id,
+        message_id=state.messages[0].id,
+        channel_id=f"D-{user}",
+        thread_ts="1.0",
+        permalink=None,
+        now=NOW,
+    )
+    return session
+
+
+async def _say(
+    db: Database, text: str, *, ts: str, user: str = "U1", code: bool = False
+) -> tuple[int, int] | None:
+    blocks = [repo.NewCode(language="python", filename=None, content=text)] if code else []
+    return await repo.record_thread_message(
+        db,
+        team_id="T1",
+        user_id=user,
+        channel_id="D-U1",
+        thread_ts="1.0",
+        slack_ts=ts,
+        text=text,
+        files=None,
+        code=blocks,
+        now=NOW + timedelta(minutes=1),
+        finish=False,
+    )
+
+
+@pytest.mark.parametrize("with_code", [False, True])
+async def test_a_thread_message_is_stored_once_and_bumps_the_work(
+    db: Database, with_code: bool
+) -> None:
+    session = await _thread_session(db)
+    before = await repo.get_session(db, session_id=session.id)
+    assert before is not None
+    stored = await _say(db, "x = 1", ts="2.0", code=with_code)
+    assert stored is not None and stored[1] == session.id
+    assert await _say(db, "x = 1", ts="2.0", code=with_code) is None  # Slack's retry
+    assert await _say(db, "not mine", ts="2.1", user="U2") is None  # someone else
+    state = await repo.load_session_state(db, session_id=session.id)
+    assert state is not None
+    assert [m.text for m in state.messages if m.role == "candidate"] == ["x = 1"]
+    assert state.messages[-1].id == stored[0]
+    assert state.work_seq == before.work_seq + 1
+    assert state.wake_at == NOW + timedelta(minutes=1)
+    assert [c.content for c in state.code_submissions] == (["x = 1"] if with_code else [])
+    await repo.transition_status(
+        db, session_id=session.id, from_statuses=["active"], to_status="grading", now=NOW
+    )
+    assert await _say(db, "too late", ts="2.2") is None  # the interview is over
+
+
+async def test_postgresql_turn_statements_commit_on_their_own(pg_url: str) -> None:
+    """No BEGIN/COMMIT round trips around the turn's single statements on PostgreSQL."""
+    await migrate(pg_url)
+    db = Database(pg_url)
+    seen: list[tuple[str, object]] = []
+
+    def record(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        level = conn.get_execution_options().get("isolation_level")
+        seen.append((statement.split()[0], level))
+
+    try:
+        session = await _thread_session(db)
+        event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+        stored = await _say(db, "hello", ts="3.0")
+        assert stored is not None
+        assert seen == [("WITH", "AUTOCOMMIT")]  # the insert and the bump, one statement
+        seen.clear()
+        until = NOW + timedelta(seconds=60)
+        claimed = await repo.claim_and_load(
+            db, session_id=session.id, owner="w", now=NOW, until=until
+        )
+        assert claimed is not None
+        reply = await repo.queue_bot_message(
+            db,
+            session_id=session.id,
+            role="interviewer",
+            kind="reply",
+            text="hi",
+            now=NOW,
+            bump=False,
+            posting_now=True,
+        )
+        assert reply is not None
+        await repo.mark_posted(db, message_id=reply, slack_ts="3.1", now=NOW)
+        assert await repo.release_session(
+            db,
+            session_id=session.id,
+            owner="w",
+            seen_work_seq=claimed[0].work_seq,
+            next_wake_at=None,
+            now=NOW,
+        )
+        assert {level for _, level in seen} == {"AUTOCOMMIT"}, seen
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+        await db.close()
