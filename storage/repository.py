@@ -9,7 +9,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy import cast as cast_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -359,6 +373,10 @@ def _state_statements() -> tuple[Any, Any, Any]:
     )
 
 
+_MESSAGE_FIELDS = [f.name for f in dataclasses.fields(MessageRow)]
+_CODE_FIELDS = [f.name for f in dataclasses.fields(CodeRow)]
+
+
 def _columns(table: Table, row_type: Any) -> list[Any]:
     return [table.c[f.name] for f in dataclasses.fields(row_type) if f.name in table.c]
 
@@ -428,12 +446,58 @@ def _claim_statement() -> Any:
     )
 
 
+@functools.cache
+def _claim_with_transcript_statement() -> Any:
+    """PostgreSQL: the claim, the transcript and the code in one statement.
+
+    Rows are (session columns, message columns, code columns): one per message with the code
+    columns NULL, then one per code submission with the message columns NULL.
+    """
+    claimed = _claim_statement().cte("claimed")
+    message_columns = _columns(_MESSAGES, MessageRow)
+    code_columns = _columns(_CODE, CodeRow)
+
+    def nulls(columns: list[Any]) -> list[Any]:
+        return [cast_(null(), column.type).label(f"no_{column.name}") for column in columns]
+
+    transcript = select(claimed, *message_columns, *nulls(code_columns)).select_from(
+        claimed.outerjoin(_MESSAGES, _MESSAGES.c.session_id == claimed.c.id)
+    )
+    code = select(claimed, *nulls(message_columns), *code_columns).select_from(
+        claimed.join(_CODE, _CODE.c.session_id == claimed.c.id)
+    )
+    # Column 1 + session width is the message id: messages (non-NULL) first, each in order.
+    session_width = len(_columns(_SESSIONS, SessionState))
+    return union_all(transcript, code).order_by(
+        literal_column(str(session_width + 1)).nulls_last(),
+        literal_column(str(session_width + len(message_columns) + 1)),
+    )
+
+
 async def claim_and_load(
     db: Database, *, session_id: int, owner: str, now: datetime, until: datetime
 ) -> tuple[Claim, SessionState] | None:
     """Take the session's lease if it is free or expired (atomic, safe across processes) and
     read its state in the same transaction; None when another worker holds it."""
     params = {"c_session_id": session_id, "c_owner": owner, "c_now": now, "c_until": until}
+    if not db.is_sqlite:
+        # Each round trip to the server is a wait for another process: one here, not three.
+        async with db.autocommit() as conn:
+            rows = (await conn.execute(_claim_with_transcript_statement(), params)).all()
+        if not rows:
+            return None
+        code_at = len(rows[0]) - len(_CODE_FIELDS)
+        message_at = code_at - len(_MESSAGE_FIELDS)
+        state = SessionState(
+            *rows[0][:message_at],
+            messages=tuple(  # type: ignore[misc]
+                MessageRow(*row[message_at:code_at]) for row in rows if row[message_at] is not None
+            ),
+            code_submissions=tuple(
+                CodeRow(*row[code_at:]) for row in rows if row[code_at] is not None
+            ),
+        )
+        return Claim(session_id=session_id, work_seq=state.work_seq), state
     # The claim is atomic on its own; the reads after it see it and anything newer (each
     # statement of a READ COMMITTED transaction would read its own snapshot anyway).
     async with db.autocommit() as conn:

@@ -438,7 +438,10 @@ async def test_claim_reads_the_transcript_in_order(db: Database) -> None:
         slack_ts="9.1",
         text="```py\\nprint(1)\\n```",
         files=None,
-        code=[repo.NewCode(language="python", filename=None, content="print(1)")],
+        code=[
+            repo.NewCode(language="python", filename=None, content="print(1)"),
+            repo.NewCode(language="sql", filename=None, content="SELECT 2"),
+        ],
         now=NOW,
         finish=False,
     )
@@ -450,7 +453,8 @@ async def test_claim_reads_the_transcript_in_order(db: Database) -> None:
     assert state.lease_owner == "a" and claim.work_seq == state.work_seq >= 1
     assert [m.text for m in state.messages][1:] == ["r0", "r1", "r2", "```py\\nprint(1)\\n```"]
     assert [m.id for m in state.messages] == sorted(m.id for m in state.messages)
-    assert [c.content for c in state.code_submissions] == ["print(1)"]
+    assert [c.content for c in state.code_submissions] == ["print(1)", "SELECT 2"]
+    assert state.code_submissions[1].created_at.tzinfo is not None
     assert state.code_submissions[0].message_id == state.messages[-1].id
     assert state.started_at.tzinfo is not None
     assert await repo.load_session_state(db, session_id=session.id) == state
