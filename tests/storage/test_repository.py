@@ -27,16 +27,15 @@ from storage.models import (
 )
 from tests.conftest import PG_ADMIN_DSN
 from tests.factories import NOW, make_session, try_create_session
+from tests.storage.conftest import migrated
 
 TABLES = {"interview_sessions", "messages", "code_submissions", "interviews", "slack_events"}
 
 
 @pytest.fixture
 async def db(any_db_url: str) -> AsyncIterator[Database]:
-    await migrate(any_db_url)
-    database = Database(any_db_url)
-    yield database
-    await database.close()
+    async with migrated(any_db_url) as database:
+        yield database
 
 
 async def _session(db: Database, user: str = "U1") -> InterviewSession:

@@ -14,14 +14,13 @@ from storage.db import Database, migrate
 from storage.models import Message
 from storage.sqlite_driver import OneTripConnection
 from tests.factories import NOW, make_session
+from tests.storage.conftest import migrated
 
 
 @pytest.fixture
 async def db(sqlite_url: str) -> AsyncIterator[Database]:
-    await migrate(sqlite_url)
-    database = Database(sqlite_url)
-    yield database
-    await database.close()
+    async with migrated(sqlite_url) as database:
+        yield database
 
 
 @pytest.fixture
