@@ -15,6 +15,7 @@ from typing import Any
 from bench import processes
 from bench.load import SlackRequests
 from bench.observer import SlackObserver
+from bench.processes import ManagedProcess
 from bench.report import add_ratios, machine, render_table, verdicts, write_results
 from bench.scenarios import (
     BenchConfig,
@@ -105,9 +106,14 @@ async def run(config: BenchConfig, args: argparse.Namespace) -> dict[str, Any]:
             results["notes"].append("PostgreSQL at 127.0.0.1:5432 did not answer: skipped")
             print("PostgreSQL at 127.0.0.1:5432 did not answer: skipping it", flush=True)
     began = time.monotonic()
+    for kind in kinds:
+        results["targets"][kind] = {}
     with processes.scratch_dir() as tmp:
         workdir = Path(tmp)
         async with FakeSlackServer(latency=config.slack_latency) as slack:
+            # The bench reads calls through the observer's hooks; a list of every call of the
+            # run would only grow the harness's heap and its collector's pauses.
+            slack.calls = processes.Discard()
             ctx = Context(
                 config=config,
                 observer=SlackObserver(slack),
@@ -116,77 +122,103 @@ async def run(config: BenchConfig, args: argparse.Namespace) -> dict[str, Any]:
             model, model_url = await processes.start_model(
                 workdir=workdir, latency=config.model_latency
             )
+
+            @contextlib.asynccontextmanager
+            async def bot_on(
+                kind: str, name: str, *, rss: bool = True
+            ) -> AsyncIterator[tuple[ManagedProcess, str]]:
+                async with database(kind, workdir) as url:
+                    bot = await processes.start_bot(
+                        workdir=workdir,
+                        slack_api_url=slack.api_url,
+                        model_base_url=model_url,
+                        database_url=url,
+                        name=name,
+                    )
+                    try:
+                        yield bot, url
+                    finally:
+                        target = results["targets"][kind]
+                        if rss:  # capacity reports its own per step
+                            target["peak_rss_mb"] = max(
+                                target.get("peak_rss_mb", 0.0), round(bot.peak_rss / 2**20, 1)
+                            )
+                        target["errors_logged"] = target.get("errors_logged", 0) + (
+                            bot.error_lines()
+                        )
+                        await bot.stop()
+                        forget_posted(slack)
+
             try:
-                if parts & {"ack", "turn"}:
-                    print("baseline: bare Bolt echo bot", flush=True)
+                # One measure at a time for the baseline and both databases, each on a fresh
+                # process and database, so no figure is taken in a harness still busy with
+                # (or grown by) an earlier, heavier part.
+                if "turn" in parts:
+                    print("per-turn overhead", flush=True)
                     base = await processes.start_baseline(
                         workdir=workdir, slack_api_url=slack.api_url, model_base_url=model_url
                     )
                     try:
-                        if "turn" in parts:
-                            results["baseline"]["per_turn"] = await per_turn_overhead(
-                                ctx, base, baseline=True, prefix="B"
+                        results["baseline"]["per_turn"] = await per_turn_overhead(
+                            ctx, base, baseline=True, prefix="B"
+                        )
+                    finally:
+                        await base.stop()
+                        forget_posted(slack)
+                    for kind in kinds:
+                        async with bot_on(kind, f"bot-{kind}") as (bot, _url):
+                            results["targets"][kind]["per_turn"] = await per_turn_overhead(
+                                ctx, bot, baseline=False, prefix=_prefix(kind, "t")
                             )
-                        if "ack" in parts:
-                            results["baseline"]["ack"] = await ack_latency(
-                                ctx, base, baseline=True, prefix="B"
-                            )
+                if "ack" in parts:
+                    print("ack latency", flush=True)
+                    base = await processes.start_baseline(
+                        workdir=workdir, slack_api_url=slack.api_url, model_base_url=model_url
+                    )
+                    try:
+                        results["baseline"]["ack"] = await ack_latency(
+                            ctx, base, baseline=True, prefix="B"
+                        )
                         results["baseline"]["peak_rss_mb"] = round(base.peak_rss / 2**20, 1)
                     finally:
                         await base.stop()
-                for kind in kinds:
-                    prefix = "S" if kind == "sqlite" else "P"
-                    target: dict[str, Any] = {}
-                    results["targets"][kind] = target
-                    if parts & {"ack", "turn", "home"}:
-                        print(f"Interview Bot on {kind}", flush=True)
-                        async with database(kind, workdir) as url:
-                            bot = await processes.start_bot(
-                                workdir=workdir,
-                                slack_api_url=slack.api_url,
-                                model_base_url=model_url,
-                                database_url=url,
-                                name=f"bot-{kind}",
+                        forget_posted(slack)
+                    for kind in kinds:
+                        async with bot_on(kind, f"bot-{kind}") as (bot, _url):
+                            results["targets"][kind]["ack"] = await ack_latency(
+                                ctx, bot, baseline=False, prefix=_prefix(kind, "a")
                             )
-                            try:
-                                if "turn" in parts:
-                                    target["per_turn"] = await per_turn_overhead(
-                                        ctx, bot, baseline=False, prefix=prefix
-                                    )
-                                if "ack" in parts:
-                                    target["ack"] = await ack_latency(
-                                        ctx, bot, baseline=False, prefix=prefix
-                                    )
-                                if "home" in parts:
-                                    target["home"] = await home_tab(
-                                        ctx, bot, database_url=url, prefix=prefix
-                                    )
-                                target["peak_rss_mb"] = round(bot.peak_rss / 2**20, 1)
-                                target["errors_logged"] = bot.error_lines()
-                            finally:
-                                await bot.stop()
-                    if "capacity" in parts:
-                        print(f"Interview Bot on {kind}: capacity", flush=True)
-                        async with database(kind, workdir) as url:
-                            bot = await processes.start_bot(
-                                workdir=workdir,
-                                slack_api_url=slack.api_url,
-                                model_base_url=model_url,
-                                database_url=url,
-                                name=f"bot-{kind}-capacity",
+                if "home" in parts:
+                    print("Home tab", flush=True)
+                    for kind in kinds:
+                        async with bot_on(kind, f"bot-{kind}") as (bot, url):
+                            results["targets"][kind]["home"] = await home_tab(
+                                ctx, bot, database_url=url, prefix=_prefix(kind, "h")
                             )
-                            try:
-                                target["capacity"] = await capacity(
-                                    ctx, bot, database_url=url, prefix=prefix
-                                )
-                            finally:
-                                await bot.stop()
+                if "capacity" in parts:
+                    for kind in kinds:
+                        print(f"capacity on {kind}", flush=True)
+                        async with bot_on(kind, f"bot-{kind}-capacity", rss=False) as (bot, url):
+                            results["targets"][kind]["capacity"] = await capacity(
+                                ctx, bot, database_url=url, prefix=_prefix(kind, "c")
+                            )
             finally:
                 await model.stop()
     results["duration_s"] = round(time.monotonic() - began, 1)
     add_ratios(results)
     results["verdicts"] = verdicts(results)
     return results
+
+
+def _prefix(kind: str, part: str) -> str:
+    """User ids unique per database and part: S/P, then the part's letter."""
+    return ("S" if kind == "sqlite" else "P") + part.upper()
+
+
+def forget_posted(slack: FakeSlackServer) -> None:
+    """Drop what the fake Slack keeps of a finished process's posts and card updates."""
+    slack.messages.clear()
+    slack.responses.clear()
 
 
 async def _postgres_version() -> str:

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import psutil
@@ -242,7 +243,7 @@ async def _serve_model(latency: float) -> None:
 
     server = FakeModelServer(latency=latency)
     # A run sends tens of thousands of requests; keeping every body would only grow.
-    server.requests = _Discard()
+    server.requests = Discard()
     await server.start()
     print(f"READY {server.base_url}", flush=True)
     stop = asyncio.Event()
@@ -253,7 +254,9 @@ async def _serve_model(latency: float) -> None:
     await server.stop()
 
 
-class _Discard(list[dict[str, object]]):
+class Discard(list[Any]):
+    """A list that keeps nothing: for a fake's log of requests nobody reads in a long run."""
+
     def append(self, _item: object) -> None:
         return None
 
