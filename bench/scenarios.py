@@ -55,8 +55,8 @@ class BenchConfig:
     level_seconds: float = 2.0
     model_latency: float = 2.0
     slack_latency: float = 0.05
-    turn_interviews: int = 20
-    turns_per_interview: int = 5
+    turn_interviews: int = 40
+    turns_per_interview: int = 10
     capacity_steps: tuple[int, ...] = (250, 500, 1000, 2000, 3000, 4000)
     # Each live interview writes once per `capacity_pace` s on average (a candidate reads,
     # thinks and types code between messages); a step lasts `capacity_step_seconds`.

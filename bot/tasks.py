@@ -191,18 +191,20 @@ class WorkSlots:
         self._semaphore = asyncio.Semaphore(max(1, slots))
         self._priority = priority
 
-    async def _take(self) -> None:
+    async def _take(self, *, quiet: bool = True) -> None:
         await self._semaphore.acquire()
-        if self._priority is not None:
+        if quiet and self._priority is not None:
             # Holding the slot while waiting: at most `slots` steps wake when requests pause.
             await self._priority.quiet()
 
     @contextlib.asynccontextmanager
-    async def held(self) -> AsyncIterator[None]:
+    async def held(self, *, quiet: bool = True) -> AsyncIterator[None]:
+        """A slot for the block; `quiet=False` starts without waiting for requests to pause
+        (for the step a request itself hands over while it waits on the disk)."""
         if _HOLDS_SLOT.get():
             yield
             return
-        await self._take()
+        await self._take(quiet=quiet)
         token = _HOLDS_SLOT.set(True)
         try:
             yield

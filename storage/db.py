@@ -90,15 +90,15 @@ class Database:
         )
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+    async def transaction(self, *, durable: bool | None = None) -> AsyncIterator[AsyncConnection]:
         """A connection in a transaction, committed on success: for the hot paths' Core
         statements, which need no ORM session (and none of its per-statement work)."""
-        engine = self.engine if self.durable() else self.relaxed_engine
+        engine = self.engine if self._durable(durable) else self.relaxed_engine
         async with self.admission(), engine.begin() as conn:
             yield conn
 
     @contextlib.asynccontextmanager
-    async def autocommit(self) -> AsyncIterator[AsyncConnection]:
+    async def autocommit(self, *, durable: bool | None = None) -> AsyncIterator[AsyncConnection]:
         """A connection whose statements each commit on their own: for units of work that
         are one statement, or whose statements need not stand or fall together.
 
@@ -109,9 +109,14 @@ class Database:
             async with self.transaction() as conn:
                 yield conn
             return
-        engine = self._autocommit_engine if self.durable() else self._relaxed_autocommit_engine
+        engine = (
+            self._autocommit_engine if self._durable(durable) else self._relaxed_autocommit_engine
+        )
         async with self.admission(), engine.connect() as conn:
             yield conn
+
+    def _durable(self, durable: bool | None) -> bool:
+        return self.durable() if durable is None else durable
 
     @contextlib.asynccontextmanager
     async def sessions(self) -> AsyncIterator[AsyncSession]:

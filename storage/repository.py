@@ -672,12 +672,14 @@ async def record_thread_message(
     code: Sequence[NewCode],
     now: datetime,
     finish: bool,
+    durable: bool | None = None,
 ) -> tuple[int, int] | None:
     """Store the message if the thread is this user's active interview, in one statement.
 
     The common case of a turn costs one write (INSERT … SELECT), done before the ack.
     Returns (message id, session id); None when it was not stored (not such a thread, or
-    already stored).
+    already stored). With `durable=False` the write is visible at once but may not be on
+    disk yet: the caller confirms it (`confirm_turn`) before it acks.
     """
     values = _candidate_values(slack_ts=slack_ts, text=text, files=files, now=now)
     params = {f"v_{k}": values[k] for k in _CANDIDATE_COLUMNS}
@@ -688,11 +690,17 @@ async def record_thread_message(
         # PostgreSQL: the insert and the bump as one statement, committed on its own: one
         # round trip where the transaction took four.
         params["b_now"] = now
-        async with db.autocommit() as conn:
+        async with db.autocommit(durable=durable) as conn:
             row = (await conn.execute(_thread_insert_and_bump_statement(), params)).first()
         return None if row is None else (int(row[0]), int(row[1]))
     return await _store_candidate_message(
-        db, _thread_insert_statement(_dialect(db)), params, code=code, now=now, finish=finish
+        db,
+        _thread_insert_statement(_dialect(db)),
+        params,
+        code=code,
+        now=now,
+        finish=finish,
+        durable=durable,
     )
 
 
@@ -722,8 +730,9 @@ async def _store_candidate_message(
     code: Sequence[NewCode],
     now: datetime,
     finish: bool,
+    durable: bool | None = None,
 ) -> tuple[int, int] | None:
-    async with db.transaction() as conn:
+    async with db.transaction(durable=durable) as conn:
         row = (await conn.execute(insert_stmt, params)).first()
         if row is None:
             await conn.rollback()
@@ -1096,6 +1105,29 @@ async def profile_numbers(db: Database, *, team_id: str, user_id: str) -> Profil
 
 
 # Slack deliveries outside an interview ------------------------------------------------------
+
+
+@functools.cache
+def _delivery_statement(dialect_name: str) -> Any:
+    table = cast(Table, SlackEvent.__table__)
+    return _insert_ignoring_conflicts_for(dialect_name, SlackEvent).values(
+        key=bindparam("d_key", type_=table.c.key.type),
+        created_at=bindparam("d_now", type_=table.c.created_at.type),
+    )
+
+
+async def confirm_turn(db: Database, *, key: str, now: datetime) -> None:
+    """Put a turn stored with `durable=False` on disk before its ack (PostgreSQL).
+
+    PostgreSQL writes and flushes its log in order, so the flushed commit of a later write
+    flushes the turn too. A commit that wrote nothing is not flushed, hence a real row: the
+    delivery key of the acked turn, forgotten after a week like the others. SQLite has
+    nothing to wait for.
+    """
+    if db.is_sqlite:
+        return
+    async with db.autocommit(durable=True) as conn:
+        await conn.execute(_delivery_statement(_dialect(db)), {"d_key": key[:200], "d_now": now})
 
 
 async def claim_slack_event(db: Database, *, key: str, now: datetime) -> bool:

@@ -165,3 +165,26 @@ async def test_without_a_capacity_nobody_waits() -> None:
 
     await asyncio.gather(*(use() for _ in range(20)))
     assert entered == 20
+
+
+async def test_a_step_a_request_hands_over_need_not_wait_for_requests_to_pause() -> None:
+    priority = RequestPriority(capacity=1, max_wait=5.0)
+    slots = WorkSlots(2, priority)
+    go = asyncio.Event()
+    entered: list[str] = []
+
+    async def step(name: str, *, quiet: bool) -> None:
+        await go.wait()
+        async with slots.held(quiet=quiet):
+            entered.append(name)
+
+    # Both are background tasks (started outside the request), as the engine spawns them.
+    waiting = asyncio.create_task(step("background", quiet=True))
+    handed_over = asyncio.create_task(step("handed over", quiet=False))
+    with priority.request():
+        go.set()
+        await asyncio.wait_for(handed_over, timeout=1)
+        await asyncio.sleep(0.05)
+        assert entered == ["handed over"]  # the ordinary step waits while the request runs
+    await asyncio.wait_for(waiting, timeout=1)
+    assert entered == ["handed over", "background"]

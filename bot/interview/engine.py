@@ -263,7 +263,8 @@ class InterviewEngine:
             for block in extract_fenced_code(text)
         ]
         shared = [dict(f) for f in files]
-        # The common case, a turn in the user's active interview: one write, nothing else.
+        # The common case, a turn in the user's active interview: one write, visible at once
+        # so the reply's work starts while the write is flushed to disk for the ack.
         stored = await repo.record_thread_message(
             self.db,
             team_id=team_id,
@@ -276,9 +277,13 @@ class InterviewEngine:
             code=code,
             now=self.clock(),
             finish=finish,
+            durable=False,
         )
         if stored is not None:
-            return await self._recorded(stored[1], finish)
+            outcome = await self._recorded(stored[1], finish)
+            # What the ack confirms is on disk before the ack.
+            await repo.confirm_turn(self.db, key=f"turn:{channel_id}:{ts}", now=self.clock())
+            return outcome
         session = await repo.find_session_by_thread(
             self.db, channel_id=channel_id, thread_ts=thread_ts
         )
@@ -312,7 +317,7 @@ class InterviewEngine:
     async def _recorded(self, session_id: int, finish: bool) -> MessageOutcome:
         if finish:
             await self._queue_grading_note(session_id)
-        self.kick(session_id)
+        self.kick(session_id, urgent=True)
         return MessageOutcome.FINISHING if finish else MessageOutcome.RECORDED
 
     async def _thread_not_yet_recorded(
@@ -482,19 +487,25 @@ class InterviewEngine:
 
     # Background work -------------------------------------------------------------------------
 
-    def kick(self, session_id: int) -> None:
-        """Make sure the session's pending work gets done soon by this process."""
+    def kick(self, session_id: int, *, urgent: bool = False) -> None:
+        """Make sure the session's pending work gets done soon by this process.
+
+        `urgent`: a candidate's message was just stored; its reply's first step (claim and
+        read) starts at once instead of waiting for requests to pause, so it overlaps the
+        request's own wait for the disk.
+        """
         if session_id in self._running:
             self._rerun.add(session_id)
             return
         self._running.add(session_id)
-        self.tasks.spawn(self._run(session_id), name=f"session-{session_id}")
+        self.tasks.spawn(self._run(session_id, urgent), name=f"session-{session_id}")
 
-    async def _run(self, session_id: int) -> None:
+    async def _run(self, session_id: int, urgent: bool = False) -> None:
         try:
             while True:
                 self._rerun.discard(session_id)
-                await self.process(session_id)
+                await self.process(session_id, urgent=urgent)
+                urgent = False
                 if session_id not in self._rerun:
                     break
         finally:
@@ -518,9 +529,9 @@ class InterviewEngine:
         """On shutdown: let the next process take over at once instead of after the lease."""
         return await repo.drop_leases(self.db, owner=self.owner)
 
-    async def process(self, session_id: int) -> None:
+    async def process(self, session_id: int, *, urgent: bool = False) -> None:
         """Do everything that is due for one session, under its lease."""
-        async with self.slots.held():
+        async with self.slots.held(quiet=not urgent):
             await self._process(session_id)
 
     async def _process(self, session_id: int) -> None:

@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select, update
 
 from bot.interview.engine import utcnow
-from storage.models import InterviewSession
+from storage import repository as repo
+from storage.models import InterviewSession, Message
 from tests.fakes.model_server import Delay, FakeModelServer, Reply
 from tests.fakes.slack_server import FakeSlackServer
 from tests.reliability.conftest import (
@@ -128,3 +130,35 @@ async def test_the_warning_due_during_a_model_call_follows_the_reply_at_once(
     posted = texts(fake_slack, thread)
     assert posted[-2] == "Good. What is the time complexity?"
     assert "left" in posted[-1]
+
+
+async def test_a_turn_is_visible_and_handed_over_before_its_ack_waits_for_the_disk(
+    launch: Any,
+    fake_slack: FakeSlackServer,
+    fake_model: FakeModelServer,
+    pg_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On PostgreSQL the message is committed without waiting for the disk, the reply's work
+    starts, and only then does the ack wait for the flush; the ack never comes before it."""
+    bot = await launch_model_bot(launch, fake_slack, fake_model, pg_url)
+    thread = await start_interview(bot)
+    await bot.settle()
+    engine = bot.runtime.engine
+    confirmed: list[tuple[bool, bool]] = []
+    confirm = repo.confirm_turn
+
+    async def observed_confirm(db: Any, *, key: str, now: Any) -> None:
+        async with db.sessions() as s:
+            stored = (
+                await s.execute(select(Message.id).where(Message.text == "Sorted input?"))
+            ).first()
+        confirmed.append((stored is not None, thread.session_id in engine._running))
+        await confirm(db, key=key, now=now)
+
+    monkeypatch.setattr(repo, "confirm_turn", observed_confirm)
+    fake_model.enqueue(Reply("Yes, assume it is sorted."))
+    await say(bot, thread, "Sorted input?")
+    assert confirmed == [(True, True)]
+    await bot.settle()
+    assert texts(fake_slack, thread)[-1] == "Yes, assume it is sorted."

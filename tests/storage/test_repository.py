@@ -565,3 +565,62 @@ async def test_postgresql_turn_statements_commit_on_their_own(pg_url: str) -> No
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", record)
         await db.close()
+
+
+async def test_postgresql_confirming_a_turn_puts_it_on_disk(pg_url: str) -> None:
+    """A turn stored without waiting for the disk, then confirmed, is flushed."""
+    async with migrated(pg_url) as db:
+        session = await _thread_session(db)
+        durable: list[tuple[str, object]] = []
+
+        def record(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            level = conn.get_execution_options().get("isolation_level")
+            durable.append((statement.split()[0], level))
+
+        relaxed: list[str] = []
+        event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+        event.listen(
+            db.relaxed_engine.sync_engine,
+            "before_cursor_execute",
+            lambda *args: relaxed.append(args[2].split()[0]),
+        )
+        stored = await repo.record_thread_message(
+            db,
+            team_id="T1",
+            user_id="U1",
+            channel_id="D-U1",
+            thread_ts="1.0",
+            slack_ts="4.0",
+            text="visible before it is on disk",
+            files=None,
+            code=[],
+            now=NOW,
+            finish=False,
+            durable=False,
+        )
+        assert stored is not None and stored[1] == session.id
+        assert relaxed == ["WITH"] and durable == []
+        admin = await asyncpg.connect(PG_ADMIN_DSN)
+        try:
+            written = await admin.fetchval("SELECT pg_current_wal_insert_lsn()")
+            await repo.confirm_turn(db, key="turn:D-U1:4.0", now=NOW)
+            flushed = await admin.fetchval("SELECT pg_current_wal_flush_lsn()")
+        finally:
+            await admin.close()
+        assert durable == [("INSERT", "AUTOCOMMIT")]
+        assert flushed >= written
+        async with db.transaction() as conn:
+            keys = (await conn.execute(text("SELECT key FROM slack_events"))).scalars().all()
+        assert keys == ["turn:D-U1:4.0"]
+
+
+async def test_sqlite_turns_need_no_confirming(sqlite_url: str) -> None:
+    async with migrated(sqlite_url) as db:
+        statements: list[str] = []
+        event.listen(
+            db.engine.sync_engine,
+            "before_cursor_execute",
+            lambda *args: statements.append(args[2]),
+        )
+        await repo.confirm_turn(db, key="turn:D1:1.0", now=NOW)
+        assert statements == []
