@@ -7,12 +7,13 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    case,
     delete,
     func,
     insert,
@@ -90,6 +91,10 @@ _CANDIDATE_COLUMNS = (
 
 @functools.cache
 def _thread_insert_statement(dialect_name: str) -> Any:
+    return _thread_insert(dialect_name).returning(_MESSAGES.c.id, _MESSAGES.c.session_id)
+
+
+def _thread_insert(dialect_name: str) -> Any:
     """INSERT … SELECT: the message goes in only if the thread is the user's active interview."""
     source = select(
         _SESSIONS.c.id,
@@ -101,10 +106,8 @@ def _thread_insert_statement(dialect_name: str) -> Any:
         _SESSIONS.c.user_id == bindparam("w_user_id"),
         _SESSIONS.c.status == "active",
     )
-    return (
-        _insert_ignoring_conflicts_for(dialect_name, _MESSAGES)
-        .from_select(["session_id", *_CANDIDATE_COLUMNS], source)
-        .returning(_MESSAGES.c.id, _MESSAGES.c.session_id)
+    return _insert_ignoring_conflicts_for(dialect_name, _MESSAGES).from_select(
+        ["session_id", *_CANDIDATE_COLUMNS], source
     )
 
 
@@ -118,6 +121,71 @@ def _thread_insert_and_bump_statement() -> Any:
         .values(wake_at=bindparam("b_now"), work_seq=_SESSIONS.c.work_seq + 1)
         .returning(stored.c.id, stored.c.session_id)
     )
+
+
+@functools.cache
+def _thread_insert_claim_statement() -> Any:
+    """PostgreSQL: the thread insert, the work bump, the lease and the transcript, in one
+    statement. Rows are (session columns as updated, the work_seq the statement's snapshot
+    saw, message columns, code columns): the stored message's row carries the snapshot's
+    work_seq, the transcript's and the code's rows carry NULL there.
+
+    One statement reads one snapshot, which cannot show a message committed while it runs;
+    such a message bumped work_seq, so the caller uses the transcript only when the bump
+    found the snapshot's work_seq.
+    """
+    message_columns = _columns(_MESSAGES, MessageRow)
+    code_columns = _columns(_CODE, CodeRow)
+    stored = _thread_insert("postgresql").returning(*message_columns).cte("stored")
+    free = or_(
+        _SESSIONS.c.lease_until.is_(None),
+        _SESSIONS.c.lease_until < bindparam("c_now"),
+        _SESSIONS.c.lease_owner == bindparam("c_owner"),
+    )
+    bumped = (
+        update(_SESSIONS)
+        .where(_SESSIONS.c.id == stored.c.session_id)
+        .values(
+            wake_at=bindparam("b_now"),
+            work_seq=_SESSIONS.c.work_seq + 1,
+            lease_owner=case(
+                (free, bindparam("c_owner", type_=_SESSIONS.c.lease_owner.type)),
+                else_=_SESSIONS.c.lease_owner,
+            ),
+            lease_until=case(
+                (free, bindparam("c_until", type_=_SESSIONS.c.lease_until.type)),
+                else_=_SESSIONS.c.lease_until,
+            ),
+        )
+        .returning(*_columns(_SESSIONS, SessionState))
+        .cte("bumped")
+    )
+    claimed = bumped.c.lease_owner == bindparam("c_owner")
+    seen = (
+        select(_SESSIONS.c.work_seq)
+        .where(_SESSIONS.c.id == bumped.c.id)
+        .scalar_subquery()
+        .label("seen_seq")
+    )
+    no_seen = cast_(null(), _SESSIONS.c.work_seq.type).label("no_seen_seq")
+    new = select(bumped, seen, *[stored.c[c.name] for c in message_columns], *_nulls(code_columns))
+    new = new.select_from(bumped.join(stored, stored.c.session_id == bumped.c.id))
+    earlier = select(bumped, no_seen, *message_columns, *_nulls(code_columns)).select_from(
+        bumped.outerjoin(_MESSAGES, and_(_MESSAGES.c.session_id == bumped.c.id, claimed))
+    )
+    code = select(bumped, no_seen, *_nulls(message_columns), *code_columns).select_from(
+        bumped.join(_CODE, and_(_CODE.c.session_id == bumped.c.id, claimed))
+    )
+    session_width = len(_columns(_SESSIONS, SessionState)) + 1
+    return union_all(new, earlier, code).order_by(
+        literal_column(str(session_width + 1)).nulls_last(),
+        literal_column(str(session_width + len(message_columns) + 1)),
+    )
+
+
+def _nulls(columns: list[Any]) -> list[Any]:
+    """Typed NULLs standing in for `columns` in one branch of a UNION."""
+    return [cast_(null(), column.type).label(f"no_{column.name}") for column in columns]
 
 
 @functools.cache
@@ -457,13 +525,10 @@ def _claim_with_transcript_statement() -> Any:
     message_columns = _columns(_MESSAGES, MessageRow)
     code_columns = _columns(_CODE, CodeRow)
 
-    def nulls(columns: list[Any]) -> list[Any]:
-        return [cast_(null(), column.type).label(f"no_{column.name}") for column in columns]
-
-    transcript = select(claimed, *message_columns, *nulls(code_columns)).select_from(
+    transcript = select(claimed, *message_columns, *_nulls(code_columns)).select_from(
         claimed.outerjoin(_MESSAGES, _MESSAGES.c.session_id == claimed.c.id)
     )
-    code = select(claimed, *nulls(message_columns), *code_columns).select_from(
+    code = select(claimed, *_nulls(message_columns), *code_columns).select_from(
         claimed.join(_CODE, _CODE.c.session_id == claimed.c.id)
     )
     # Column 1 + session width is the message id: messages (non-NULL) first, each in order.
@@ -673,13 +738,15 @@ async def record_thread_message(
     now: datetime,
     finish: bool,
     durable: bool | None = None,
-) -> tuple[int, int] | None:
+    claim_for: Lease | None = None,
+) -> StoredTurn | None:
     """Store the message if the thread is this user's active interview, in one statement.
 
     The common case of a turn costs one write (INSERT … SELECT), done before the ack.
-    Returns (message id, session id); None when it was not stored (not such a thread, or
-    already stored). With `durable=False` the write is visible at once but may not be on
-    disk yet: the caller confirms it (`confirm_turn`) before it acks.
+    None when it was not stored (not such a thread, or already stored). With
+    `durable=False` the write is visible at once but may not be on disk yet: the caller
+    confirms it (`confirm_turn`) before it acks. With `claim_for`, on PostgreSQL the same
+    statement takes the lease and reads the transcript for the reply, when it can.
     """
     values = _candidate_values(slack_ts=slack_ts, text=text, files=files, now=now)
     params = {f"v_{k}": values[k] for k in _CANDIDATE_COLUMNS}
@@ -690,10 +757,15 @@ async def record_thread_message(
         # PostgreSQL: the insert and the bump as one statement, committed on its own: one
         # round trip where the transaction took four.
         params["b_now"] = now
+        if claim_for is not None:
+            params.update(c_owner=claim_for.owner, c_now=now, c_until=claim_for.until)
+            async with db.autocommit(durable=durable) as conn:
+                rows = (await conn.execute(_thread_insert_claim_statement(), params)).all()
+            return _stored_and_claimed(rows, owner=claim_for.owner)
         async with db.autocommit(durable=durable) as conn:
             row = (await conn.execute(_thread_insert_and_bump_statement(), params)).first()
-        return None if row is None else (int(row[0]), int(row[1]))
-    return await _store_candidate_message(
+        return None if row is None else StoredTurn(int(row[0]), int(row[1]))
+    stored = await _store_candidate_message(
         db,
         _thread_insert_statement(_dialect(db)),
         params,
@@ -702,6 +774,44 @@ async def record_thread_message(
         finish=finish,
         durable=durable,
     )
+    return None if stored is None else StoredTurn(*stored)
+
+
+@dataclass(frozen=True)
+class Lease:
+    owner: str
+    until: datetime
+
+
+class StoredTurn(NamedTuple):
+    message_id: int
+    session_id: int
+    # The lease taken and the state read with the message, when that was possible.
+    claimed: tuple[Claim, SessionState] | None = None
+
+
+def _stored_and_claimed(rows: Sequence[Any], *, owner: str) -> StoredTurn | None:
+    if not rows:
+        return None
+    code_at = len(rows[0]) - len(_CODE_FIELDS)
+    message_at = code_at - len(_MESSAGE_FIELDS)
+    seen_at = message_at - 1
+    new = rows[0]  # the stored message's row sorts with the transcript; find it by its mark
+    for row in rows:
+        if row[seen_at] is not None:
+            new = row
+    message_id, session_id = int(new[message_at]), int(new[message_at + 1])
+    session = SessionState(*new[:seen_at])
+    if session.lease_owner != owner or session.work_seq != new[seen_at] + 1:
+        # Held by another worker, or something else bumped the work since this statement's
+        # snapshot: the transcript it read may miss a message, so the worker reads anew.
+        return StoredTurn(message_id, session_id)
+    messages = tuple(
+        MessageRow(*row[message_at:code_at]) for row in rows if row[message_at] is not None
+    )
+    code = tuple(CodeRow(*row[code_at:]) for row in rows if row[code_at] is not None)
+    state = dataclasses.replace(session, messages=messages, code_submissions=code)
+    return StoredTurn(message_id, session_id, (Claim(session_id, state.work_seq), state))
 
 
 def _candidate_values(

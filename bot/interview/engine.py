@@ -166,6 +166,10 @@ class EngineTuning:
     work_slots: int = 8
 
 
+# A session's lease with the state read under it.
+_Claimed = tuple[repo.Claim, SessionState]
+
+
 class InterviewEngine:
     """Starts, runs and completes interviews."""
 
@@ -278,9 +282,17 @@ class InterviewEngine:
             now=self.clock(),
             finish=finish,
             durable=False,
+            # Unless it ends the interview (its grading note is queued after it), the same
+            # statement takes the lease and reads the transcript for the reply (PostgreSQL).
+            claim_for=None
+            if finish
+            else repo.Lease(
+                owner=self.owner,
+                until=self.clock() + timedelta(seconds=self.tuning.lease_seconds),
+            ),
         )
         if stored is not None:
-            outcome = await self._recorded(stored[1], finish)
+            outcome = await self._recorded(stored.session_id, finish, stored.claimed)
             # What the ack confirms is on disk before the ack.
             await repo.confirm_turn(self.db, key=f"turn:{channel_id}:{ts}", now=self.clock())
             return outcome
@@ -314,10 +326,12 @@ class InterviewEngine:
             return MessageOutcome.DUPLICATE
         return await self._recorded(session.id, finish)
 
-    async def _recorded(self, session_id: int, finish: bool) -> MessageOutcome:
+    async def _recorded(
+        self, session_id: int, finish: bool, claimed: _Claimed | None = None
+    ) -> MessageOutcome:
         if finish:
             await self._queue_grading_note(session_id)
-        self.kick(session_id, urgent=True)
+        self.kick(session_id, urgent=True, claimed=claimed)
         return MessageOutcome.FINISHING if finish else MessageOutcome.RECORDED
 
     async def _thread_not_yet_recorded(
@@ -487,25 +501,31 @@ class InterviewEngine:
 
     # Background work -------------------------------------------------------------------------
 
-    def kick(self, session_id: int, *, urgent: bool = False) -> None:
+    def kick(
+        self, session_id: int, *, urgent: bool = False, claimed: _Claimed | None = None
+    ) -> None:
         """Make sure the session's pending work gets done soon by this process.
 
         `urgent`: a candidate's message was just stored; its reply's first step (claim and
         read) starts at once instead of waiting for requests to pause, so it overlaps the
-        request's own wait for the disk.
+        request's own wait for the disk. `claimed`: the lease already taken and the state
+        read with the message; dropped if a worker of this process is on the session (it
+        holds the same lease and reads the state anew).
         """
         if session_id in self._running:
             self._rerun.add(session_id)
             return
         self._running.add(session_id)
-        self.tasks.spawn(self._run(session_id, urgent), name=f"session-{session_id}")
+        self.tasks.spawn(self._run(session_id, urgent, claimed), name=f"session-{session_id}")
 
-    async def _run(self, session_id: int, urgent: bool = False) -> None:
+    async def _run(
+        self, session_id: int, urgent: bool = False, claimed: _Claimed | None = None
+    ) -> None:
         try:
             while True:
                 self._rerun.discard(session_id)
-                await self.process(session_id, urgent=urgent)
-                urgent = False
+                await self.process(session_id, urgent=urgent, claimed=claimed)
+                urgent, claimed = False, None
                 if session_id not in self._rerun:
                     break
         finally:
@@ -529,20 +549,23 @@ class InterviewEngine:
         """On shutdown: let the next process take over at once instead of after the lease."""
         return await repo.drop_leases(self.db, owner=self.owner)
 
-    async def process(self, session_id: int, *, urgent: bool = False) -> None:
+    async def process(
+        self, session_id: int, *, urgent: bool = False, claimed: _Claimed | None = None
+    ) -> None:
         """Do everything that is due for one session, under its lease."""
         async with self.slots.held(quiet=not urgent):
-            await self._process(session_id)
+            await self._process(session_id, claimed)
 
-    async def _process(self, session_id: int) -> None:
-        now = self.clock()
-        claimed = await repo.claim_and_load(
-            self.db,
-            session_id=session_id,
-            owner=self.owner,
-            now=now,
-            until=now + timedelta(seconds=self.tuning.lease_seconds),
-        )
+    async def _process(self, session_id: int, claimed: _Claimed | None = None) -> None:
+        if claimed is None:
+            now = self.clock()
+            claimed = await repo.claim_and_load(
+                self.db,
+                session_id=session_id,
+                owner=self.owner,
+                now=now,
+                until=now + timedelta(seconds=self.tuning.lease_seconds),
+            )
         if claimed is None:
             return  # another worker has it; the sweep brings it back if that one dies
         claim, loaded = claimed

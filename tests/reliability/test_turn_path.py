@@ -157,8 +157,24 @@ async def test_a_turn_is_visible_and_handed_over_before_its_ack_waits_for_the_di
         await confirm(db, key=key, now=now)
 
     monkeypatch.setattr(repo, "confirm_turn", observed_confirm)
-    fake_model.enqueue(Reply("Yes, assume it is sorted."))
-    await say(bot, thread, "Sorted input?")
-    assert confirmed == [(True, True)]
-    await bot.settle()
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    pools = [bot.runtime.db.engine.sync_engine, bot.runtime.db.relaxed_engine.sync_engine]
+    for pool in pools:
+        event.listen(pool, "before_cursor_execute", record)
+    try:
+        fake_model.enqueue(Reply("Yes, assume it is sorted."))
+        await say(bot, thread, "Sorted input?")
+        assert confirmed == [(True, True)]
+        await bot.settle()
+    finally:
+        for pool in pools:
+            event.remove(pool, "before_cursor_execute", record)
     assert texts(fake_slack, thread)[-1] == "Yes, assume it is sorted."
+    # The message's own statement took the lease and read the transcript: the worker went
+    # straight to the model, with no claim of its own.
+    assert statements[0].startswith("WITH stored AS")
+    assert not [s for s in statements if s.startswith("WITH claimed AS")], statements

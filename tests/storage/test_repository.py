@@ -624,3 +624,71 @@ async def test_sqlite_turns_need_no_confirming(sqlite_url: str) -> None:
         )
         await repo.confirm_turn(db, key="turn:D1:1.0", now=NOW)
         assert statements == []
+
+
+async def _say_claiming(db: Database, ts: str, owner: str = "w") -> repo.StoredTurn | None:
+    return await repo.record_thread_message(
+        db,
+        team_id="T1",
+        user_id="U1",
+        channel_id="D-U1",
+        thread_ts="1.0",
+        slack_ts=ts,
+        text=f"message {ts}",
+        files=None,
+        code=[],
+        now=NOW,
+        finish=False,
+        claim_for=repo.Lease(owner=owner, until=NOW + timedelta(seconds=60)),
+    )
+
+
+async def test_postgresql_a_turn_takes_the_lease_and_reads_the_transcript_with_it(
+    pg_url: str,
+) -> None:
+    async with migrated(pg_url) as db:
+        session = await _thread_session(db)
+        await _say(db, "x = 1", ts="2.0", code=True)
+        stored = await _say_claiming(db, "2.1")
+        assert stored is not None and stored.claimed is not None
+        claim, state = stored.claimed
+        assert state == await repo.load_session_state(db, session_id=session.id)
+        assert state.lease_owner == "w" and claim.work_seq == state.work_seq
+        assert state.messages[-1].id == stored.message_id
+        assert [m.text for m in state.messages if m.role == "candidate"] == [
+            "x = 1",
+            "message 2.1",
+        ]
+        assert [c.content for c in state.code_submissions] == ["x = 1"]
+        # Held by another worker: stored, but neither the lease nor the transcript is taken.
+        other = await _say_claiming(db, "2.2", owner="other")
+        assert other is not None and other.claimed is None
+        after = await repo.get_session(db, session_id=session.id)
+        assert after is not None and after.lease_owner == "w"
+        assert after.work_seq == state.work_seq + 1
+
+
+async def test_postgresql_a_turn_racing_another_write_leaves_the_read_to_the_worker(
+    pg_url: str,
+) -> None:
+    """One statement's snapshot cannot see a write committed while it runs: when the work was
+    bumped meanwhile, the transcript it read is not used."""
+    async with migrated(pg_url) as db:
+        session = await _thread_session(db)
+        admin = await asyncpg.connect(pg_url.replace("postgresql+asyncpg", "postgresql"))
+        try:
+            racing = admin.transaction()
+            await racing.start()
+            await admin.execute(
+                "UPDATE interview_sessions SET work_seq = work_seq + 1 WHERE id = $1", session.id
+            )
+            turn = asyncio.create_task(_say_claiming(db, "3.0"))
+            await asyncio.sleep(0.3)  # the turn's statement now waits for the row
+            assert not turn.done()
+            await racing.commit()
+            stored = await asyncio.wait_for(turn, timeout=5)
+        finally:
+            await admin.close()
+        assert stored is not None and stored.claimed is None
+        state = await repo.load_session_state(db, session_id=session.id)
+        assert state is not None and state.messages[-1].id == stored.message_id
