@@ -149,44 +149,41 @@ async def run(config: BenchConfig, args: argparse.Namespace) -> dict[str, Any]:
                         await bot.stop()
                         forget_posted(slack)
 
+            @contextlib.asynccontextmanager
+            async def baseline_on() -> AsyncIterator[ManagedProcess]:
+                base = await processes.start_baseline(
+                    workdir=workdir, slack_api_url=slack.api_url, model_base_url=model_url
+                )
+                try:
+                    yield base
+                finally:
+                    results["baseline"]["peak_rss_mb"] = max(
+                        results["baseline"].get("peak_rss_mb", 0.0),
+                        round(base.peak_rss / 2**20, 1),
+                    )
+                    await base.stop()
+                    forget_posted(slack)
+
             try:
                 # One measure at a time for the baseline and both databases, each on a fresh
                 # process and database, so no figure is taken in a harness still busy with
                 # (or grown by) an earlier, heavier part.
-                if "turn" in parts:
-                    print("per-turn overhead", flush=True)
-                    base = await processes.start_baseline(
-                        workdir=workdir, slack_api_url=slack.api_url, model_base_url=model_url
-                    )
-                    try:
-                        results["baseline"]["per_turn"] = await per_turn_overhead(
+                measures = (
+                    ("turn", "per_turn", "per-turn overhead", per_turn_overhead),
+                    ("ack", "ack", "ack latency", ack_latency),
+                )
+                for part, key, title, measure in measures:
+                    if part not in parts:
+                        continue
+                    print(title, flush=True)
+                    async with baseline_on() as base:
+                        results["baseline"][key] = await measure(
                             ctx, base, baseline=True, prefix="B"
                         )
-                    finally:
-                        await base.stop()
-                        forget_posted(slack)
                     for kind in kinds:
                         async with bot_on(kind, f"bot-{kind}") as (bot, _url):
-                            results["targets"][kind]["per_turn"] = await per_turn_overhead(
-                                ctx, bot, baseline=False, prefix=_prefix(kind, "t")
-                            )
-                if "ack" in parts:
-                    print("ack latency", flush=True)
-                    base = await processes.start_baseline(
-                        workdir=workdir, slack_api_url=slack.api_url, model_base_url=model_url
-                    )
-                    try:
-                        results["baseline"]["ack"] = await ack_latency(
-                            ctx, base, baseline=True, prefix="B"
-                        )
-                        results["baseline"]["peak_rss_mb"] = round(base.peak_rss / 2**20, 1)
-                    finally:
-                        await base.stop()
-                        forget_posted(slack)
-                    for kind in kinds:
-                        async with bot_on(kind, f"bot-{kind}") as (bot, _url):
-                            results["targets"][kind]["ack"] = await ack_latency(
-                                ctx, bot, baseline=False, prefix=_prefix(kind, "a")
+                            results["targets"][kind][key] = await measure(
+                                ctx, bot, baseline=False, prefix=_prefix(kind, part[0])
                             )
                 if "home" in parts:
                     print("Home tab", flush=True)
