@@ -196,7 +196,8 @@ class Interview(Base):
 
 
 class SlackEvent(Base):
-    """Slack deliveries handled outside an interview (e.g. pointers), keyed for exactly-once."""
+    """Slack deliveries handled outside an interview (e.g. pointers), keyed for exactly-once;
+    on PostgreSQL also each acked turn's key, the flushed write that puts the turn on disk."""
 
     __tablename__ = "slack_events"
 
