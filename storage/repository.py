@@ -112,18 +112,6 @@ def _thread_insert(dialect_name: str) -> Any:
 
 
 @functools.cache
-def _thread_insert_and_bump_statement() -> Any:
-    """PostgreSQL: the thread insert and the work bump in one statement (a writing CTE)."""
-    stored = _thread_insert_statement("postgresql").cte("stored")
-    return (
-        update(_SESSIONS)
-        .where(_SESSIONS.c.id == stored.c.session_id)
-        .values(wake_at=bindparam("b_now"), work_seq=_SESSIONS.c.work_seq + 1)
-        .returning(stored.c.id, stored.c.session_id)
-    )
-
-
-@functools.cache
 def _thread_insert_claim_statement() -> Any:
     """PostgreSQL: the thread insert, the work bump, the lease and the transcript, in one
     statement. Rows are (session columns as updated, the work_seq the statement's snapshot
@@ -160,27 +148,67 @@ def _thread_insert_claim_statement() -> Any:
         .returning(*_columns(_SESSIONS, SessionState))
         .cte("bumped")
     )
-    claimed = bumped.c.lease_owner == bindparam("c_owner")
     seen = (
         select(_SESSIONS.c.work_seq)
         .where(_SESSIONS.c.id == bumped.c.id)
         .scalar_subquery()
         .label("seen_seq")
     )
-    no_seen = cast_(null(), _SESSIONS.c.work_seq.type).label("no_seen_seq")
-    new = select(bumped, seen, *[stored.c[c.name] for c in message_columns], *_nulls(code_columns))
-    new = new.select_from(bumped.join(stored, stored.c.session_id == bumped.c.id))
-    earlier = select(bumped, no_seen, *message_columns, *_nulls(code_columns)).select_from(
-        bumped.outerjoin(_MESSAGES, and_(_MESSAGES.c.session_id == bumped.c.id, claimed))
+    new = select(
+        bumped, seen, *[stored.c[c.name] for c in message_columns], *_nulls(code_columns)
+    ).select_from(bumped.join(stored, stored.c.session_id == bumped.c.id))
+    return _with_transcript(
+        bumped,
+        marks=[cast_(null(), _SESSIONS.c.work_seq.type).label("no_seen_seq")],
+        only_if=bumped.c.lease_owner == bindparam("c_owner"),
+        first=new,
     )
-    code = select(bumped, no_seen, *_nulls(message_columns), *code_columns).select_from(
-        bumped.join(_CODE, and_(_CODE.c.session_id == bumped.c.id, claimed))
+
+
+def _with_transcript(
+    head: Any, *, marks: Sequence[Any] = (), only_if: Any = None, first: Any = None
+) -> Any:
+    """PostgreSQL: `head`'s session row with the transcript and the code, as one UNION ALL.
+
+    Rows are (session columns, *marks, message columns, code columns): one per message with
+    the code columns NULL, then one per code submission with the message columns NULL, read
+    back by `_read_transcript_rows`. `only_if` limits the transcript to when it holds;
+    `first` is a branch of the same shape placed before the others.
+    """
+    message_columns = _columns(_MESSAGES, MessageRow)
+    code_columns = _columns(_CODE, CodeRow)
+
+    def joined(table: Table) -> Any:
+        on = table.c.session_id == head.c.id
+        return on if only_if is None else and_(on, only_if)
+
+    transcript = select(head, *marks, *message_columns, *_nulls(code_columns)).select_from(
+        head.outerjoin(_MESSAGES, joined(_MESSAGES))
     )
-    session_width = len(_columns(_SESSIONS, SessionState)) + 1
-    return union_all(new, earlier, code).order_by(
-        literal_column(str(session_width + 1)).nulls_last(),
-        literal_column(str(session_width + len(message_columns) + 1)),
+    code = select(head, *marks, *_nulls(message_columns), *code_columns).select_from(
+        head.join(_CODE, joined(_CODE))
     )
+    branches = [transcript, code] if first is None else [first, transcript, code]
+    # Ordered by message id (messages first, in order), then by code id.
+    message_id_at = len(_columns(_SESSIONS, SessionState)) + len(marks) + 1
+    return union_all(*branches).order_by(
+        literal_column(str(message_id_at)).nulls_last(),
+        literal_column(str(message_id_at + len(message_columns))),
+    )
+
+
+def _read_transcript_rows(
+    rows: Sequence[Any],
+) -> tuple[int, tuple[MessageRow, ...], tuple[CodeRow, ...]]:
+    """Where the session columns (and marks) end, the messages and the code, from rows of a
+    `_with_transcript` statement."""
+    code_at = len(rows[0]) - len(_CODE_FIELDS)
+    message_at = code_at - len(_MESSAGE_FIELDS)
+    messages = tuple(
+        MessageRow(*row[message_at:code_at]) for row in rows if row[message_at] is not None
+    )
+    code = tuple(CodeRow(*row[code_at:]) for row in rows if row[code_at] is not None)
+    return message_at, messages, code
 
 
 def _nulls(columns: list[Any]) -> list[Any]:
@@ -516,27 +544,8 @@ def _claim_statement() -> Any:
 
 @functools.cache
 def _claim_with_transcript_statement() -> Any:
-    """PostgreSQL: the claim, the transcript and the code in one statement.
-
-    Rows are (session columns, message columns, code columns): one per message with the code
-    columns NULL, then one per code submission with the message columns NULL.
-    """
-    claimed = _claim_statement().cte("claimed")
-    message_columns = _columns(_MESSAGES, MessageRow)
-    code_columns = _columns(_CODE, CodeRow)
-
-    transcript = select(claimed, *message_columns, *_nulls(code_columns)).select_from(
-        claimed.outerjoin(_MESSAGES, _MESSAGES.c.session_id == claimed.c.id)
-    )
-    code = select(claimed, *_nulls(message_columns), *code_columns).select_from(
-        claimed.join(_CODE, _CODE.c.session_id == claimed.c.id)
-    )
-    # Column 1 + session width is the message id: messages (non-NULL) first, each in order.
-    session_width = len(_columns(_SESSIONS, SessionState))
-    return union_all(transcript, code).order_by(
-        literal_column(str(session_width + 1)).nulls_last(),
-        literal_column(str(session_width + len(message_columns) + 1)),
-    )
+    """PostgreSQL: the claim, the transcript and the code in one statement."""
+    return _with_transcript(_claim_statement().cte("claimed"))
 
 
 async def claim_and_load(
@@ -551,16 +560,11 @@ async def claim_and_load(
             rows = (await conn.execute(_claim_with_transcript_statement(), params)).all()
         if not rows:
             return None
-        code_at = len(rows[0]) - len(_CODE_FIELDS)
-        message_at = code_at - len(_MESSAGE_FIELDS)
+        session_end, messages, code = _read_transcript_rows(rows)
         state = SessionState(
-            *rows[0][:message_at],
-            messages=tuple(  # type: ignore[misc]
-                MessageRow(*row[message_at:code_at]) for row in rows if row[message_at] is not None
-            ),
-            code_submissions=tuple(
-                CodeRow(*row[code_at:]) for row in rows if row[code_at] is not None
-            ),
+            *rows[0][:session_end],
+            messages=messages,  # type: ignore[misc]
+            code_submissions=code,
         )
         return Claim(session_id=session_id, work_seq=state.work_seq), state
     # The claim is atomic on its own; the reads after it see it and anything newer (each
@@ -753,18 +757,13 @@ async def record_thread_message(
     params.update(
         w_channel_id=channel_id, w_thread_ts=thread_ts, w_team_id=team_id, w_user_id=user_id
     )
-    if not db.is_sqlite and not code and not finish:
-        # PostgreSQL: the insert and the bump as one statement, committed on its own: one
-        # round trip where the transaction took four.
-        params["b_now"] = now
-        if claim_for is not None:
-            params.update(c_owner=claim_for.owner, c_now=now, c_until=claim_for.until)
-            async with db.autocommit(durable=durable) as conn:
-                rows = (await conn.execute(_thread_insert_claim_statement(), params)).all()
-            return _stored_and_claimed(rows, owner=claim_for.owner)
+    if not db.is_sqlite and not code and not finish and claim_for is not None:
+        # PostgreSQL: insert, bump, lease and transcript as one statement, committed on its
+        # own: one round trip where a transaction and a claim took six.
+        params.update(b_now=now, c_owner=claim_for.owner, c_now=now, c_until=claim_for.until)
         async with db.autocommit(durable=durable) as conn:
-            row = (await conn.execute(_thread_insert_and_bump_statement(), params)).first()
-        return None if row is None else StoredTurn(int(row[0]), int(row[1]))
+            rows = (await conn.execute(_thread_insert_claim_statement(), params)).all()
+        return _stored_and_claimed(rows, owner=claim_for.owner)
     stored = await _store_candidate_message(
         db,
         _thread_insert_statement(_dialect(db)),
@@ -793,23 +792,16 @@ class StoredTurn(NamedTuple):
 def _stored_and_claimed(rows: Sequence[Any], *, owner: str) -> StoredTurn | None:
     if not rows:
         return None
-    code_at = len(rows[0]) - len(_CODE_FIELDS)
-    message_at = code_at - len(_MESSAGE_FIELDS)
-    seen_at = message_at - 1
-    new = rows[0]  # the stored message's row sorts with the transcript; find it by its mark
-    for row in rows:
-        if row[seen_at] is not None:
-            new = row
-    message_id, session_id = int(new[message_at]), int(new[message_at + 1])
+    marks_end, messages, code = _read_transcript_rows(rows)
+    seen_at = marks_end - 1
+    # The stored message's row is the one carrying the snapshot's work_seq.
+    new = next(row for row in rows if row[seen_at] is not None)
+    message_id, session_id = int(new[marks_end]), int(new[marks_end + 1])
     session = SessionState(*new[:seen_at])
     if session.lease_owner != owner or session.work_seq != new[seen_at] + 1:
         # Held by another worker, or something else bumped the work since this statement's
         # snapshot: the transcript it read may miss a message, so the worker reads anew.
         return StoredTurn(message_id, session_id)
-    messages = tuple(
-        MessageRow(*row[message_at:code_at]) for row in rows if row[message_at] is not None
-    )
-    code = tuple(CodeRow(*row[code_at:]) for row in rows if row[code_at] is not None)
     state = dataclasses.replace(session, messages=messages, code_submissions=code)
     return StoredTurn(message_id, session_id, (Claim(session_id, state.work_seq), state))
 
@@ -1242,11 +1234,10 @@ async def confirm_turn(db: Database, *, key: str, now: datetime) -> None:
 
 async def claim_slack_event(db: Database, *, key: str, now: datetime) -> bool:
     """True the first time a delivery key is seen, False on every retry (any process)."""
-    async with db.sessions() as session:
-        result = await session.execute(
-            _insert_ignoring_conflicts(db, SlackEvent).values(key=key[:200], created_at=now)
+    async with db.transaction() as conn:
+        result = await conn.execute(
+            _delivery_statement(_dialect(db)), {"d_key": key[:200], "d_now": now}
         )
-        await session.commit()
         return _rowcount(result) == 1
 
 

@@ -532,9 +532,9 @@ async def test_postgresql_turn_statements_commit_on_their_own(pg_url: str) -> No
     try:
         session = await _thread_session(db)
         event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-        stored = await _say(db, "hello", ts="3.0")
+        stored = await _say_claiming(db, "3.0")
         assert stored is not None
-        assert seen == [("WITH", "AUTOCOMMIT")]  # the insert and the bump, one statement
+        assert seen == [("WITH", "AUTOCOMMIT")]  # insert, bump, lease and read: one statement
         seen.clear()
         until = NOW + timedelta(seconds=60)
         claimed = await repo.claim_and_load(
@@ -597,6 +597,7 @@ async def test_postgresql_confirming_a_turn_puts_it_on_disk(pg_url: str) -> None
             now=NOW,
             finish=False,
             durable=False,
+            claim_for=repo.Lease(owner="w", until=NOW + timedelta(seconds=60)),
         )
         assert stored is not None and stored[1] == session.id
         assert relaxed == ["WITH"] and durable == []
