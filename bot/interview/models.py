@@ -63,6 +63,9 @@ class Problem:
     test_cases: tuple[TestCase, ...]
     # Expected complexity, e.g. "O(n) time, O(n) space"; used by the offline interviewer.
     optimal_complexity: str = ""
+    # Questions the interviewer may ask the candidate as written; unlike grading_notes
+    # (hidden) these are meant for the thread.
+    probes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,8 @@ _REQUIRED_KEYS = frozenset(
         "test_cases",
     }
 )
+# Optional fields: a file without them still loads.
+_OPTIONAL_KEYS = frozenset({"probes"})
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MAX_TITLE_LENGTH = 60
 
@@ -207,7 +209,7 @@ def _parse_problem(data: object) -> Problem:
     missing = sorted(_REQUIRED_KEYS - data.keys())
     if missing:
         raise _InvalidField(f"missing field(s): {', '.join(map(str, missing))}")
-    unknown = sorted(str(key) for key in data.keys() - _REQUIRED_KEYS)
+    unknown = sorted(str(key) for key in data.keys() - _REQUIRED_KEYS - _OPTIONAL_KEYS)
     if unknown:
         raise _InvalidField(f"unknown field(s): {', '.join(unknown)}")
 
@@ -265,6 +267,7 @@ def _parse_problem(data: object) -> Problem:
         grading_notes=_texts(data, "grading_notes", min_items=3, max_items=6),
         test_cases=test_cases,
         optimal_complexity=_text(data, "optimal_complexity"),
+        probes=_texts(data, "probes", min_items=1, max_items=6) if "probes" in data else (),
     )
 
 
