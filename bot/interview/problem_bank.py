@@ -22,7 +22,16 @@ from typing import Any, ClassVar
 
 import yaml
 
-from bot.interview.models import Difficulty, Example, Problem, TestCase
+from bot.execution.types import TypeSyntaxError, parse_type
+from bot.interview.models import (
+    Difficulty,
+    EntryPoint,
+    Example,
+    Method,
+    Parameter,
+    Problem,
+    TestCase,
+)
 
 TOPICS: tuple[str, ...] = (
     "arrays",
@@ -79,7 +88,7 @@ _REQUIRED_KEYS = frozenset(
     }
 )
 # Optional fields: a file without them still loads.
-_OPTIONAL_KEYS = frozenset({"probes"})
+_OPTIONAL_KEYS = frozenset({"probes", "entry_point"})
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MAX_TITLE_LENGTH = 60
 
@@ -268,7 +277,101 @@ def _parse_problem(data: object) -> Problem:
         test_cases=test_cases,
         optimal_complexity=_text(data, "optimal_complexity"),
         probes=_texts(data, "probes", min_items=1, max_items=6) if "probes" in data else (),
+        entry_point=_entry_point(data["entry_point"]) if "entry_point" in data else None,
     )
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_COMPARE_MODES = frozenset({"exact", "unordered", "float"})
+
+
+def _entry_point(value: object) -> EntryPoint:
+    where = "entry_point"
+    if not isinstance(value, dict):
+        raise _InvalidField(f"{where} must be a mapping")
+    unknown = sorted(
+        str(key)
+        for key in value.keys()
+        - {"kind", "name", "params", "returns", "methods", "compare", "tolerance"}
+    )
+    if unknown:
+        raise _InvalidField(f"{where} has unknown field(s): {', '.join(unknown)}")
+    kind = _text(value, "kind", where=where)
+    if kind not in {"function", "class"}:
+        raise _InvalidField(f"{where}.kind must be function or class")
+    name = _identifier(value, "name", where)
+    params = _parameters(value.get("params"), f"{where}.params")
+    compare = _text(value, "compare", where=where) if "compare" in value else "exact"
+    if compare not in _COMPARE_MODES:
+        raise _InvalidField(f"{where}.compare must be one of {', '.join(sorted(_COMPARE_MODES))}")
+    tolerance = value.get("tolerance", 1e-6)
+    if not isinstance(tolerance, int | float) or isinstance(tolerance, bool) or tolerance < 0:
+        raise _InvalidField(f"{where}.tolerance must be a non-negative number")
+    if kind == "function":
+        if "methods" in value:
+            raise _InvalidField(f"{where}.methods is only for kind: class")
+        returns = _type(value, "returns", where, allow_void=False)
+        return EntryPoint(
+            kind, name, params, returns=returns, compare=compare, tolerance=float(tolerance)
+        )
+    if "returns" in value:
+        raise _InvalidField(f"{where}.returns is only for kind: function (methods have their own)")
+    raw_methods = value.get("methods")
+    if not isinstance(raw_methods, list) or not raw_methods:
+        raise _InvalidField(f"{where}.methods must be a non-empty list")
+    methods = []
+    for index, item in enumerate(raw_methods):
+        at = f"{where}.methods[{index}]"
+        if not isinstance(item, dict) or set(item) - {"name", "params", "returns"}:
+            raise _InvalidField(f"{at} must be a mapping of name, params and returns")
+        methods.append(
+            Method(
+                name=_identifier(item, "name", at),
+                params=_parameters(item.get("params"), f"{at}.params"),
+                returns=_type(item, "returns", at, allow_void=True),
+            )
+        )
+    if len({method.name for method in methods}) != len(methods):
+        raise _InvalidField(f"{where}.methods must not repeat a name")
+    return EntryPoint(
+        kind, name, params, methods=tuple(methods), compare=compare, tolerance=float(tolerance)
+    )
+
+
+def _identifier(data: Mapping[Any, Any], key: str, where: str) -> str:
+    text = _text(data, key, where=where)
+    if not _IDENTIFIER.match(text):
+        raise _InvalidField(f"{where}.{key} {text!r} must be an identifier")
+    return text
+
+
+def _type(data: Mapping[Any, Any], key: str, where: str, *, allow_void: bool) -> str:
+    text = _text(data, key, where=where)
+    try:
+        spec = parse_type(text)
+    except TypeSyntaxError as exc:
+        raise _InvalidField(f"{where}.{key}: {exc}") from None
+    if spec.name == "void" and not allow_void:
+        raise _InvalidField(f"{where}.{key} cannot be void")
+    return str(spec)
+
+
+def _parameters(value: object, where: str) -> tuple[Parameter, ...]:
+    # Each parameter is a one-key mapping `name: type`, so the list keeps their order.
+    if not isinstance(value, list):
+        raise _InvalidField(f"{where} must be a list of `name: type` entries")
+    params = []
+    for index, item in enumerate(value):
+        at = f"{where}[{index}]"
+        if not isinstance(item, dict) or len(item) != 1:
+            raise _InvalidField(f"{at} must be one `name: type` entry")
+        ((name, type_text),) = item.items()
+        if not isinstance(name, str) or not _IDENTIFIER.match(name):
+            raise _InvalidField(f"{at} name {name!r} must be an identifier")
+        params.append(Parameter(name, _type({"type": type_text}, "type", at, allow_void=False)))
+    if len({param.name for param in params}) != len(params):
+        raise _InvalidField(f"{where} must not repeat a name")
+    return tuple(params)
 
 
 def _text(data: Mapping[Any, Any], key: str, *, where: str = "") -> str:
