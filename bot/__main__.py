@@ -10,9 +10,7 @@ import logging
 import signal
 import sys
 
-from aiohttp import web
-
-from bot.config import Settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
 from storage.db import migrate
 
@@ -42,7 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--port", type=int, default=None, help="web page port (default 8080)")
     args = parser.parse_args(argv)
 
-    settings = Settings()
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        sys.stderr.write(f"{error}\n")
+        return 2
     secrets = tuple(
         s
         for s in (
@@ -94,12 +96,15 @@ def _freeze_startup_objects() -> None:
 async def serve(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM, then finish in-flight work and stop."""
     from bot.runtime import BotRuntime
+    from bot.web_server import ServerLimits, start_web_server
 
     runtime = await BotRuntime.create(settings)
-    runner = web.AppRunner(runtime.web_app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port)
-    await site.start()
+    runner, _site = await start_web_server(
+        runtime.web_app,
+        host=settings.host,
+        port=settings.port,
+        limits=ServerLimits.from_settings(settings),
+    )
     await runtime.start()
     _freeze_startup_objects()
     if settings.socket_mode:
