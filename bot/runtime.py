@@ -23,6 +23,7 @@ from bot.interview.problem_bank import ProblemBank
 from bot.tasks import RequestPriority, TaskTracker, in_request
 from handlers.context import Services
 from handlers.delivery import SlackDelivery
+from handlers.file_download import DownloadLimits
 from handlers.slack_client import build_web_client
 from storage.db import Database, migrate
 
@@ -87,7 +88,11 @@ class BotRuntime:
             db=db,
             bank=bank,
             interviewer=interviewer or build_interviewer(settings),
-            delivery=SlackDelivery(client=client, http=http),
+            delivery=SlackDelivery(
+                client=client,
+                http=http,
+                download_limits=DownloadLimits(timeout_seconds=settings.download_timeout_seconds),
+            ),
             time_limit_minutes=settings.interview_time_limit_minutes,
             tasks=tasks,
             tuning=tuning

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlparse
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.interview.code import MAX_CODE_BYTES
 from bot.interview.engine import DownloadFailed, Outgoing, Posted, SessionView
 from bot.interview.models import HomePage
 from handlers.blocks import home, interview, start_card
 from handlers.blocks.text import escape_mrkdwn
+from handlers.file_download import DownloadLimits, fetch_file_bytes, origin_of
 from handlers.slack_client import slack_retry_handlers
 
 logger = logging.getLogger(__name__)
@@ -38,9 +37,16 @@ def home_url(team_id: str, api_app_id: str | None) -> str:
 class SlackDelivery:
     """Implements the engine's Delivery protocol on top of an AsyncWebClient."""
 
-    def __init__(self, *, client: AsyncWebClient, http: aiohttp.ClientSession) -> None:
+    def __init__(
+        self,
+        *,
+        client: AsyncWebClient,
+        http: aiohttp.ClientSession,
+        download_limits: DownloadLimits | None = None,
+    ) -> None:
         self.client = client
         self.http = http
+        self.download_limits = download_limits or DownloadLimits()
         # The bot token goes to Slack's file host over HTTPS, or to the configured API's own
         # origin (scheme, host and port: a local Slack in tests), and nowhere else.
         self._file_origins: set[tuple[str, str, int | None]] = {
@@ -148,31 +154,17 @@ class SlackDelivery:
         url = str(file.get("url_private_download") or file.get("url_private") or "")
         if not url or origin_of(url) not in self._file_origins:
             raise DownloadFailed("Slack did not give me a download link for it")
-        headers = {"Authorization": f"Bearer {self.client.token}"}
-        try:
-            async with self.http.get(url, headers=headers, allow_redirects=True) as response:
-                if response.status == 404:
-                    raise DownloadFailed("Slack says the file no longer exists")
-                if response.status >= 400:
-                    raise DownloadFailed(f"Slack answered {response.status} when I fetched it")
-                content = await response.content.read(MAX_CODE_BYTES + 1)
-        except aiohttp.ClientError as exc:
-            raise DownloadFailed("I could not reach Slack to fetch it") from exc
-        return content
+        size = file.get("size")
+        return await fetch_file_bytes(
+            self.http,
+            url,
+            token=str(self.client.token),
+            limits=self.download_limits,
+            declared_size=size if isinstance(size, int) else None,
+        )
 
     async def publish_home(self, team_id: str, page: HomePage) -> None:
         await self.client.views_publish(user_id=page.user_id, view=home.build_home_view(page))
-
-
-def origin_of(url: str) -> tuple[str, str, int | None]:
-    """(scheme, host, port) of a URL, the port filled in for http and https."""
-    try:
-        parsed = urlparse(url)
-        port = parsed.port
-    except ValueError:
-        return ("", "", None)
-    scheme = parsed.scheme.lower()
-    return (scheme, (parsed.hostname or "").lower(), port or {"https": 443, "http": 80}.get(scheme))
 
 
 def render(session: SessionView, item: Outgoing) -> tuple[str, list[dict[str, Any]]]:

@@ -7,6 +7,7 @@ with `{"ok": true, …}` or `{"ok": false, "error": "<code>"}`.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,8 @@ from sandbox.workspace import JSONDict, ResponseTarget, TriggerError, Workspace
 
 # Slack lets a response_url be used five times.
 RESPONSE_URL_USES = 5
+# File bodies go out in pieces of this size, as from a real file host.
+FILE_PIECE_BYTES = 4096
 
 LOGIN_PAGE = (
     "<!DOCTYPE html><html><head><title>Sign in | Slack</title></head><body>"
@@ -573,11 +576,23 @@ class SlackWebApi:
             # Slack answers an unauthenticated download with its sign-in page, status 200.
             return web.Response(text=LOGIN_PAGE, content_type="text/html")
         disposition = "attachment" if request.path.rsplit("/", 2)[-2] == "download" else "inline"
-        return web.Response(
-            body=stored.content,
-            content_type=stored.info["mimetype"],
-            headers={"Content-Disposition": f'{disposition}; filename="{stored.info["name"]}"'},
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": stored.info["mimetype"],
+                "Content-Disposition": f'{disposition}; filename="{stored.info["name"]}"',
+            }
         )
+        response.content_length = len(stored.content)
+        await response.prepare(request)
+        # In pieces, as Slack's file host sends over TLS: a bot must read to the end.
+        try:
+            for start in range(0, len(stored.content), FILE_PIECE_BYTES):
+                await response.write(stored.content[start : start + FILE_PIECE_BYTES])
+                await asyncio.sleep(0)
+            await response.write_eof()
+        except ConnectionResetError:
+            pass  # the bot stopped reading; nothing more to send
+        return response
 
     # response_url -----------------------------------------------------------------------
 

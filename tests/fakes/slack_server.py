@@ -3,6 +3,12 @@
 It records every call, keeps the messages the bot posted so `conversations.replies` and
 `conversations.history` answer like Slack, serves shared files only with the bot token, and
 can be told to fail a method (429 with Retry-After, 5xx) a number of times.
+
+Files arrive as from a real host over TLS: in pieces of 1-4 KB with a pause between them, so
+no test can pass on a client that takes the first piece for the whole body. A file can also
+be served slowly (a byte at a time), with a size other than declared, or redirected within this
+origin or to another one (a second port of this server, serving without the token as a
+signed CDN URL would).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 from aiohttp import web
@@ -45,6 +51,24 @@ class Failure:
     body: dict[str, Any] | None = None
 
 
+# The default pieces a file body is sent in, in turn; a real host's TLS records look alike.
+FILE_PIECES = (1024, 3072, 4096, 2048, 1500)
+FILE_PIECE_PAUSE = 0.001
+
+Redirect = Literal["same-origin", "cross-origin"]
+
+
+@dataclass
+class ServedFile:
+    content: bytes
+    mimetype: str
+    pieces: tuple[int, ...] = FILE_PIECES
+    pause: float = FILE_PIECE_PAUSE
+    redirect: Redirect | None = None
+    # Declare the body's length in Content-Length (False: chunked transfer encoding).
+    content_length: bool = True
+
+
 class FakeSlackServer:
     def __init__(self, *, token: str = BOT_TOKEN, latency: float = 0.0) -> None:
         self.token = token
@@ -52,12 +76,14 @@ class FakeSlackServer:
         self.calls: list[Call] = []
         self.responses: list[dict[str, Any]] = []  # response_url posts
         self.failures: dict[str, list[Failure]] = {}
-        self.files: dict[str, tuple[bytes, str]] = {}
+        self.files: dict[str, ServedFile] = {}
         self.file_requests: list[dict[str, Any]] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # A second port of the same server: another origin, for cross-origin redirects.
+        self.foreign_port = 0
         self.hooks: list[Callable[[Call], None]] = []
         self.sockets: list[web.WebSocketResponse] = []
         # Every block and view the app sends is checked with slack_sdk's models.
@@ -71,6 +97,7 @@ class FakeSlackServer:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_get("/files/{file_id}/{name}", self._file)
+        app.router.add_get("/cdn/{file_id}/{name}", self._file_unsigned)
         app.router.add_post("/response/{rid}", self._response_url)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
@@ -78,6 +105,9 @@ class FakeSlackServer:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        foreign = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await foreign.start()
+        self.foreign_port = foreign._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
 
     async def stop(self) -> None:
@@ -125,9 +155,20 @@ class FakeSlackServer:
         mimetype: str = "text/plain",
         mode: str = "snippet",
         size: int | None = None,
+        pieces: tuple[int, ...] = FILE_PIECES,
+        pause: float = FILE_PIECE_PAUSE,
+        redirect: Redirect | None = None,
+        content_length: bool = True,
     ) -> dict[str, Any]:
-        """Register a shared file and return the file object Slack puts in events."""
-        self.files[file_id] = (content, mimetype)
+        """Register a shared file and return the file object Slack puts in events.
+
+        `size` declares a size other than the body's; `pieces` and `pause` shape how the
+        body is sent (`pieces=(1,), pause=0.05` is a host sending a byte at a time);
+        `redirect` answers the download with a redirect to this origin or another one.
+        """
+        self.files[file_id] = ServedFile(
+            content, mimetype, pieces, pause, redirect, content_length=content_length
+        )
         url = f"{self.url}/files/{file_id}/{name}"
         return {
             "id": file_id,
@@ -283,7 +324,7 @@ class FakeSlackServer:
             return {"ok": True, "view": {**view, "id": "V0001"}}
         return {"ok": True}
 
-    async def _file(self, request: web.Request) -> web.Response:
+    async def _file(self, request: web.Request) -> web.StreamResponse:
         self.file_requests.append(
             {"path": request.path, "authorization": request.headers.get("Authorization")}
         )
@@ -293,10 +334,46 @@ class FakeSlackServer:
             return web.Response(
                 text="<!DOCTYPE html><html><body>Sign in</body></html>", content_type="text/html"
             )
-        if file_id not in self.files:
+        served = self.files.get(file_id)
+        if served is None:
             return web.Response(status=404, text="not found")
-        content, mimetype = self.files[file_id]
-        return web.Response(body=content, content_type=mimetype)
+        name = request.match_info["name"]
+        if served.redirect == "same-origin" and "hop" not in request.query:
+            raise web.HTTPFound(f"/files/{file_id}/{name}?hop=1")
+        if served.redirect == "cross-origin":
+            raise web.HTTPFound(f"http://127.0.0.1:{self.foreign_port}/cdn/{file_id}/{name}")
+        return await self._send_in_pieces(request, served)
+
+    async def _file_unsigned(self, request: web.Request) -> web.StreamResponse:
+        """Another origin's copy, served to anyone (a signed CDN URL): never to be fetched."""
+        self.file_requests.append(
+            {"path": request.path, "authorization": request.headers.get("Authorization")}
+        )
+        served = self.files.get(request.match_info["file_id"])
+        if served is None:
+            return web.Response(status=404, text="not found")
+        return await self._send_in_pieces(request, served)
+
+    async def _send_in_pieces(self, request: web.Request, served: ServedFile) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": served.mimetype})
+        if served.content_length:
+            response.content_length = len(served.content)
+        else:
+            response.enable_chunked_encoding()
+        await response.prepare(request)
+        sent = 0
+        try:
+            for size in itertools.cycle(served.pieces):
+                if sent >= len(served.content):
+                    break
+                if sent:
+                    await asyncio.sleep(served.pause)
+                await response.write(served.content[sent : sent + size])
+                sent += size
+            await response.write_eof()
+        except ConnectionResetError:
+            pass  # the client stopped reading (too large, too slow): as a real host sees it
+        return response
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode: say hello, then collect the app's acks of the envelopes we push."""
