@@ -72,6 +72,11 @@ async def fetch_file_bytes(
             f"Slack did not finish sending it within {limits.timeout_seconds:g} seconds, "
             "so I kept none of it — please send it again"
         ) from exc
+    except aiohttp.ClientPayloadError as exc:
+        raise DownloadFailed(
+            "the download from Slack broke off part way, so I kept none of it — "
+            "please send it again"
+        ) from exc
     except aiohttp.ClientError as exc:
         raise DownloadFailed("I could not reach Slack to fetch it") from exc
     if declared_size is not None and declared_size != len(body):

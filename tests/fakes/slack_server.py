@@ -6,9 +6,9 @@ can be told to fail a method (429 with Retry-After, 5xx) a number of times.
 
 Files arrive as from a real host over TLS: in pieces of 1-4 KB with a pause between them, so
 no test can pass on a client that takes the first piece for the whole body. A file can also
-be served slowly (a byte at a time), with a size other than declared, or redirected within this
-origin or to another one (a second port of this server, serving without the token as a
-signed CDN URL would).
+be served slowly (a byte at a time), with a size other than declared, cut off part way, or
+redirected within this origin or to another one (a second port of this server, serving
+without the token as a signed CDN URL would).
 """
 
 from __future__ import annotations
@@ -67,6 +67,8 @@ class ServedFile:
     redirect: Redirect | None = None
     # Declare the body's length in Content-Length (False: chunked transfer encoding).
     content_length: bool = True
+    # Drop the connection once this many bytes are sent (a host or proxy failing mid-body).
+    cut_after: int | None = None
 
 
 class FakeSlackServer:
@@ -159,15 +161,23 @@ class FakeSlackServer:
         pause: float = FILE_PIECE_PAUSE,
         redirect: Redirect | None = None,
         content_length: bool = True,
+        cut_after: int | None = None,
     ) -> dict[str, Any]:
         """Register a shared file and return the file object Slack puts in events.
 
         `size` declares a size other than the body's; `pieces` and `pause` shape how the
         body is sent (`pieces=(1,), pause=0.05` is a host sending a byte at a time);
-        `redirect` answers the download with a redirect to this origin or another one.
+        `redirect` answers the download with a redirect to this origin or another one;
+        `cut_after` drops the connection part way through the body.
         """
         self.files[file_id] = ServedFile(
-            content, mimetype, pieces, pause, redirect, content_length=content_length
+            content,
+            mimetype,
+            pieces,
+            pause,
+            redirect,
+            content_length=content_length,
+            cut_after=cut_after,
         )
         url = f"{self.url}/files/{file_id}/{name}"
         return {
@@ -366,6 +376,10 @@ class FakeSlackServer:
             for size in itertools.cycle(served.pieces):
                 if sent >= len(served.content):
                     break
+                if served.cut_after is not None and sent >= served.cut_after:
+                    if request.transport is not None:
+                        request.transport.close()
+                    return response
                 if sent:
                     await asyncio.sleep(served.pause)
                 await response.write(served.content[sent : sent + size])

@@ -114,6 +114,20 @@ async def test_a_host_sending_a_byte_at_a_time_runs_out_of_time(
     assert "send it again" in str(failed.value)
 
 
+@pytest.mark.parametrize("content_length", [True, False])
+async def test_a_body_cut_off_part_way_is_refused_not_kept(
+    fake_slack: FakeSlackServer, http: aiohttp.ClientSession, content_length: bool
+) -> None:
+    content = code_of_size(40 * 1024)
+    file = fake_slack.add_file(
+        "F0BROKE", content, cut_after=10 * 1024, content_length=content_length
+    )
+
+    with pytest.raises(DownloadFailed) as failed:
+        await delivery_for(fake_slack, http).download(file)
+    assert "broke off part way" in str(failed.value)
+
+
 async def test_a_same_origin_redirect_is_followed_with_the_token(
     fake_slack: FakeSlackServer, http: aiohttp.ClientSession
 ) -> None:
