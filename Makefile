@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install run sandbox migrate test lint typecheck pytest bench soak chromium postgres \
+	bubblewrap \
 	screenshots clean
 
 $(STAMP): pyproject.toml
@@ -19,17 +20,17 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Run the bot (Slack tokens from the environment or .env); without tokens, the local sandbox.
-run: install
+run: install bubblewrap
 	$(VENV)/bin/interview-bot run
 
-sandbox: install
+sandbox: install bubblewrap
 	$(VENV)/bin/interview-bot sandbox
 
 migrate: install
 	$(VENV)/bin/interview-bot migrate
 
 ## Lint, type-check and run every test.
-test: install chromium postgres lint typecheck pytest
+test: install chromium postgres bubblewrap lint typecheck pytest
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -46,6 +47,11 @@ chromium:
 	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update && \
 		$(SUDO) apt-get install -y chromium fonts-noto-color-emoji; }
 
+# Candidate code runs only inside bubblewrap; Node.js and g++ are the runtimes it starts there.
+bubblewrap:
+	@{ command -v bwrap && command -v node && command -v g++; } >/dev/null || { \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y bubblewrap nodejs g++; }
+
 # The PostgreSQL tests need the server on 127.0.0.1:5432; start it if it is installed but down.
 postgres:
 	@pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || { \
@@ -56,7 +62,7 @@ postgres:
 screenshots: install chromium
 	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
 
-bench: install
+bench: install bubblewrap
 	$(PY) -m bench
 
 soak: install

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     lease_seconds: float = Field(default=60.0, gt=0)
     # Background steps at once on the event loop; fewer keeps acks fast under overload.
     work_slots: int = Field(default=4, ge=1, le=256)
+    # Candidate code runs at once (each in its own sandbox); more submissions wait in a queue.
+    run_slots: int = Field(default=2, ge=1, le=64)
     # Slow or hostile HTTP clients (README, Reliability): a request's headers must arrive within
     # this long of connecting (or of the previous response), its body within the next.
     request_header_timeout_seconds: float = Field(default=15.0, gt=0, le=3600)

@@ -1,0 +1,306 @@
+"""One runner definition per language: what to bind, how to compile, what to start.
+
+Adding a language is one class here plus its harness under ``harness/``. A definition turns
+candidate code into a ``Program`` (the sandboxed command whose stdin is the test payload),
+compiling it first in its own sandbox when the language needs that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import ClassVar
+
+from bot.execution.sandbox import Bind, Limits, Sandbox, SandboxOutcome, slot_uid
+from bot.interview.models import EntryPoint
+
+HARNESS_DIR = str(files("bot.execution").joinpath("harness"))
+HARNESS_MOUNT = "/harness"
+
+
+@dataclass(frozen=True)
+class Program:
+    """A prepared submission: run ``argv`` with these binds; stdin carries the tests."""
+
+    argv: tuple[str, ...]
+    binds: tuple[Bind, ...]
+    # Interpreted languages read the source from the payload; compiled ones have it built in.
+    wants_source: bool
+    memory_bytes: int
+    compile_seconds: float = 0.0
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class CompileFailed:
+    message: str
+    compile_seconds: float
+
+
+class LanguageRunner(ABC):
+    """How to run one language's code in the sandbox."""
+
+    id: ClassVar[str]
+    display_name: ClassVar[str]
+    # Virtual memory bound of the running program (runtimes reserve differently).
+    memory_bytes: ClassVar[int] = 512 << 20
+
+    @abstractmethod
+    def missing(self) -> str | None:
+        """None when the toolchain is installed, else what is missing."""
+
+    @abstractmethod
+    async def prepare(
+        self, code: str, entry: EntryPoint, *, sandbox: Sandbox, slot: int
+    ) -> Program | CompileFailed:
+        """Turn code into a runnable Program (compiling, for compiled languages)."""
+
+
+def _interpreter(*candidates: str) -> str | None:
+    for candidate in candidates:
+        path = shutil.which(candidate, path="/usr/bin:/usr/local/bin")
+        if path is not None:
+            return os.path.realpath(path)
+    return None
+
+
+class PythonRunner(LanguageRunner):
+    id = "python"
+    display_name = "Python"
+
+    def __init__(self) -> None:
+        self.binary = _interpreter("python3")
+
+    def missing(self) -> str | None:
+        return None if self.binary else "python3 is not installed"
+
+    async def prepare(
+        self, code: str, entry: EntryPoint, *, sandbox: Sandbox, slot: int
+    ) -> Program | CompileFailed:
+        assert self.binary is not None
+        # /usr/bin/python3.11 -> /usr/lib/python3.11: the standard library, nothing else.
+        prefix = os.path.dirname(os.path.dirname(self.binary))
+        stdlib = os.path.join(prefix, "lib", os.path.basename(self.binary))
+        return Program(
+            argv=(self.binary, "-I", "-S", "-B", f"{HARNESS_MOUNT}/harness.py"),
+            binds=(
+                Bind(self.binary, self.binary),
+                Bind(stdlib, stdlib),
+                Bind(HARNESS_DIR, HARNESS_MOUNT),
+            ),
+            wants_source=True,
+            memory_bytes=self.memory_bytes,
+        )
+
+
+class JavaScriptRunner(LanguageRunner):
+    id = "javascript"
+    display_name = "JavaScript (Node.js)"
+    # V8 reserves a large code range up front; the heap itself is capped by a flag.
+    memory_bytes = 2048 << 20
+
+    def __init__(self) -> None:
+        self.binary = _interpreter("node", "nodejs")
+
+    def missing(self) -> str | None:
+        return None if self.binary else "node is not installed"
+
+    async def prepare(
+        self, code: str, entry: EntryPoint, *, sandbox: Sandbox, slot: int
+    ) -> Program | CompileFailed:
+        assert self.binary is not None
+        return Program(
+            argv=(
+                self.binary,
+                "--max-old-space-size=256",
+                "--stack-size=8000",
+                f"{HARNESS_MOUNT}/harness.js",
+            ),
+            binds=(Bind(self.binary, self.binary), Bind(HARNESS_DIR, HARNESS_MOUNT)),
+            wants_source=True,
+            memory_bytes=self.memory_bytes,
+        )
+
+
+@dataclass
+class CppRunner(LanguageRunner):
+    """C++17 with g++: the code and a generated main are compiled in a sandbox, then run.
+
+    The harness header and the standard library are precompiled once (a PCH in the cache
+    directory), and binaries are kept by the hash of their source, so running the same code
+    again skips the compiler.
+    """
+
+    id: ClassVar[str] = "cpp"
+    display_name: ClassVar[str] = "C++ (g++, C++17)"
+    cache_dir: Path = field(
+        default_factory=lambda: Path(tempfile.gettempdir()) / f"interview-bot-cpp-{os.getuid()}"
+    )
+    max_cached: int = 256
+    compile_limits: Limits = Limits(
+        wall_seconds=30.0,
+        cpu_seconds=30,
+        memory_bytes=2048 << 20,
+        processes=32,
+        file_bytes=256 << 20,
+        open_files=256,
+        output_bytes=64 << 10,
+    )
+    flags: tuple[str, ...] = ("-std=c++17", "-O1", "-pipe", "-w")
+    _pch_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    _pch_ready: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        self.compiler = _interpreter("g++")
+
+    def missing(self) -> str | None:
+        return None if self.compiler else "g++ is not installed"
+
+    async def prepare(
+        self, code: str, entry: EntryPoint, *, sandbox: Sandbox, slot: int
+    ) -> Program | CompileFailed:
+        from bot.execution.cpp import generate_source
+
+        source = generate_source(code, entry)
+        digest = hashlib.sha256(
+            "\0".join((*self.flags, source, _harness_version())).encode()
+        ).hexdigest()[:32]
+        self.cache_dir.mkdir(mode=0o755, exist_ok=True)
+        binary = self.cache_dir / f"{digest}.bin"
+        run_binds = (Bind(str(binary), "/sandbox/solution"),)
+        if binary.exists():
+            os.utime(binary)  # most recently used, for eviction
+            return Program(("/sandbox/solution",), run_binds, False, self.memory_bytes, 0, True)
+        await self._ensure_pch(sandbox, slot)
+        started = time.perf_counter()
+        outcome, out_dir = await self._compile(source, sandbox, slot)
+        seconds = time.perf_counter() - started
+        try:
+            built = out_dir / "solution"
+            if outcome.timed_out:
+                return CompileFailed("compilation took too long", seconds)
+            if outcome.returncode != 0 or not built.exists():
+                return CompileFailed(_compile_message(outcome.stderr), seconds)
+            os.replace(built, binary)
+            os.chmod(binary, 0o755)
+        finally:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        self._evict()
+        return Program(("/sandbox/solution",), run_binds, False, self.memory_bytes, seconds)
+
+    async def _compile(
+        self, source: str, sandbox: Sandbox, slot: int
+    ) -> tuple[SandboxOutcome, Path]:
+        assert self.compiler is not None
+        out_dir = Path(tempfile.mkdtemp(prefix="build-", dir=self.cache_dir))
+        uid = slot_uid(slot)
+        if uid is not None:
+            os.chown(out_dir, uid, uid)
+        pch_dir = self.cache_dir / "pch"
+        argv = [
+            self.compiler,
+            *self.flags,
+            "-I",
+            f"{HARNESS_MOUNT}",
+            "-include",
+            "/pch/prelude.hpp" if self._pch_ready else f"{HARNESS_MOUNT}/prelude.hpp",
+            "-x",
+            "c++",
+            "-",
+            "-o",
+            "/out/solution",
+        ]
+        binds = [
+            Bind("/usr", "/usr"),
+            Bind(HARNESS_DIR, HARNESS_MOUNT),
+            Bind(str(out_dir), "/out", writable=True),
+        ]
+        if self._pch_ready:
+            binds.append(Bind(str(pch_dir), "/pch"))
+        outcome = await sandbox.run(
+            argv, stdin=source.encode(), binds=binds, limits=self.compile_limits, slot=slot
+        )
+        return outcome, out_dir
+
+    async def _ensure_pch(self, sandbox: Sandbox, slot: int) -> None:
+        """Precompile the harness prelude once; without it compiles are slower, not wrong."""
+        if self._pch_ready:
+            return
+        async with self._pch_lock:
+            if self._pch_ready:
+                return
+            pch_dir = self.cache_dir / "pch"
+            stamp = pch_dir / f"{_harness_version()}.stamp"
+            if not stamp.exists():
+                await self._build_pch(sandbox, slot, pch_dir, stamp)
+            self._pch_ready = stamp.exists()
+
+    async def _build_pch(self, sandbox: Sandbox, slot: int, pch_dir: Path, stamp: Path) -> None:
+        assert self.compiler is not None
+        shutil.rmtree(pch_dir, ignore_errors=True)
+        out_dir = Path(tempfile.mkdtemp(prefix="pch-", dir=self.cache_dir))
+        uid = slot_uid(slot)
+        if uid is not None:
+            os.chown(out_dir, uid, uid)
+        shutil.copy(Path(HARNESS_DIR) / "prelude.hpp", out_dir / "prelude.hpp")
+        os.chmod(out_dir / "prelude.hpp", 0o644)
+        argv = [
+            self.compiler,
+            *self.flags,
+            "-x",
+            "c++-header",
+            "/out/prelude.hpp",
+            "-o",
+            "/out/prelude.hpp.gch",
+        ]
+        binds = [Bind("/usr", "/usr"), Bind(str(out_dir), "/out", writable=True)]
+        outcome = await sandbox.run(argv, binds=binds, limits=self.compile_limits, slot=slot)
+        _install_pch(out_dir, pch_dir, stamp, built=outcome.returncode == 0)
+
+    def _evict(self) -> None:
+        binaries = sorted(self.cache_dir.glob("*.bin"), key=lambda p: p.stat().st_mtime)
+        for stale in binaries[: max(0, len(binaries) - self.max_cached)]:
+            stale.unlink(missing_ok=True)
+
+
+def _install_pch(out_dir: Path, pch_dir: Path, stamp: Path, *, built: bool) -> None:
+    if built and (out_dir / "prelude.hpp.gch").exists():
+        os.chmod(out_dir, 0o755)
+        os.replace(out_dir, pch_dir)
+        stamp.touch()
+    else:
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def _harness_version() -> str:
+    digest = hashlib.sha256()
+    for name in ("prelude.hpp", "cpp.py"):
+        path = Path(HARNESS_DIR) / name if name.endswith(".hpp") else Path(__file__).parent / name
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_LOCATION = re.compile(r"^(?:/[^:]*/)?(solution\.cpp:\d+:\d+:.*)$")
+
+
+def _compile_message(stderr: bytes) -> str:
+    """The compiler's first errors, located in the candidate's file only."""
+    lines = stderr.decode("utf-8", "replace").splitlines()
+    located = [m.group(1) for line in lines if (m := _LOCATION.match(line))]
+    errors = [line for line in located if ": error:" in line] or located or lines
+    return "\n".join(errors[:8]).strip() or "compilation failed"
+
+
+def default_runners() -> dict[str, LanguageRunner]:
+    """One runner per supported language, keyed by language id."""
+    runners: list[LanguageRunner] = [PythonRunner(), JavaScriptRunner()]
+    return {runner.id: runner for runner in runners}

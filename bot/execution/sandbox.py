@@ -1,0 +1,292 @@
+"""One bubblewrap sandbox run: the command line, the rlimits, the wall clock and bounded output.
+
+Candidate code only ever runs through ``Sandbox.run``: no network, new PID/IPC/UTS/user
+namespaces, read-only binds of what the program needs, a small tmpfs as work directory, an
+unprivileged uid, rlimits, and a kill of the whole sandbox when the wall clock runs out or the
+output grows past its bound. There is no unsandboxed fallback: when bubblewrap is missing or
+cannot create its namespaces, ``Sandbox.unavailable_reason`` says why and nothing runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import resource
+import shutil
+import signal
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+# Host uids for sandboxes when the bot runs as root: one per pool slot, so RLIMIT_NPROC (which
+# the kernel counts per uid) bounds each run on its own and a fork bomb starves only its slot.
+SLOT_UID_BASE = 1_000_000
+# The uid/gid the code sees inside its user namespace ("nobody").
+INNER_ID = 65534
+WORK_DIR = "/tmp"
+# Libraries every dynamically linked program here needs (merged-/usr Debian layout).
+BASE_BINDS: tuple[str, ...] = ("/usr/lib/x86_64-linux-gnu", "/usr/lib64")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource bounds of one sandbox run."""
+
+    wall_seconds: float = 5.0
+    cpu_seconds: int = 4
+    memory_bytes: int = 512 << 20
+    processes: int = 64
+    file_bytes: int = 16 << 20
+    open_files: int = 64
+    # Per stream; a run that prints more is stopped and reported as such.
+    output_bytes: int = 1 << 20
+    tmpfs_bytes: int = 32 << 20
+
+
+@dataclass(frozen=True)
+class Bind:
+    """A host path made visible inside the sandbox (read-only unless ``writable``)."""
+
+    source: str
+    target: str
+    writable: bool = False
+
+
+@dataclass(frozen=True)
+class SandboxOutcome:
+    returncode: int | None
+    # The signal that ended the program, when one did (SIGKILL after a timeout, SIGSEGV...).
+    signal: int | None
+    stdout: bytes
+    # The last ``output_bytes`` of stderr (tracebacks end there).
+    stderr: bytes
+    timed_out: bool
+    output_exceeded: bool
+    seconds: float
+
+
+@dataclass
+class Sandbox:
+    """Runs programs under bubblewrap; ``unavailable_reason()`` is None when it can."""
+
+    bwrap: str | None = field(default_factory=lambda: shutil.which("bwrap"))
+    _checked: str | None = field(default=None, init=False)
+    _probed: bool = field(default=False, init=False)
+
+    def command(
+        self,
+        argv: Sequence[str],
+        *,
+        binds: Sequence[Bind] = (),
+        env: dict[str, str] | None = None,
+        limits: Limits = Limits(),  # noqa: B008 - frozen, so sharing the default is safe
+    ) -> list[str]:
+        """The bwrap command line that runs ``argv`` inside the sandbox."""
+        if self.bwrap is None:
+            raise RuntimeError("bubblewrap is not installed")
+        command = [
+            self.bwrap,
+            "--unshare-all",
+            "--unshare-user",
+            "--disable-userns",
+            "--uid",
+            str(INNER_ID),
+            "--gid",
+            str(INNER_ID),
+            "--hostname",
+            "sandbox",
+            "--die-with-parent",
+            "--new-session",
+            "--cap-drop",
+            "ALL",
+            "--clearenv",
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--symlink",
+            "usr/lib",
+            "/lib",
+            "--symlink",
+            "usr/lib64",
+            "/lib64",
+            "--symlink",
+            "usr/bin",
+            "/bin",
+        ]
+        for path in BASE_BINDS:
+            command += ["--ro-bind", path, path]
+        command += ["--size", str(limits.tmpfs_bytes), "--tmpfs", WORK_DIR]
+        for bind in binds:
+            command += ["--bind" if bind.writable else "--ro-bind", bind.source, bind.target]
+        for key, value in {"PATH": "/usr/bin", "HOME": WORK_DIR, "LANG": "C.UTF-8"}.items():
+            command += ["--setenv", key, value]
+        for key, value in (env or {}).items():
+            command += ["--setenv", key, value]
+        # The root is bwrap's own tmpfs; nothing outside the work directory is writable.
+        command += ["--remount-ro", "/", "--chdir", WORK_DIR, "--", *argv]
+        return command
+
+    async def run(
+        self,
+        argv: Sequence[str],
+        *,
+        stdin: bytes = b"",
+        binds: Sequence[Bind] = (),
+        env: dict[str, str] | None = None,
+        limits: Limits = Limits(),  # noqa: B008
+        slot: int = 0,
+    ) -> SandboxOutcome:
+        """Run ``argv`` in the sandbox to completion, the wall clock or the output bound."""
+        command = self.command(argv, binds=binds, env=env, limits=limits)
+        started = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            # bwrap sees none of the bot's environment (so neither does /proc/1/environ inside).
+            env={"PATH": "/usr/bin:/bin"},
+            start_new_session=True,
+            preexec_fn=_child_setup(limits, slot),
+        )
+        assert process.stdin and process.stdout and process.stderr
+        exceeded = asyncio.Event()
+        stdout_task = asyncio.create_task(
+            _read_bounded(process.stdout, limits.output_bytes, exceeded, keep_tail=False)
+        )
+        stderr_task = asyncio.create_task(
+            _read_bounded(process.stderr, limits.output_bytes, exceeded, keep_tail=True)
+        )
+        feed_task = asyncio.create_task(_feed(process.stdin, stdin))
+        wait_task = asyncio.create_task(process.wait())
+        exceeded_task = asyncio.create_task(exceeded.wait())
+        timed_out = False
+        try:
+            done, _ = await asyncio.wait(
+                {wait_task, exceeded_task},
+                timeout=limits.wall_seconds,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            if not done:
+                timed_out = True
+            if timed_out or exceeded.is_set():
+                _kill_group(process.pid)
+            await wait_task
+            # The pipes close once every process of the sandbox is gone.
+            stdout, _ = await stdout_task
+            stderr, _ = await stderr_task
+        finally:
+            # Also on cancellation: nothing of the run outlives it.
+            if process.returncode is None:
+                _kill_group(process.pid)
+                with contextlib.suppress(ProcessLookupError):
+                    await process.wait()
+            for task in (stdout_task, stderr_task, feed_task, wait_task, exceeded_task):
+                task.cancel()
+        seconds = time.perf_counter() - started
+        code = process.returncode
+        return SandboxOutcome(
+            returncode=code if code is not None and code >= 0 else None,
+            signal=-code if code is not None and code < 0 else _signal_of(code),
+            stdout=stdout,
+            stderr=stderr,
+            timed_out=timed_out,
+            output_exceeded=exceeded.is_set() and not timed_out,
+            seconds=seconds,
+        )
+
+    async def unavailable_reason(self) -> str | None:
+        """None when sandboxed runs work here; otherwise why not (checked once)."""
+        if self._probed:
+            return self._checked
+        self._checked = await self._probe()
+        self._probed = True
+        return self._checked
+
+    async def _probe(self) -> str | None:
+        if self.bwrap is None:
+            return "bubblewrap (bwrap) is not installed"
+        true = shutil.which("true", path="/usr/bin")
+        if true is None:
+            return "/usr/bin/true is missing"
+        try:
+            outcome = await self.run(
+                [true], binds=[Bind(true, true)], limits=Limits(wall_seconds=10)
+            )
+        except OSError as exc:
+            return f"bubblewrap cannot start: {exc}"
+        if outcome.returncode != 0:
+            detail = outcome.stderr.decode("utf-8", "replace").strip()[-300:]
+            return f"bubblewrap cannot create its namespaces here: {detail or outcome}"
+        return None
+
+
+def slot_uid(slot: int) -> int | None:
+    """The host uid a sandbox in ``slot`` runs as; None keeps the bot's own (non-root) uid."""
+    return SLOT_UID_BASE + slot if os.geteuid() == 0 else None
+
+
+def _child_setup(limits: Limits, slot: int) -> Callable[[], None]:
+    uid = slot_uid(slot)
+    # Without per-slot uids every sandbox shares the bot user's process count.
+    processes = limits.processes if uid is not None else limits.processes * 16 + 512
+    bounds = (
+        (resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 1),
+        (resource.RLIMIT_AS, limits.memory_bytes, limits.memory_bytes),
+        (resource.RLIMIT_NPROC, processes, processes),
+        (resource.RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes),
+        (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
+        (resource.RLIMIT_CORE, 0, 0),
+    )
+
+    def setup() -> None:  # runs in the forked child, before exec
+        if uid is not None:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+        for kind, soft, hard in bounds:
+            resource.setrlimit(kind, (soft, hard))
+
+    return setup
+
+
+def _kill_group(pid: int) -> None:
+    # bwrap leads its own session; killing it takes the PID namespace (--die-with-parent).
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _signal_of(code: int | None) -> int | None:
+    # bwrap reports a program killed by signal N as exit status 128 + N.
+    if code is not None and 128 < code < 128 + 65:
+        return code - 128
+    return None
+
+
+async def _feed(stream: asyncio.StreamWriter, data: bytes) -> None:
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        stream.write(data)
+        await stream.drain()
+        stream.close()
+        await stream.wait_closed()
+
+
+async def _read_bounded(
+    stream: asyncio.StreamReader, limit: int, exceeded: asyncio.Event, *, keep_tail: bool
+) -> tuple[bytes, int]:
+    """Read to EOF keeping at most ``limit`` bytes; set ``exceeded`` when there were more."""
+    kept = bytearray()
+    total = 0
+    while chunk := await stream.read(65536):
+        total += len(chunk)
+        kept += chunk
+        if len(kept) > limit:
+            if keep_tail:
+                del kept[:-limit]
+            else:
+                del kept[limit:]
+        if total > limit and not exceeded.is_set():
+            exceeded.set()
+    return bytes(kept), total
