@@ -12,6 +12,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.interview.engine import DownloadFailed, Outgoing, Posted, SessionView
 from bot.interview.models import HomePage
+from bot.interview.timing import decode_time_left, time_left_phrase
 from handlers.blocks import home, interview, start_card
 from handlers.blocks.text import escape_mrkdwn
 from handlers.file_download import DownloadLimits, fetch_file_bytes, origin_of
@@ -184,10 +185,11 @@ def render(session: SessionView, item: Outgoing) -> tuple[str, list[dict[str, An
     if kind in {"opening", "reply"}:
         return _notification(item.text), interview.build_interviewer_message(item.text)
     if kind == "warning":
-        minutes = int(item.text) if item.text.isdigit() else 5
+        # Rows written before short limits hold whole minutes; an unreadable one says 5.
+        seconds = decode_time_left(item.text) or 300
         return (
-            f"{minutes} minutes left in your interview",
-            interview.build_time_warning(minutes_left=minutes),
+            f"{time_left_phrase(seconds)} left in your interview",
+            interview.build_time_warning(seconds_left=seconds),
         )
     if kind == "retry_notice":
         return item.text, interview.build_retry_notice()

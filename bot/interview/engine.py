@@ -44,6 +44,7 @@ from bot.interview.models import (
     TurnContext,
 )
 from bot.interview.problem_bank import ProblemBank
+from bot.interview.timing import encode_time_left, warning_lead_seconds
 from bot.tasks import RequestPriority, TaskTracker, WorkSlots
 from storage import repository as repo
 from storage.db import Database
@@ -52,7 +53,6 @@ from storage.models import Interview, InterviewSession, MessageRow, SessionState
 logger = logging.getLogger(__name__)
 
 FINISH_WORDS = frozenset({"done", "finish", "finished", "i'm done", "im done", "end"})
-WARNING_MINUTES = 5
 HOME_PAGE_SIZE = 20
 # Kinds of bot message that are part of what the interviewer said.
 INTERVIEWER_KINDS = frozenset({"opening", "reply"})
@@ -226,6 +226,7 @@ class InterviewEngine:
             )
             now = self.clock()
             deadline = now + timedelta(minutes=self.time_limit_minutes)
+            lead = timedelta(seconds=warning_lead_seconds(self.time_limit_minutes))
             return repo.NewSession(
                 problem_id=problem.id,
                 difficulty=problem.difficulty.value,
@@ -233,7 +234,7 @@ class InterviewEngine:
                 time_limit_minutes=self.time_limit_minutes,
                 started_at=now,
                 deadline_at=deadline,
-                warning_at=deadline - timedelta(minutes=WARNING_MINUTES),
+                warning_at=deadline - lead,
                 problem_text=f"{problem.title} ({problem.difficulty.value})",
                 api_app_id=api_app_id,
                 start_response_url=response_url,
@@ -674,8 +675,8 @@ class InterviewEngine:
         if now >= state.warning_at:
             key = "warning"
             if not any(m.dedupe_key == key for m in state.messages):
-                minutes = max(1, math.ceil((state.deadline_at - now).total_seconds() / 60))
-                await self._notice(state.id, "warning", str(minutes), key=key, now=now)
+                left = encode_time_left((state.deadline_at - now).total_seconds())
+                await self._notice(state.id, "warning", left, key=key, now=now)
                 return _StepOutcome(progressed=True)
 
         if _pending_candidate(state):

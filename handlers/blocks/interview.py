@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.interview.models import ActiveInterview, Difficulty, Example, Grade, Problem
+from bot.interview.timing import time_left_phrase
 from handlers.blocks import ids
 from handlers.blocks.elements import (
     Block,
@@ -144,13 +145,16 @@ def build_interviewer_message(text: str) -> list[Block]:
     return blocks or [section("…")]
 
 
-def build_time_warning(*, minutes_left: int) -> list[Block]:
-    """The warning a few minutes before the time limit."""
-    unit = "minute" if minutes_left == 1 else "minutes"
+def build_time_warning(
+    *, minutes_left: int | None = None, seconds_left: int | None = None
+) -> list[Block]:
+    """The warning shortly before the time limit, saying the time really left."""
+    if seconds_left is None:
+        seconds_left = 60 * (minutes_left or 0)
     return [
         section(
-            f":alarm_clock: *{minutes_left} {unit} left.* Time to wrap up: make sure your "
-            "latest code is in the thread and walk through a test case. "
+            f":alarm_clock: *{time_left_phrase(seconds_left)} left.* Time to wrap up: make sure "
+            "your latest code is in the thread and walk through a test case. "
             "The interview ends on its own when time is up."
         )
     ]

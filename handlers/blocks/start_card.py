@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.interview.models import ActiveInterview, Difficulty
+from bot.interview.timing import time_left_phrase, warning_lead_seconds
 from handlers.blocks import ids
 from handlers.blocks.elements import (
     Block,
@@ -28,7 +29,6 @@ from handlers.blocks.text import (
 )
 
 COMMAND = "/start-interview"
-WARNING_MINUTES = 5
 # Enough for any real topic; keeps the button value far below Slack's 2000 characters.
 TOPIC_LIMIT = 100
 
@@ -77,7 +77,7 @@ def build_start_card(
             "• *Send code* as a snippet (the *+* button ➜ _Create a text snippet_, or upload "
             "a text file) or in a fenced block between ``` marks.",
             f"• *Time limit: {time_limit_minutes} min*. You'll get a warning "
-            f"{WARNING_MINUTES} minutes before time is up.",
+            f"{time_left_phrase(warning_lead_seconds(time_limit_minutes))} before time is up.",
             "• *Finish* with the _Finish interview_ button or by typing `done` in the thread.",
             "• *Scoring*: when you finish, the conversation and your code are graded and the "
             "result is saved to your history on my Home tab.",

@@ -1,0 +1,59 @@
+"""When the time warning comes, and how the time left is stored in its outbox row and said.
+
+The warning's outbox text is what the writer (the engine) and the reader (delivery) share:
+whole minutes as plain digits (the format rows had before short limits), or whole seconds
+with an "s" under a minute.
+"""
+
+from __future__ import annotations
+
+import math
+
+# A long interview is warned this long before the end.
+LONG_WARNING_SECONDS = 5 * 60
+# Never closer to the end than this: enough to paste the latest code.
+MIN_WARNING_SECONDS = 30
+
+
+def warning_lead_seconds(time_limit_minutes: int) -> int:
+    """Seconds before the deadline at which the warning comes: 5 minutes, a fifth of a limit
+    under 25 minutes (whole minutes), and 30 seconds for limits under 5 minutes."""
+    minutes = min(LONG_WARNING_SECONDS // 60, max(0, time_limit_minutes) // 5)
+    return max(MIN_WARNING_SECONDS, minutes * 60)
+
+
+def encode_time_left(seconds_left: float) -> str:
+    """The warning row's text for `seconds_left` (rounded to what the candidate is told)."""
+    seconds = _shown_seconds(seconds_left)
+    if seconds >= 60:
+        return str(seconds // 60)
+    return f"{seconds}s"
+
+
+def decode_time_left(text: str) -> int | None:
+    """Seconds left from a warning row's text; None when it is not one of ours."""
+    if text.isascii() and text.isdigit():
+        return int(text) * 60
+    if text.endswith("s") and text[:-1].isascii() and text[:-1].isdigit():
+        return int(text[:-1])
+    return None
+
+
+def time_left_phrase(seconds_left: float) -> str:
+    """ "5 minutes", "1 minute", "30 seconds", "1 second"."""
+    seconds = _shown_seconds(seconds_left)
+    if seconds >= 60:
+        minutes = seconds // 60
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
+def _shown_seconds(seconds_left: float) -> int:
+    """Whole minutes from a minute up (nearest), multiples of 5 from 15 seconds, whole
+    seconds below; at least 1. A warning a moment late still reads "30 seconds"."""
+    seconds = max(1, math.ceil(seconds_left))
+    if seconds >= 58:  # nearest 5 would be 60
+        return max(1, math.floor(seconds / 60 + 0.5)) * 60
+    if seconds >= 15:
+        return math.floor(seconds / 5 + 0.5) * 5
+    return seconds

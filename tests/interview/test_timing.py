@@ -1,0 +1,95 @@
+"""The time warning scales with the limit and says the time really left."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.interview.engine import Outgoing
+from bot.interview.models import Difficulty
+from bot.interview.timing import (
+    decode_time_left,
+    encode_time_left,
+    time_left_phrase,
+    warning_lead_seconds,
+)
+from handlers.blocks import build_start_card, build_time_warning
+from handlers.delivery import render
+from tests.handlers.test_blocks import assert_valid_message
+
+
+@pytest.mark.parametrize(
+    ("limit", "lead"),
+    [(1, 30), (2, 30), (4, 30), (5, 60), (9, 60), (10, 120), (24, 240), (25, 300), (45, 300)],
+)
+def test_warning_lead_scales_down_with_short_limits(limit: int, lead: int) -> None:
+    assert warning_lead_seconds(limit) == lead
+    # Always inside the interview, at least 30 seconds before its end.
+    assert 30 <= lead < limit * 60
+
+
+def test_every_limit_is_warned_inside_the_interview() -> None:
+    for limit in range(1, 1441):
+        lead = warning_lead_seconds(limit)
+        assert 30 <= lead <= 300 and lead < limit * 60
+
+
+@pytest.mark.parametrize(
+    ("seconds", "stored", "phrase"),
+    [
+        (299.6, "5", "5 minutes"),
+        (60.0, "1", "1 minute"),
+        (59.2, "1", "1 minute"),
+        (29.9, "30s", "30 seconds"),
+        (28.4, "30s", "30 seconds"),
+        (12.0, "12s", "12 seconds"),
+        (0.3, "1s", "1 second"),
+    ],
+)
+def test_time_left_is_stored_and_said_as_it_really_is(
+    seconds: float, stored: str, phrase: str
+) -> None:
+    assert encode_time_left(seconds) == stored
+    left = decode_time_left(stored)
+    assert left is not None
+    assert time_left_phrase(left) == phrase
+
+
+def test_rows_stored_before_short_limits_still_read_as_minutes() -> None:
+    assert decode_time_left("5") == 300
+    assert decode_time_left("garbage") is None
+    assert decode_time_left("٣") is None  # a digit, but not one of ours
+
+
+def _warning_text(stored: str) -> tuple[str, str]:
+    item = Outgoing(message_id=1, kind="warning", text=stored, marker="m")
+    # A warning needs nothing of the session.
+    text, blocks = render(None, item)  # type: ignore[arg-type]
+    assert_valid_message(blocks)
+    return text, json.dumps(blocks)
+
+
+def test_delivered_warning_says_the_real_time_left() -> None:
+    text, blocks = _warning_text("30s")
+    assert text == "30 seconds left in your interview"
+    assert "*30 seconds left.*" in blocks
+    text, blocks = _warning_text("1")
+    assert text == "1 minute left in your interview"
+    assert "*1 minute left.*" in blocks
+    assert _warning_text("5")[0] == "5 minutes left in your interview"
+    assert "*1 minute left.*" in json.dumps(build_time_warning(minutes_left=1))
+
+
+@pytest.mark.parametrize(
+    ("limit", "said"),
+    [(1, "30 seconds before"), (10, "2 minutes before"), (45, "5 minutes before")],
+)
+def test_start_card_promises_the_warning_it_will_give(limit: int, said: str) -> None:
+    card = json.dumps(
+        build_start_card(
+            difficulty=Difficulty.EASY, topic=None, time_limit_minutes=limit, offline=True
+        )
+    )
+    assert f"Time limit: {limit} min" in card
+    assert f"warning {said} time is up" in card
