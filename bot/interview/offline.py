@@ -1,66 +1,65 @@
 """The offline interviewer: a deterministic, rule-based interviewer for when no model is set.
 
-It follows the same phases as the model (``phases.next_phase``), asks for clarifying
-questions, the approach, its complexity, the code, test cases and a wrap-up, reacts to
-what the candidate just said (questions, big-O claims, "I'm stuck", new code) and grades
-with the heuristic rubric of ``grading``. The same context always gives the same words.
+Each reply is decided from the conversation state (``conversation.read_conversation``),
+which is derived from the stored transcript alone, so a restart changes nothing. A reply
+is at most a short reaction (an answer from the problem's own data, a note on the code, a
+hint) and exactly one ask; no sentence is ever said twice in a thread. The interview moves
+clarify → approach → complexity → code → test (trace example 1, one test case, one probe)
+→ wrap-up, and the test phase always ends. Nothing from the problem's hidden grading notes
+or its expected complexity is ever written: probes come from the problem's ``probes`` and
+its public test inputs. It grades with the heuristic rubric of ``grading``.
 """
 
 from __future__ import annotations
 
-import re
-import zlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from bot.interview.grading import (
-    CodeEvidence,
-    asks_question,
-    complexity_terms,
-    describes_approach,
-    heuristic_grade,
-    mentions_complexity,
-    prose_of,
-    read_code,
+from bot.interview.conversation import (
+    HINT_MARK,
+    Conversation,
+    answer_from_problem,
+    entry_point_of,
+    is_input_question,
+    read_conversation,
+    sentences_of,
 )
+from bot.interview.grading import heuristic_grade
 from bot.interview.models import (
-    CodeSnapshot,
     Grade,
     InterviewerReply,
     Phase,
+    Problem,
     RetryNotice,
-    Role,
     TurnContext,
 )
-from bot.interview.phases import next_phase
+from bot.interview.phases import PHASE_ORDER, wrap_up_threshold_minutes
 
 OFFLINE_GRADER = "offline"
 
-_STUCK = re.compile(
-    r"\b(hint|hints|stuck|not sure|no idea|don'?t know|clue|help me|i'?m lost)\b",
-    re.IGNORECASE,
-)
-_HINT_MARK = "*Hint "
-_PROBE_MARK = "One more probe:"
-
-# Rough order of growth, to tell whether a claimed bound beats the expected one.
-_GROWTH_RANK = {
-    "o(1)": 0,
-    "o(logn)": 1,
-    "o(n)": 2,
-    "o(nlogn)": 3,
-    "o(n^2)": 4,
-    "o(n^3)": 5,
-    "o(2^n)": 6,
-    "o(n!)": 7,
-}
-
-_ACKNOWLEDGEMENTS = ("Got it.", "Okay.", "Thanks.", "Understood.", "Right.")
-
 FINISH_HOW = "type `done` or press *Finish interview*"
-SEND_CODE_HOW = "a Slack snippet (or text file) or a fenced ``` block"
+# Three backticks written out in prose would open a code block in Slack.
+SEND_CODE_HOW = "a Slack snippet (or a text file) or a code block (wrap it in three backticks)"
+
+# How many asks the test phase makes about one piece of code before the wrap-up.
+TEST_ASKS = 3
+# Nudges for code before the interviewer asks for an outline in words instead.
+CODE_NUDGES = 3
 
 
-def _display_term(term: str) -> str:
-    return "O(" + term[2:-1].replace("logn", "log n").replace("nlog n", "n log n") + ")"
+@dataclass(frozen=True)
+class _Reply:
+    reactions: tuple[str, ...]
+    ask: str
+    phase: Phase
+
+    def text(self) -> str:
+        return "\n".join(part for part in (*self.reactions, self.ask) if part)
+
+
+_React = Callable[[str], None]
+_Build = Callable[[str, Phase], _Reply]
 
 
 class OfflineInterviewer:
@@ -84,30 +83,14 @@ class OfflineInterviewer:
             f"• To finish, {FINISH_HOW}.\n"
             "What would you like to clarify before you start?"
         )
-        return InterviewerReply(text=text, phase=next_phase(ctx))
+        return InterviewerReply(text=text, phase=Phase.CLARIFY)
 
     async def reply(
         self, ctx: TurnContext, *, on_retry: RetryNotice | None = None
     ) -> InterviewerReply:
-        """React to the candidate's pending messages and ask the next question of the phase."""
-        phase = next_phase(ctx)
-        said = "\n".join(
-            prose_of(entry.text) for entry in ctx.pending if entry.role is Role.CANDIDATE
-        )
-        parts: list[str] = []
-        if _STUCK.search(said):
-            parts.append(_next_hint(ctx))
-        elif ctx.new_code and ctx.latest_code is not None:
-            parts.append(_review(ctx.latest_code))
-        elif complexity_terms(said):
-            parts.append(_complexity_feedback(ctx, said))
-        elif asks_question(said) and phase in (Phase.CLARIFY, Phase.APPROACH):
-            parts.append(_answer_question(ctx))
-        question = _phase_question(ctx, phase)
-        if not parts and said.strip():
-            # Nothing specific to react to: a short acknowledgement keeps it conversational.
-            return InterviewerReply(text=f"{_acknowledgement(ctx)} {question}", phase=phase)
-        return InterviewerReply(text="\n".join([*parts, question]), phase=phase)
+        """React to the candidate's pending messages with one reply of one intent."""
+        decided = decide(ctx)
+        return InterviewerReply(text=decided.text(), phase=decided.phase)
 
     async def grade(self, ctx: TurnContext, *, on_retry: RetryNotice | None = None) -> Grade:
         """Grade with the heuristic rubric (``graded_by="offline"``)."""
@@ -117,135 +100,389 @@ class OfflineInterviewer:
         return None
 
 
-def _turn(ctx: TurnContext) -> int:
-    return sum(1 for entry in ctx.transcript if entry.role is Role.INTERVIEWER)
+# --- What the interviewer says ----------------------------------------------------------
+# Every ask comes in variants; the first one not yet said in the thread is used, so no
+# sentence repeats. Lists are tuples of whole messages-parts built from sentences.
+
+ASK_APPROACH = (
+    "How would you approach it? Talk me through the idea before any code.",
+    "What's the first idea that comes to mind, even a slow one?",
+    "Describe the steps your solution would take, in plain words.",
+)
+ASK_COMPLEXITY = (
+    "What are the time and space complexity of that approach?",
+    "How does the running time grow with the input, and how much extra memory does it use?",
+)
+ASK_SPACE = (
+    "And how much extra space does it use?",
+    "What about memory: how much extra space do you need?",
+)
+ASK_BETTER = (
+    "That bound works, but can you do better on time? Look for work that repeats.",
+    "Is there a way to avoid some of that repeated work?",
+)
+ASK_CODE = (
+    f"Sounds like a plan. Go ahead and code it, and send it as {SEND_CODE_HOW}.",
+    "Take your time; send the code when it's ready.",
+    "How is the code coming along? Send what you have, even if it's incomplete.",
+    "If you're stuck on a detail, describe it and I'll help; otherwise send what you have.",
+)
+ASK_OUTLINE = (
+    "That's fine. Then outline the code in plain words or pseudocode: what does each step do?",
+    "No problem. Describe the code you would write, step by step, in plain words.",
+)
+ASK_TRACE_OUTLINE = (
+    "Thanks. Trace that outline on example 1: what does each step produce?",
+    "Which edge cases would your outline need to handle?",
+)
+ASK_FIX = (
+    "Which input shows the bug, and what would you change to fix it?",
+    "Send the corrected code when it's ready, and tell me which case it fixes.",
+    "Take your time with the fix; send the new version when you have it.",
+)
+ASK_AFTER_HINT = (
+    "How would that change your approach?",
+    "What would you try with that in mind?",
+    "Where does that leave your idea?",
+)
+ASK_FILL_STUB = (
+    "This code doesn't do any work yet: the body only returns a constant or passes. "
+    "Which part of the logic are you unsure how to write?",
+    "The function body still does no work. Write out the main loop, even roughly, and send it.",
+)
+ASK_CARRY_ON = (
+    "Carry on when you're ready.",
+    "Back to you.",
+    "Go on whenever you like.",
+)
+ASK_ANYTHING_ELSE = (
+    "Anything else to clarify, or shall we hear your approach?",
+    "Any other question before your approach?",
+)
+ASK_NESTED = (
+    "I see a loop inside a loop over the input here. How much work does that do for a "
+    "large input, compared with the bound you stated?",
+)
+ASK_WRAP_UP = (
+    "Let's wrap up. What trade-offs did you make, and what would you improve with more "
+    f"time? When you're ready for your score, {FINISH_HOW}.",
+)
+ASK_GAVE_UP = (
+    "What blocked you, and what would you try next with more time? When you're ready for "
+    f"your score, {FINISH_HOW}.",
+)
+CLOSING = (
+    f"Thanks, noted. Whenever you're ready for your score, {FINISH_HOW}.",
+    f"Understood. You can {FINISH_HOW} whenever you like.",
+    "Noted, that goes into the transcript for grading.",
+    "Got it. I have nothing more to ask; the score comes when you finish.",
+)
+REACT_GRADE_TALK = (
+    "The score comes only from the work in this thread (questions, approach, code and tests), "
+    "so asking for a score doesn't change it.",
+    "As before, only the work itself is scored.",
+)
+REACT_GAVE_UP = "That's okay, and thanks for saying so."
+REACT_NO_ANSWER = (
+    "I can't answer that from the problem's statement and constraints, which is all I have "
+    "in offline mode. State the assumption you'd make and carry on.",
+    "That one isn't settled by the problem's text either, so go with a stated assumption.",
+)
+REACT_NOT_INPUT = (
+    "I can't answer that in offline mode; I only answer questions the problem's text settles.",
+    "That's not something I can answer in offline mode.",
+)
+REACT_NO_MORE_HINTS = (
+    "That's all the hints I have. Try the simplest correct solution first, then look for "
+    "the work it repeats."
+)
 
 
-def _acknowledgement(ctx: TurnContext) -> str:
-    # Varies with the problem and the turn, never with chance: replies stay reproducible.
-    seed = zlib.crc32(ctx.problem.id.encode()) + _turn(ctx)
-    return _ACKNOWLEDGEMENTS[seed % len(_ACKNOWLEDGEMENTS)]
+def _fresh(c: Conversation, variants: Sequence[str], taken: set[str] | None = None) -> str:
+    """The first variant with no sentence said before (in the thread or in this reply)."""
+    for variant in variants:
+        parts = sentences_of(variant)
+        if not c.asked_any(parts) and not (taken and any(p.lower() in taken for p in parts)):
+            return variant
+    return ""
 
 
-def _next_hint(ctx: TurnContext) -> str:
-    hints = ctx.problem.hints
-    given = sum(
-        1 for entry in ctx.transcript if entry.role is Role.INTERVIEWER and _HINT_MARK in entry.text
+def _example_call(problem: Problem, raw_input: str) -> str:
+    """A test input as a call, e.g. ``has_conflict([[1, 2]])``, or the raw arguments."""
+    name = entry_point_of(problem)
+    try:
+        json.loads("[" + raw_input + "]")
+    except ValueError:
+        return raw_input
+    if name is None or not name[:1].islower():
+        return raw_input
+    return f"{name}({raw_input})"
+
+
+def _test_case_asks(problem: Problem) -> tuple[str, ...]:
+    """Questions built from the problem's public test inputs, smallest inputs first."""
+    name = entry_point_of(problem)
+    if name is None or not name[:1].islower():
+        return ()  # design problems: operation lists read badly as one call
+    example_inputs = {" ".join(e.input.split()) for e in problem.examples}
+    cases = sorted(
+        (case for case in problem.test_cases if case.input not in example_inputs),
+        key=lambda case: (len(case.input), case.input),
     )
-    if given < len(hints):
-        return f"{_HINT_MARK}{given + 1} of {len(hints)}:* {hints[given]}"
-    return (
-        "That's all the hints I have. Try the simplest correct (brute-force) solution "
-        "first, then look for the work it repeats."
+    return tuple(
+        f"What does your code return for `{_example_call(problem, case.input)}`?"
+        for case in cases[:3]
+        if "`" not in case.input
     )
 
 
-def _review(code: CodeSnapshot) -> str:
-    evidence = read_code(code)
-    where = f", `{code.filename}`" if code.filename else ""
-    plural = "" if evidence.lines == 1 else "s"
-    lines = [f"Thanks, I got your {evidence.language} code ({evidence.lines} line{plural}{where})."]
-    lines.extend(_review_notes(evidence)[:2])
-    return "\n".join(lines)
-
-
-def _review_notes(evidence: CodeEvidence) -> list[str]:
-    notes: list[str] = []
-    if not evidence.checks_edge_cases:
-        notes.append(
-            "• I don't see a check for empty or minimal input. What happens with an empty input?"
+def _trace_asks(problem: Problem) -> tuple[str, ...]:
+    asks = []
+    for number, example in enumerate(problem.examples[:2], start=1):
+        asks.append(
+            f"Walk me through your code on example {number} (`{example.input}`): what does "
+            "each step produce, and what does it return?"
         )
-    if not evidence.has_loop:
-        notes.append("• I don't see a loop. How does it visit the whole input?")
-    if not evidence.defines_function:
-        notes.append("• Consider wrapping it in a function with clear inputs and outputs.")
-    if not evidence.returns_value:
-        notes.append("• It doesn't seem to return a value. Is that intended?")
-    if not notes:
-        notes.append("• It's structured as a function with a loop and edge-case checks. Nice.")
-    return notes
+    asks.append("Walk me through your code on a small input of your own, step by step.")
+    return tuple(asks)
 
 
-def _complexity_feedback(ctx: TurnContext, said: str) -> str:
-    claimed = complexity_terms(said)[0]
-    expected = complexity_terms(ctx.problem.optimal_complexity)
-    shown = _display_term(claimed)
-    if not expected or claimed not in _GROWTH_RANK or expected[0] not in _GROWTH_RANK:
-        return f"Noted: {shown}. Why does that bound hold?"
-    if claimed == expected[0]:
-        return f"{shown} time is what I'd aim for here."
-    if _GROWTH_RANK[claimed] > _GROWTH_RANK[expected[0]]:
-        return f"{shown} works, but can you do better on time? Look for work that repeats."
-    return f"{shown} is very fast. Are you sure every input can be handled that quickly?"
+def _hint(c: Conversation) -> tuple[str, str]:
+    """(the hint, the ask after it); past the last hint, a general nudge."""
+    hints = c.problem.hints
+    if c.hints_given < len(hints):
+        hint = f"{HINT_MARK}{c.hints_given + 1} of {len(hints)}:* {hints[c.hints_given]}"
+        ask = "" if "?" in hint else _fresh(c, ASK_AFTER_HINT)
+        return hint, ask
+    if not c.asked(REACT_NO_MORE_HINTS):
+        return REACT_NO_MORE_HINTS, ""
+    return "", ""
 
 
-def _answer_question(ctx: TurnContext) -> str:
-    constraints = ctx.problem.constraints
-    answer = (
-        "Good question. In offline mode I can't answer free-form questions, so state the "
-        "assumption you'd make and carry on."
+def _quote(line: str) -> str:
+    line = line.strip().rstrip(".;")
+    return f"`{line}`" if "`" not in line else f'"{line}"'
+
+
+REACT_ANSWERED_BEFORE = (
+    "I answered that above in this thread.",
+    "That one is answered earlier in the thread.",
+)
+
+
+def _answers(c: Conversation, taken: set[str]) -> list[str]:
+    """Answers to this turn's questions, quoting the problem's own lines, said once each."""
+    said: list[str] = []
+    quoted_now: set[str] = set()
+    not_input = no_answer = repeated = 0
+    for question in c.questions_now[:3]:
+        answer = answer_from_problem(c.problem, question)
+        lines = [(line, True) for line in answer.constraints]
+        lines += [(line, False) for line in answer.statement]
+        if not lines:
+            if is_input_question(question):
+                no_answer += 1
+            else:
+                not_input += 1
+            continue
+        forms = []
+        for line, is_constraint in lines:
+            if line in quoted_now:
+                continue
+            quoted_now.add(line)
+            if is_constraint:
+                first = f"The constraints say {_quote(line)}."
+                again = f"As the constraints say, {_quote(line)}."
+            else:
+                first = f'The statement says: "{line}"'
+                again = f'As the statement says: "{line}"'
+            forms.append((first, again))
+        fresh = [first for first, _ in forms if not c.asked(first)]
+        # A line quoted earlier in the thread is repeated only when nothing new answers.
+        repeats = [again for first, again in forms if c.asked(first) and not c.asked(again)]
+        said.extend(fresh or repeats[:1])
+        if forms and not fresh and not repeats:
+            repeated += 1
+    if no_answer:
+        said.append(_fresh(c, REACT_NO_ANSWER, taken))
+    elif not_input and not said:
+        said.append(_fresh(c, REACT_NOT_INPUT, taken))
+    if repeated and not said:
+        said.append(_fresh(c, REACT_ANSWERED_BEFORE, taken))
+    return [s for s in said if s]
+
+
+def _phase_of(c: Conversation, ctx: TurnContext, wants: Phase) -> Phase:
+    return max(ctx.phase, wants, key=PHASE_ORDER.index)
+
+
+def decide(ctx: TurnContext) -> _Reply:
+    """The reply to the pending candidate messages: reactions and one ask."""
+    c = read_conversation(ctx)
+    taken: set[str] = set()
+    reactions: list[str] = []
+
+    def react(text: str) -> None:
+        if text:
+            reactions.append(text)
+            taken.update(s.lower() for s in sentences_of(text))
+
+    def reply(ask: str, phase: Phase) -> _Reply:
+        if not ask and not reactions:
+            # Nothing left to ask in this phase: the interview moves on to the wrap-up.
+            ask, phase = _fresh(c, ASK_WRAP_UP) or _closing(c), Phase.WRAP_UP
+        return _Reply(tuple(reactions), ask, _phase_of(c, ctx, phase))
+
+    in_wrap_up = ctx.phase is Phase.WRAP_UP or c.asked_any(ASK_WRAP_UP + ASK_GAVE_UP)
+    late = ctx.minutes_left <= wrap_up_threshold_minutes(ctx.time_limit_minutes)
+
+    # Reactions that come before any ask: grade talk and questions are answered always.
+    if c.grade_talk:
+        react(_fresh(c, REACT_GRADE_TALK))
+    for answer in _answers(c, taken):
+        react(answer)
+
+    if c.gave_up and not in_wrap_up:
+        react(REACT_GAVE_UP if not c.asked(REACT_GAVE_UP) else "")
+        return reply(_fresh(c, ASK_GAVE_UP) or _fresh(c, ASK_WRAP_UP), Phase.WRAP_UP)
+    if in_wrap_up:
+        if c.new_code:
+            react(_code_note(c))
+        return reply("" if reactions else _closing(c), Phase.WRAP_UP)
+    if late:
+        minutes = max(0, ctx.minutes_left)
+        ask = _fresh(c, ASK_WRAP_UP)
+        if ask:
+            react(f"We have about {minutes} min left.")
+        return reply(ask or _closing(c), Phase.WRAP_UP)
+
+    if c.hint_requested and not c.new_code:
+        hint, ask = _hint(c)
+        react(hint)
+        if ask or hint:
+            return reply(ask, Phase.APPROACH if c.code is None else Phase.TEST)
+
+    # A turn of questions only gets answers, not a new demand.
+    only_questions = (
+        c.questions_now
+        and not (c.approach_now or c.time_bound_now or c.new_code or c.bug_reported)
+        and not c.ready_to_code
     )
-    if constraints:
-        answer += " The constraints may settle it: " + "; ".join(constraints[:3]) + "."
-    return answer
+    if only_questions and reactions and c.approach_stated:
+        carry_on = _fresh(c, ASK_CARRY_ON)
+        if carry_on:
+            return reply(carry_on, ctx.phase)
+
+    if c.code is not None:
+        return _test_phase(c, ctx, react, reply)
+    return _before_code(c, react, reply)
 
 
-def _candidate_said_before(ctx: TurnContext) -> str:
-    return "\n".join(
-        prose_of(entry.text) for entry in ctx.transcript if entry.role is Role.CANDIDATE
-    )
+def _closing(c: Conversation) -> str:
+    line = _fresh(c, CLOSING)
+    if line:
+        return line
+    # Every closing line is used: a sentence that names how many messages there are.
+    return f"Noted; that's {len(c.interviewer_messages) + 1} replies from me so far."
 
 
-def _probe_from_notes(ctx: TurnContext) -> str:
-    notes = ctx.problem.grading_notes
-    if not notes:
-        return "Which edge cases would you test, and what should each return?"
-    probes_so_far = sum(
-        1
-        for entry in ctx.transcript
-        if entry.role is Role.INTERVIEWER and _PROBE_MARK in entry.text
-    )
-    note = notes[probes_so_far % len(notes)].rstrip(".")
-    return f"{_PROBE_MARK} _{note}_. Does your solution do that? Explain why or why not."
+def _before_code(c: Conversation, react: _React, reply: _Build) -> _Reply:
+    if c.cannot_code:
+        if not c.outline_given:
+            return reply(_fresh(c, ASK_OUTLINE) or _fresh(c, ASK_TRACE_OUTLINE), Phase.CODE)
+        ask = _fresh(c, ASK_TRACE_OUTLINE)
+        return reply(ask or _fresh(c, ASK_WRAP_UP), Phase.TEST if ask else Phase.WRAP_UP)
+    if not c.approach_stated:
+        if c.questions_now and not c.asked_any(ASK_ANYTHING_ELSE):
+            return reply(_fresh(c, ASK_ANYTHING_ELSE), Phase.CLARIFY)
+        ask = _fresh(c, ASK_APPROACH)
+        if ask:
+            return reply(ask, Phase.APPROACH)
+        # Three asks for an approach without one: hints are the next help, then wrap-up.
+        hint, after = _hint(c)
+        react(hint)
+        return reply(after, Phase.APPROACH)
+    if c.time_bound is None and not c.ready_to_code:
+        ask = _fresh(c, ASK_COMPLEXITY)
+        if ask:
+            return reply(ask, Phase.APPROACH)
+    if c.time_bound_now is not None and c.time_bound_optimal is False:
+        ask = _fresh(c, ASK_BETTER)
+        if ask:
+            return reply(ask, Phase.APPROACH)
+    if c.time_bound is not None and not c.space_stated and not c.ready_to_code:
+        ask = _fresh(c, ASK_SPACE)
+        if ask and not c.asked_any(ASK_SPACE):
+            return reply(ask, Phase.APPROACH)
+    nudges = c.times_asked(ASK_CODE)
+    if nudges >= CODE_NUDGES:
+        return reply(_fresh(c, ASK_OUTLINE) or _fresh(c, ASK_WRAP_UP), Phase.CODE)
+    return reply(_fresh(c, ASK_CODE), Phase.CODE)
 
 
-def _phase_question(ctx: TurnContext, phase: Phase) -> str:
-    everything = _candidate_said_before(ctx)
-    if phase is Phase.CLARIFY:
-        return (
-            "Any other questions about the input, edge cases or constraints? When you're "
-            "ready, walk me through your approach."
-        )
-    if phase is Phase.APPROACH:
-        if not describes_approach(everything):
-            return "How would you approach it? Talk me through the idea before any code."
-        return "What are the time and space complexity of that approach?"
-    if phase is Phase.CODE:
-        if ctx.phase is not Phase.CODE:
-            return f"Sounds like a plan. Go ahead and code it, and send it as {SEND_CODE_HOW}."
-        if not mentions_complexity(everything):
-            return (
-                "While you code: what time and space complexity do you expect? "
-                f"Send the code as {SEND_CODE_HOW} when ready."
+def _code_note(c: Conversation) -> str:
+    code = c.code
+    if code is None:
+        return ""
+    plural = "" if code.lines == 1 else "s"
+    version = f" (version {c.code_submissions})" if c.code_submissions > 1 else ""
+    return f"I have your code{version}, {code.lines} line{plural}."
+
+
+def _test_phase(c: Conversation, ctx: TurnContext, react: _React, reply: _Build) -> _Reply:
+    code = c.code
+    assert code is not None
+    problem = c.problem
+    if c.new_code:
+        react(_code_note(c))
+        if code.is_stub:
+            ask = _fresh(c, ASK_FILL_STUB)
+            if ask:
+                return reply(ask, Phase.TEST)
+        if code.names_entry_point is False:
+            name = entry_point_of(problem)
+            ask = (
+                f"The statement asks for `{name}`, and I don't see it in this code. "
+                "Is this the code for this problem?"
             )
-        return f"I haven't received code yet. Send it as {SEND_CODE_HOW} when you're ready."
-    if phase is Phase.TEST:
-        if ctx.new_code:
-            example = ctx.problem.examples[0] if ctx.problem.examples else None
-            if example is not None:
-                return (
-                    f"Walk me through it on `{example.input}` (expected `{example.output}`): "
-                    "what does each step produce? Then tell me which edge cases you'd test."
+            if not c.asked(ask):
+                return reply(ask, Phase.TEST)
+            if not c.asked(f"I still don't see `{name}` defined."):
+                return reply(
+                    f"I still don't see `{name}` defined. Send the code for *{problem.title}* "
+                    "when you have it.",
+                    Phase.TEST,
                 )
-            return (
-                "Walk me through it on a small example, then tell me which edge cases you'd test."
-            )
-        return _probe_from_notes(ctx)
-    minutes = max(0, ctx.minutes_left)
-    if ctx.phase is Phase.WRAP_UP:
-        return f"Thanks, noted. Whenever you're ready for your score, {FINISH_HOW}."
-    time_note = f" (about {minutes} min left)" if minutes <= 5 else ""
-    return (
-        f"Let's wrap up{time_note}. What trade-offs did you make, and what would you improve "
-        f"with more time? When you're ready for your score, {FINISH_HOW}."
+        if (
+            code.nested_pair_loops
+            and c.time_bound is not None
+            and c.time_bound_optimal is not False
+            and c.time_bound in ("o(n)", "o(1)", "o(logn)", "o(nlogn)")
+        ):
+            ask = _fresh(c, ASK_NESTED)
+            if ask:
+                return reply(ask, Phase.TEST)
+        # Code is never praised: without running it, a trace is what shows whether it works.
+        ask = _fresh(c, _trace_asks(problem))
+        if ask:
+            return reply(ask, Phase.TEST)
+    elif c.bug_reported:
+        ask = _fresh(c, ASK_FIX)
+        if ask:
+            return reply(ask, Phase.TEST)
+    if c.time_bound_optimal is False and code.nested_pair_loops:
+        ask = _fresh(c, ASK_BETTER)
+        if ask:
+            return reply(ask, Phase.TEST)
+    test_asks = (*_trace_asks(problem)[:1], *_test_case_asks(problem)[:1], *problem.probes[:1])
+    asked_so_far = c.times_asked(
+        (*_trace_asks(problem), *_test_case_asks(problem), *problem.probes)
     )
+    budget = TEST_ASKS + max(0, c.code_submissions - 1)
+    if asked_so_far < budget:
+        ask = _fresh(c, test_asks) or _fresh(
+            c, (*_test_case_asks(problem)[1:], *problem.probes[1:])
+        )
+        if ask:
+            return reply(ask, Phase.TEST)
+    return reply(_fresh(c, ASK_WRAP_UP) or _closing(c), Phase.WRAP_UP)

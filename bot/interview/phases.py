@@ -1,8 +1,10 @@
-"""How an interview moves through its phases: clarify → approach → code → test → wrap_up.
+"""How the model interviewer's interview moves through its phases: clarify → approach →
+code → test → wrap_up.
 
-Both interviewers use ``next_phase`` so the phase persisted with the session follows the
-same rules whether a model or the offline interviewer is speaking. The phase never goes
-backwards. Rules, applied to the candidate messages not answered yet (``ctx.pending``):
+The model interviewer persists ``next_phase`` with each reply; the offline interviewer
+decides its phase from its conversation state instead (``offline.decide``) and shares only
+the wrap-up threshold and the order. The phase never goes backwards. Rules, applied to
+the candidate messages not answered yet (``ctx.pending``):
 
 * few minutes left (``wrap_up_threshold_minutes``) → wrap_up;
 * code arrived (``ctx.new_code`` or any submission) → at least test;
@@ -10,14 +12,20 @@ backwards. Rules, applied to the candidate messages not answered yet (``ctx.pend
   complexity or 3+ candidate messages in total → approach;
 * approach: complexity talk or "let me code it" → code; 6+ candidate messages → code;
 * before code with half the time gone → code (so there is time to write it);
-* test: talk about tests or edge cases → wrap_up.
+* test: talk about tests or edge cases → wrap_up;
+* "I give up" → wrap_up.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.interview.grading import describes_approach, discusses_testing, mentions_complexity
+from bot.interview.conversation import (
+    describes_approach,
+    gives_up,
+    names_complexity,
+    talks_about_testing,
+)
 from bot.interview.models import Phase, Role, TurnContext
 
 PHASE_ORDER: tuple[Phase, ...] = (
@@ -57,14 +65,16 @@ def next_phase(ctx: TurnContext) -> Phase:
     phase = ctx.phase
     if ctx.minutes_left <= wrap_up_threshold_minutes(ctx.time_limit_minutes):
         return Phase.WRAP_UP
+    said = "\n".join(entry.text for entry in ctx.pending if entry.role is Role.CANDIDATE)
+    if gives_up(said):
+        return Phase.WRAP_UP
     has_code = ctx.new_code or ctx.code_submissions > 0
     if has_code and PHASE_ORDER.index(phase) < PHASE_ORDER.index(Phase.TEST):
         # Fresh code is reviewed in the test phase before anything else happens.
         return Phase.TEST
-    said = "\n".join(entry.text for entry in ctx.pending if entry.role is Role.CANDIDATE)
     candidate_messages = sum(1 for entry in ctx.transcript if entry.role is Role.CANDIDATE)
     approach = describes_approach(said)
-    complexity = mentions_complexity(said)
+    complexity = names_complexity(said)
 
     if phase is Phase.CLARIFY:
         if approach and complexity:
@@ -78,7 +88,7 @@ def next_phase(ctx: TurnContext) -> Phase:
             or candidate_messages >= APPROACH_MAX_CANDIDATE_MESSAGES
         ):
             phase = Phase.CODE
-    elif phase is Phase.TEST and said and not ctx.new_code and discusses_testing(said):
+    elif phase is Phase.TEST and said and not ctx.new_code and talks_about_testing(said):
         phase = Phase.WRAP_UP
 
     half_time_gone = ctx.minutes_left * 2 <= ctx.time_limit_minutes

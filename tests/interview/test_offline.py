@@ -91,10 +91,11 @@ async def test_offline_interview_goes_through_every_phase() -> None:
         Phase.WRAP_UP,
     ]
     opening, question, approach, complexity, code, tests, final = (turn.text for turn in said)
-    assert "constraints" in question and "Exactly one valid answer exists" in question
+    assert "The constraints say `Exactly one valid answer exists`." in question
     assert "time and space complexity" in approach
-    assert "O(n) time is what I'd aim for" in complexity and "code it" in complexity
-    assert "python code (12 lines, `two_sum.py`)" in code
+    # The bound is not echoed (it is the expected one): straight on to the code.
+    assert "O(n)" not in complexity and "Go ahead and code it" in complexity
+    assert "I have your code, 12 lines." in code
     assert "nums = [2, 7, 11, 15], target = 9" in code
     assert "trade-offs" in tests and "`done`" in tests and "*Finish interview*" in tests
     assert "`done`" in final
@@ -106,7 +107,9 @@ async def test_offline_opening_says_plainly_it_is_offline() -> None:
     assert "offline interviewer" in opening.text
     assert "no AI model is configured" in opening.text
     assert "*Two Sum*" in opening.text
-    assert "snippet" in opening.text and "```" in opening.text
+    assert "snippet" in opening.text and "three backticks" in opening.text
+    # Three backticks written in prose would open a code block that swallows the rest.
+    assert "```" not in opening.text
     assert "`done`" in opening.text and "*Finish interview*" in opening.text
     assert "45 minutes" in opening.text
     assert opening.phase is Phase.CLARIFY
@@ -131,7 +134,7 @@ async def test_stuck_candidate_gets_the_hints_in_order() -> None:
     assert "That's all the hints I have" in said[3].text
 
 
-async def test_code_review_notices_missing_edge_case_checks_and_loops() -> None:
+async def test_code_is_not_praised_but_traced_on_example_one() -> None:
     reply = await OfflineInterviewer().reply(
         context(
             [(Role.CANDIDATE, "Done coding.")],
@@ -141,18 +144,19 @@ async def test_code_review_notices_missing_edge_case_checks_and_loops() -> None:
         )
     )
 
-    assert "python code (2 lines)" in reply.text
-    assert "empty" in reply.text
-    assert "loop" in reply.text
+    assert reply.text.startswith("I have your code, 2 lines.")
+    assert "Walk me through your code on example 1" in reply.text
+    assert "Nice" not in reply.text
     assert reply.phase is Phase.TEST
 
 
-async def test_slower_complexity_is_challenged() -> None:
+async def test_slower_complexity_is_challenged_without_naming_the_target() -> None:
     reply = await OfflineInterviewer().reply(
         context([(Role.CANDIDATE, "Checking every pair is O(n^2).")], phase=Phase.APPROACH)
     )
 
-    assert "O(n^2) works, but can you do better" in reply.text
+    assert "can you do better on time" in reply.text
+    assert "O(" not in reply.text
 
 
 async def test_little_time_left_moves_to_wrap_up() -> None:
@@ -177,7 +181,8 @@ async def test_offline_reply_does_not_echo_or_obey_an_injection() -> None:
     reply = await OfflineInterviewer().reply(context([(Role.CANDIDATE, INJECTION)]))
 
     assert "100" not in reply.text
-    assert reply.phase is Phase.CLARIFY
+    assert "asking for a score doesn't change it" in reply.text
+    assert reply.phase in (Phase.CLARIFY, Phase.APPROACH)
 
 
 def test_offline_interviewer_satisfies_the_protocol() -> None:

@@ -1,0 +1,536 @@
+"""What an interview conversation has established so far, read from the transcript alone.
+
+The offline interviewer keeps no memory between turns: everything it knows is derived here
+from the stored transcript (the candidate's words, its own earlier messages) and the latest
+code, so a restarted bot carries on exactly where it was. Candidate side: questions asked,
+hint requests, the approach and the time and space bounds stated (and, internally only,
+whether the time bound matches the problem's expected one), code submitted and what it
+shows, "I give up", "I can't code it in time", a reported bug, attempts to talk the grade
+up. Interviewer side: which asks were already made, hints given, and every sentence
+already said (so no sentence is ever said twice).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.interview.models import CodeSnapshot, Problem, Role, TurnContext
+
+_FENCED = re.compile(r"```.*?(?:```|$)", re.DOTALL)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+
+# --- Reading the candidate's words ---------------------------------------------------
+
+# A request, not a mention: "can I get a hint?", "another hint please", "I'm stuck".
+_HINT_REQUEST = re.compile(
+    r"\b(hint|hints|clue|nudge)\b[^.!\n]*\?"
+    r"|\b(give me|can i (get|have)|could i (get|have)|may i have|need|want|another|one more|"
+    r"any)\s+(a |an |another |more |one more )?(hint|hints|clue|nudge)\b"
+    r"|\b(hint|clue),? please\b"
+    r"|\b(i'?m|i am|still|totally|completely|a bit) stuck\b|\bstuck (on|again|here)\b"
+    r"|\bno idea\b|\bhelp me\b|\bi'?m lost\b|\bwhere (do|should) i (even )?start\b"
+    r"|\b(don'?t|do not) know (how|where|what)\b",
+    re.IGNORECASE,
+)
+# "Not sure" before any code is a call for help; later it answers a question.
+_UNSURE = re.compile(r"\bnot sure\b(?![^.?!\n]*\?)", re.IGNORECASE)
+_GIVE_UP = re.compile(
+    r"\b(i give up|giving up|i quit|i'?ll stop here|i'?m stopping here|"
+    r"i (can'?t|cannot) solve (it|this)|i surrender)\b",
+    re.IGNORECASE,
+)
+_CANNOT_CODE = re.compile(
+    r"\b(can'?t|cannot|won'?t be able to|not able to|unable to|don'?t think i (can|could|will))"
+    r"\b[^.!?\n]{0,40}\b(code|write|implement|finish|type)\b"
+    r"|\b(no|not enough) time (left )?to (code|write|implement|finish)\b",
+    re.IGNORECASE,
+)
+_BUG_REPORT = re.compile(
+    r"\b(bugs?|buggy|off[- ]by[- ]one|mistakes?|typo|oops|incorrect|broken|"
+    r"(is|was|it'?s|that'?s) wrong|gives the wrong|returns the wrong|fails?)\b",
+    re.IGNORECASE,
+)
+_READY_TO_CODE = re.compile(
+    r"\b(let me|let's|i'?ll|i will|i'?m going to|going to|start(ing)? to|ready to)\s+"
+    r"(code|coding|write|implement|type)\b|\bstart(ing)? coding\b|\bcode it (up|now)\b",
+    re.IGNORECASE,
+)
+# Sentences that try to steer the grade instead of doing the work.
+_GRADE_TALK = re.compile(
+    r"\b(ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(instructions?|prompts?|rules|rubric)\b"
+    r"|\b(system prompt|you are now|new instructions|developer mode)\b"
+    r"|\b(score|grade|rating|rate|marks?|points)\b[^.!?\n]{0,40}\b(\d{2,3}|full|perfect|top|max)"
+    r"|\b\d{1,3}\s*(/\s*100|out of 100)"
+    r"|\b(give|award)\s+(me|us)\b[^.!?\n]{0,40}\b(\d{2,3}|full|perfect|top|high(est)?|an? a\b)"
+    r"|\b(i|this|it) deserves?\b|\bhire me\b|\bstrong hire\b|\bpass me\b|\bfull marks\b",
+    re.IGNORECASE,
+)
+_APPROACH = re.compile(
+    r"\b(approach|idea|plan|algorithm|strategy|iterate|iterating|traverse|scan|loop|"
+    r"hash ?(map|table|set)|hashmap|hashset|dict(ionary)?|counter|(a|the) (set|map)|lookup|"
+    r"sort(ed|ing)?|two[- ]pointers?|sliding window|window|binary search|stack|queue|heap|"
+    r"priority queue|dfs|bfs|depth[- ]first|breadth[- ]first|recurs(ion|ive|ively)|"
+    r"dynamic programming|dp|memo(ize|ise|ization|isation)?|greedy|brute[- ]force|"
+    r"prefix sums?|running (sum|total|count)|union[- ]find|every pair|each pair|"
+    r"nested loops?|pass(es)? over|one pass|single pass|neighbou?rs?|compare)\b",
+    re.IGNORECASE,
+)
+_BRUTE_FORCE = re.compile(
+    r"\b(brute[- ]force|every pair|each pair|all pairs|nested loops?|naive|try (all|every))\b",
+    re.IGNORECASE,
+)
+_TESTING = re.compile(
+    r"\b(tests?|testing|tested|edge[- ]cases?|corner[- ]cases?|empty|returns?|trace|traced|"
+    r"walk(ed)? through|example|output|gives|expect(ed)?)\b",
+    re.IGNORECASE,
+)
+_SPACE_WORD = re.compile(r"\b(space|memory|extra storage|storage)\b", re.IGNORECASE)
+_BIG_O = re.compile(
+    r"\bO\s*\(\s*([^()\n]{1,30}?(?:\([^()\n]*\)[^()\n]{0,10})?)\s*\)", re.IGNORECASE
+)
+_COMPLEXITY_WORDS = (
+    (re.compile(r"\bn\s*log\s*n\b|\blinearithmic\b", re.IGNORECASE), "o(nlogn)"),
+    (re.compile(r"\blinear\b", re.IGNORECASE), "o(n)"),
+    (re.compile(r"\bquadratic\b", re.IGNORECASE), "o(n^2)"),
+    (re.compile(r"\bcubic\b", re.IGNORECASE), "o(n^3)"),
+    (re.compile(r"\blogarithmic\b", re.IGNORECASE), "o(logn)"),
+    (re.compile(r"\bconstant\b", re.IGNORECASE), "o(1)"),
+    (re.compile(r"\bexponential\b", re.IGNORECASE), "o(2^n)"),
+)
+# Words of a question that ask about the input rather than about the interview.
+_INPUT_QUESTION = re.compile(
+    r"\b(input|inputs|array|list|lists|string|strings|empty|negative|negatives|sorted|order|"
+    r"duplicates?|repeat(ed|s)?|unique|distinct|same|size|length|long|large|big|many|"
+    r"max(imum)?|min(imum)?|range|values?|null|none|missing|zero|case|letters?|characters?|"
+    r"digits?|unicode|ascii|always|guaranteed|exist|exists|valid|overflow|integers?|ints?|"
+    r"numbers?|fit|bounds?|limits?|n|k|equal|touch|touching|overlap|inclusive|exclusive)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[a-z0-9_]+")
+_STOPWORDS_TEXT = (
+    "a an the is are be can could will would should do does did i we you it its of to in "
+    "on for and or with what how if there any that this than then as at by from so may "
+    "might each per my our your me about"
+)
+_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+def prose_of(text: str) -> str:
+    """The candidate's words with fenced code removed."""
+    return _FENCED.sub(" ", text)
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of a text, stripped, without empty ones."""
+    return [s.strip() for s in _SENTENCE_SPLIT.split(text) if s.strip()]
+
+
+def complexity_claims(text: str) -> tuple[list[str], list[str]]:
+    """Big-O terms named in ``text``, normalised, as (time terms, space terms)."""
+    time_terms: list[str] = []
+    space_terms: list[str] = []
+    for clause in re.split(r"[,;]|\band\b|\bwith\b|\bbut\b", text):
+        bucket = space_terms if _SPACE_WORD.search(clause) else time_terms
+        for match in _BIG_O.finditer(clause):
+            inner = match.group(1).lower().replace("**", "^").replace("²", "^2")
+            inner = re.sub(r"log\s*\(\s*(\w+)\s*\)", r"log\1", inner)
+            bucket.append("o(" + re.sub(r"[\s*·]", "", inner) + ")")
+        if not _BIG_O.search(clause):
+            for pattern, term in _COMPLEXITY_WORDS:
+                if pattern.search(clause):
+                    bucket.append(term)
+                    break
+    return time_terms, space_terms
+
+
+def growth_degree(term: str) -> float | None:
+    """A rough polynomial degree of a normalised big-O term: n → 1, n log n → 1.5, n*m → 2.
+
+    Sums take their largest part; ``max(..)``/``min(..)``/``len(..)`` count as one variable.
+    None when the term cannot be read.
+    """
+    inner = term.removeprefix("o(").removesuffix(")")
+    if not inner:
+        return None
+    if "!" in inner:
+        return 100.0
+    if re.search(r"\d\^[a-z]", inner):
+        return 99.0
+    inner = re.sub(r"(min|max|len)\([^()]*\)", "n", inner)
+    degrees: list[float] = []
+    for summand in inner.split("+"):
+        logs = len(re.findall(r"log\w*", summand))
+        rest = re.sub(r"log\w*", "", summand)
+        degree = 0.5 * logs
+        for factor in filter(None, re.split(r"[*×.]", rest)):
+            power = re.fullmatch(r"([a-z_]+)\^(\d+)", factor)
+            if power:
+                degree += int(power.group(2))
+            elif re.fullmatch(r"\d+", factor):
+                continue
+            elif re.fullmatch(r"[a-z_]+", factor):
+                # "nm" is n*m; a word such as "capacity" is one variable.
+                degree += len(factor) if len(factor) <= 2 else 1
+            else:
+                return None
+        degrees.append(degree)
+    return max(degrees) if degrees else None
+
+
+def expected_time_degree(problem: Problem) -> float | None:
+    """The degree of the problem's expected time bound (internal; never shown)."""
+    time_terms, _ = complexity_claims(problem.optimal_complexity)
+    return growth_degree(time_terms[0]) if time_terms else None
+
+
+# --- Reading code without running it ------------------------------------------------
+
+_STUB_LINE = re.compile(
+    r"^(pass|\.\.\.|return( (true|false|none|null|nil|0|-1|\[\]|\{\}|\"\"|''|\d+))?;?|"
+    r"raise notimplementederror.*|throw .*|//.*|#.*|todo.*|\}|\{)$",
+    re.IGNORECASE,
+)
+_HEADER_LINE = re.compile(
+    r"^(def|class|function|func|fn|public|private|static|int|bool|boolean|void|var|let|"
+    r"const|import|from|package|@)\b|^\w[\w<>\[\], ]*\s+\w+\s*\(.*\)\s*\{?$"
+)
+_FOR_LOOP = re.compile(r"^(\s*)for\b(.*)$")
+_LOOP = re.compile(r"^(\s*)(for|while)\b")
+
+
+@dataclass(frozen=True)
+class CodeReading:
+    """What a code submission shows, read without running it."""
+
+    lines: int
+    is_stub: bool
+    names_entry_point: bool | None  # None when the statement names no function
+    nested_pair_loops: bool  # a loop over the input inside another: quadratic work
+    has_loop: bool
+
+
+def entry_point_of(problem: Problem) -> str | None:
+    """The function or class the statement asks for, e.g. ``edit_cost``."""
+    declared = getattr(problem, "entry_point", None)
+    if isinstance(declared, str) and declared.strip():
+        return re.split(r"[.(\s]", declared.strip())[0] or None
+    match = re.search(r"\b(?:Write|Implement)\b[^`]{0,40}`([A-Za-z_]\w*)\s*\(?", problem.statement)
+    return match.group(1) if match else None
+
+
+def read_code(code: CodeSnapshot, problem: Problem) -> CodeReading:
+    """Read a submission: stub or real, the function the statement names, nested loops."""
+    lines = [line for line in code.content.splitlines() if line.strip()]
+    body = [
+        line.strip()
+        for line in lines
+        if not _HEADER_LINE.match(line.strip()) and not line.strip().startswith(("#", "//"))
+    ]
+    is_stub = all(_STUB_LINE.match(line) for line in body)
+    name = entry_point_of(problem)
+    names = None if name is None else bool(re.search(rf"\b{re.escape(name)}\b", code.content))
+    return CodeReading(
+        lines=len(lines),
+        is_stub=is_stub,
+        names_entry_point=names,
+        nested_pair_loops=_nested_pair_loops(lines),
+        has_loop=any(_LOOP.match(line) for line in lines),
+    )
+
+
+def _nested_pair_loops(lines: list[str]) -> bool:
+    # A `for` over a range or a collection inside another `for`: the classic all-pairs
+    # loop. `while` loops (two pointers, window shrinking) are left alone: they are often
+    # amortised linear.
+    open_loops: list[tuple[int, str]] = []
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        open_loops = [(depth, it) for depth, it in open_loops if depth < indent]
+        match = _FOR_LOOP.match(line)
+        if not match:
+            continue
+        header = match.group(2)
+        over_input = "range(" in header or "len(" in header or "length" in header
+        literal = re.search(r"\bin\s*[\[(]\s*[-\d(]", header)
+        if open_loops and over_input and not literal:
+            return True
+        if open_loops and not literal:
+            outer_source = open_loops[-1][1]
+            source = re.search(r"\bin\s+(\w+)", header)
+            if source and outer_source and source.group(1) == outer_source:
+                return True
+        source = re.search(r"\bin\s+(\w+)\s*:?\s*$", header)
+        open_loops.append((indent, source.group(1) if source else ""))
+    return False
+
+
+# --- The state ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Everything the offline interviewer needs to decide its next reply."""
+
+    problem: Problem
+    # What the candidate said so far (all turns, prose only) and in this turn.
+    said_before: str
+    said_now: str
+    # Candidate side, over the whole interview.
+    questions_asked: int
+    approach_stated: bool
+    brute_force_stated: bool
+    time_bound: str | None  # the latest time bound stated, normalised ("o(n)")
+    space_stated: bool
+    time_bound_optimal: bool | None  # internal only: never said in the thread
+    gave_up: bool
+    cannot_code: bool
+    outline_given: bool
+    code_submissions: int
+    code: CodeReading | None
+    # This turn.
+    new_code: bool
+    hint_requested: bool
+    bug_reported: bool
+    grade_talk: bool
+    ready_to_code: bool
+    questions_now: tuple[str, ...]
+    time_bound_now: str | None
+    space_now: bool
+    approach_now: bool
+    testing_talk_now: bool
+    # Interviewer side.
+    interviewer_messages: tuple[str, ...]
+    spoken: frozenset[str]
+    hints_given: int
+
+    def asked(self, text: str) -> bool:
+        """True when the interviewer already said every sentence of ``text``."""
+        parts = sentences_of(text)
+        return bool(parts) and all(_normal(part) in self.spoken for part in parts)
+
+    def asked_any(self, sentences: Iterable[str]) -> bool:
+        return any(self.asked(sentence) for sentence in sentences)
+
+    def times_asked(self, sentences: Iterable[str]) -> int:
+        return sum(1 for sentence in sentences if self.asked(sentence))
+
+
+def _normal(sentence: str) -> str:
+    return " ".join(sentence.split()).strip().lower()
+
+
+def spoken_sentences(messages: Iterable[str]) -> frozenset[str]:
+    """Every sentence of the given messages, normalised for comparison."""
+    return frozenset(_normal(s) for text in messages for s in sentences_of(text))
+
+
+HINT_MARK = "*Hint "
+
+
+def read_conversation(ctx: TurnContext) -> Conversation:
+    """Derive the conversation state from a turn context (transcript, latest code)."""
+    problem = ctx.problem
+    candidate = [prose_of(e.text) for e in ctx.transcript if e.role is Role.CANDIDATE]
+    pending_ids = {id(e) for e in ctx.pending}
+    before = [
+        prose_of(e.text)
+        for e in ctx.transcript
+        if e.role is Role.CANDIDATE and id(e) not in pending_ids
+    ]
+    if ctx.pending and not any(id(e) in pending_ids for e in ctx.transcript):
+        # Pending entries that are copies of the transcript's tail.
+        before = candidate[: len(candidate) - len(ctx.pending)]
+    now = "\n".join(prose_of(e.text) for e in ctx.pending if e.role is Role.CANDIDATE)
+    everything = "\n".join(candidate)
+    interviewer = tuple(e.text for e in ctx.transcript if e.role is Role.INTERVIEWER)
+
+    # Sentences asking to be graded a certain way earn nothing, not even an approach.
+    def honest(text: str) -> str:
+        return " ".join(s for s in sentences_of(text) if not _GRADE_TALK.search(s))
+
+    honest_all = honest(everything)
+    honest_now = honest(now)
+    questions_all = [s for s in sentences_of(honest_all) if _is_question(s)]
+    questions_now = tuple(s for s in sentences_of(honest_now) if _is_question(s))
+
+    time_bound: str | None = None
+    space_stated = False
+    for text in candidate:
+        times, spaces = complexity_claims(honest(text))
+        if times:
+            time_bound = times[-1]
+        space_stated = space_stated or bool(spaces)
+    times_now, spaces_now = complexity_claims(honest_now)
+    expected = expected_time_degree(problem)
+    optimal: bool | None = None
+    if time_bound is not None and expected is not None:
+        claimed = growth_degree(time_bound)
+        optimal = None if claimed is None else claimed <= expected
+
+    cannot_code = any(_CANNOT_CODE.search(text) for text in candidate)
+    outline_given = False
+    if cannot_code:
+        after = False
+        for text in candidate:
+            if _CANNOT_CODE.search(text):
+                after = True
+                continue
+            if after and len(text.split()) >= 12:
+                outline_given = True
+    return Conversation(
+        problem=problem,
+        said_before="\n".join(before),
+        said_now=now,
+        questions_asked=len(questions_all),
+        approach_stated=bool(_APPROACH.search(honest_all)),
+        brute_force_stated=bool(_BRUTE_FORCE.search(honest_all)),
+        time_bound=time_bound,
+        space_stated=space_stated,
+        time_bound_optimal=optimal,
+        gave_up=bool(_GIVE_UP.search(everything)),
+        cannot_code=cannot_code,
+        outline_given=outline_given,
+        code_submissions=ctx.code_submissions,
+        code=read_code(ctx.latest_code, problem) if ctx.latest_code is not None else None,
+        new_code=ctx.new_code and ctx.latest_code is not None,
+        hint_requested=(
+            bool(_HINT_REQUEST.search(now))
+            or (bool(_UNSURE.search(now)) and ctx.latest_code is None)
+        )
+        and not _GIVE_UP.search(now),
+        bug_reported=bool(_BUG_REPORT.search(now)),
+        grade_talk=bool(_GRADE_TALK.search(now)),
+        ready_to_code=bool(_READY_TO_CODE.search(now)),
+        questions_now=questions_now,
+        time_bound_now=times_now[-1] if times_now else None,
+        space_now=bool(spaces_now),
+        approach_now=bool(_APPROACH.search(honest_now)),
+        testing_talk_now=bool(_TESTING.search(honest_now)),
+        interviewer_messages=interviewer,
+        spoken=spoken_sentences(interviewer),
+        hints_given=sum(1 for text in interviewer if HINT_MARK in text),
+    )
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip().endswith("?") and not _HINT_REQUEST.search(sentence)
+
+
+def is_input_question(question: str) -> bool:
+    """True when a question asks about the input or the constraints."""
+    return bool(_INPUT_QUESTION.search(question))
+
+
+def gives_up(text: str) -> bool:
+    return bool(_GIVE_UP.search(text))
+
+
+def cannot_code(text: str) -> bool:
+    return bool(_CANNOT_CODE.search(text))
+
+
+def ready_to_code(text: str) -> bool:
+    return bool(_READY_TO_CODE.search(text))
+
+
+def describes_approach(text: str) -> bool:
+    return bool(_APPROACH.search(text))
+
+
+def talks_about_testing(text: str) -> bool:
+    return bool(_TESTING.search(text))
+
+
+def names_complexity(text: str) -> bool:
+    times, spaces = complexity_claims(text)
+    return bool(times or spaces) or bool(
+        re.search(r"\b(complexity|big[- ]o|runtime)\b", text, re.IGNORECASE)
+    )
+
+
+# --- Answering questions from the problem's own data --------------------------------
+
+_TOPICS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    # (words in the question, words in a line that answers it)
+    (
+        re.compile(
+            r"\b(empty|zero|size|length|long|large|largest|big|biggest|many|max|maximum|min|"
+            r"minimum|smallest|most|least|up to|n)\b"
+        ),
+        re.compile(
+            r"len\(|between|\bnodes?\b|\bcalls?\b|<=\s*\w*\s*\bn\b|\bn\s*<=|10\^|empty|<=\s*\d"
+        ),
+    ),
+    (
+        re.compile(r"\b(negative|negatives|range|values?|overflow|integers?|numbers?|zero|big)\b"),
+        re.compile(r"-\d|<=\s*-?\d|value|\bints?\b|integers?"),
+    ),
+    (re.compile(r"\b(sorted|order|ordered)\b"), re.compile(r"\bsort|\border")),
+    (
+        re.compile(r"\b(duplicates?|repeat(ed|s)?|unique|distinct|same|equal|twice)\b"),
+        re.compile(r"unique|distinct|twice|duplicate|repeat|equal|\bsame\b"),
+    ),
+    (
+        re.compile(r"\b(case|letters?|characters?|unicode|ascii|digits?|upper|lower|uppercase)\b"),
+        re.compile(r"letters|lowercase|uppercase|ascii|digits|characters|case"),
+    ),
+    (
+        re.compile(r"\b(always|guaranteed|exist|exists|valid|both|present)\b"),
+        re.compile(r"exists?|always|guarantee|\bboth\b|never|\bvalid\b"),
+    ),
+    (
+        re.compile(r"\b(touch|touching|overlap|inclusive|exclusive|ends?|starts?|conflict)\b"),
+        re.compile(r"up to but not|includ|exactly when|same minute|ends? at|starts? at|touch"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Lines of the problem that answer a question: constraint lines and statement sentences."""
+
+    constraints: tuple[str, ...]
+    statement: tuple[str, ...]
+
+
+def _stems(text: str) -> set[str]:
+    return {
+        word[:-1] if len(word) > 3 and word.endswith("s") else word
+        for word in _WORD.findall(text.lower())
+        if word not in _STOPWORDS and len(word) >= 3
+    }
+
+
+def answer_from_problem(problem: Problem, question: str) -> Answer:
+    """The problem's own lines that answer ``question``; empty when none does.
+
+    Constraint lines and statement sentences are scored together: 3 points per topic the
+    question asks about and the line speaks to (size, values, order, duplicates, letters,
+    guarantees, touching ends), 1 per shared word. The best-scoring lines (3 points or
+    more) are the answer.
+    """
+    q = question.lower()
+    q_words = _stems(q)
+
+    def score(line: str) -> int:
+        low = line.lower()
+        total = sum(3 for asks, answers in _TOPICS if asks.search(q) and answers.search(low))
+        return total + len(q_words & _stems(low))
+
+    scored = [(score(line), 0, index, line) for index, line in enumerate(problem.constraints)]
+    scored += [
+        (score(line), 1, index, line) for index, line in enumerate(sentences_of(problem.statement))
+    ]
+    top = max((points for points, *_ in scored), default=0)
+    if top < 3:
+        return Answer(constraints=(), statement=())
+    # Near the best, both sources are quoted: the constraint line and the sentence.
+    close = sorted(
+        (item for item in scored if item[0] >= max(3, top - 1)),
+        key=lambda item: (-item[0], item[1], item[2]),
+    )
+    constraints = tuple(line for _, kind, _, line in close if kind == 0)[:2]
+    statement = tuple(line for _, kind, _, line in close if kind == 1)[:1]
+    return Answer(constraints=constraints, statement=statement)
