@@ -81,7 +81,13 @@ def _run_sandbox(settings: Settings, port: int | None) -> int:
     from sandbox import serve_sandbox
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_sandbox(database_url=settings.database_url, port=port or 8080))
+        asyncio.run(
+            serve_sandbox(
+                database_url=settings.database_url,
+                port=port or 8080,
+                allowed_host=settings.sandbox_allowed_host,
+            )
+        )
     return 0
 
 

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # Slack's requests are a few KB; anything larger is refused with 413 unread.
     max_request_body_bytes: int = Field(default=1024 * 1024, ge=64 * 1024, le=64 * 1024 * 1024)
     log_level: str = "INFO"
+    # Another name the sandbox page answers to (a tunnel, an /etc/hosts entry), besides
+    # 127.0.0.1, localhost and [::1]; "name" or "name:port".
+    sandbox_allowed_host: str | None = None
 
     @field_validator("slack_api_url")
     @classmethod
@@ -113,6 +116,7 @@ class Settings(BaseSettings):
         "slack_app_token",
         "openai_api_key",
         "openai_base_url",
+        "sandbox_allowed_host",
     )
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:

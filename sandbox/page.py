@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import web
-from aiohttp.typedefs import Handler
+from aiohttp import hdrs, web
+from aiohttp.typedefs import Handler, Middleware
 
 from sandbox.person import SNIPPET_TYPES, Container, Person, PersonError
 from sandbox.workspace import JSONDict, Workspace
@@ -23,16 +23,72 @@ STATIC_DIR = Path(__file__).parent / "static"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-@web.middleware
-async def same_origin_only(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Refuses the page's endpoints to other sites' pages (no cross-site acts or reads).
+# Names under which the page is reached on this machine; a browser sends them with the port.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+class HostAllowList:
+    """The `Host` values the sandbox answers, and the origins its page may act from.
+
+    A DNS-rebinding page controls both `Host` and `Origin` (its own name, resolved to
+    127.0.0.1), so comparing one with the other proves nothing: both are checked against
+    the names the sandbox was really reached under.
+    """
+
+    def __init__(self, extra_host: str | None = None) -> None:
+        self.port: int | None = None
+        self.bound_host: str | None = None
+        # The operator's own name for the page (a tunnel, an /etc/hosts entry): with its
+        # port it must match exactly; without one it is allowed bare and with the page's port.
+        self.extra_host = (extra_host or "").strip().lower() or None
+
+    def hosts(self) -> frozenset[str]:
+        if self.port is None:
+            return frozenset()
+        names = {*LOOPBACK_HOSTS}
+        if self.bound_host:
+            names.add(self.bound_host.lower())
+        allowed = {f"{name}:{self.port}" for name in names}
+        if self.extra_host:
+            if _has_port(self.extra_host):
+                allowed.add(self.extra_host)
+            else:
+                allowed |= {self.extra_host, f"{self.extra_host}:{self.port}"}
+        return frozenset(allowed)
+
+    def allows_host(self, host: str | None) -> bool:
+        return host is not None and host.strip().lower() in self.hosts()
+
+    def allows_origin(self, origin: str) -> bool:
+        try:
+            parts = urlsplit(origin)
+        except ValueError:
+            return False
+        return parts.scheme in ("http", "https") and self.allows_host(parts.netloc)
+
+
+def _has_port(host: str) -> bool:
+    tail = host.rsplit("]", 1)[-1]
+    return ":" in tail and tail.rsplit(":", 1)[1].isdigit()
+
+
+def host_guard(allow: HostAllowList) -> Middleware:
+    """Refuses requests for another `Host` (DNS rebinding), and the page's endpoints to other
+    sites' pages (no cross-site acts or reads).
 
     Browsers send `Origin` on cross-site requests and WebSocket handshakes.
     """
-    origin = request.headers.get("Origin")
-    if request.path.startswith("/ui/") and origin and urlsplit(origin).netloc != request.host:
-        raise web.HTTPForbidden(text="cross-origin request refused")
-    return await handler(request)
+
+    @web.middleware
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not allow.allows_host(request.headers.get(hdrs.HOST)):
+            raise web.HTTPForbidden(text="unknown host refused")
+        origin = request.headers.get(hdrs.ORIGIN)
+        if request.path.startswith("/ui/") and origin and not allow.allows_origin(origin):
+            raise web.HTTPForbidden(text="cross-origin request refused")
+        return await handler(request)
+
+    return guard
 
 
 class Page:
@@ -193,7 +249,6 @@ class Page:
 
 def add_page_routes(app: web.Application, page: Page) -> None:
     """Mounts the client page, its static files, live channel and actions."""
-    app.middlewares.append(same_origin_only)
     app.router.add_get("/", page.index)
     # Permalinks (/archives/D…/p…) open the page at the linked message.
     app.router.add_get("/archives/{tail:.*}", page.index)

@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.delivery import EVENT_RETRY_DELAYS, BotDelivery
-from sandbox.page import Page, add_page_routes
+from sandbox.page import HostAllowList, Page, add_page_routes, host_guard
 from sandbox.persistence import WorkspaceFile, workspace_file_for
 from sandbox.person import Person
 from sandbox.web_api import SlackWebApi, add_web_api_routes
@@ -69,7 +69,10 @@ class Sandbox:
         signing_secret: str | None = None,
         echo_bot_messages: bool = True,
         retry_delays: tuple[float, ...] = EVENT_RETRY_DELAYS,
+        allowed_host: str | None = None,
     ) -> None:
+        """`allowed_host`: another name the page answers to besides this machine's own
+        (127.0.0.1, localhost, [::1] with the page's port)."""
         self.signing_secret = signing_secret or secrets.token_hex(16)
         self.identity = Identity(
             person_name=person_name or _person_name(),
@@ -85,6 +88,8 @@ class Sandbox:
         )
         self.page = Page(self.workspace, self.person)
         self.app = web.Application(client_max_size=6 * 1024 * 1024)
+        self.hosts = HostAllowList(allowed_host)
+        self.app.middlewares.append(host_guard(self.hosts))
         add_web_api_routes(self.app, self.web_api)
         add_page_routes(self.app, self.page)
         self._runner: web.AppRunner | None = None
@@ -107,6 +112,8 @@ class Sandbox:
         if ":" in shown_host:
             shown_host = f"[{shown_host}]"
         self.url = f"http://{shown_host}:{bound_port}/"
+        self.hosts.port = bound_port
+        self.hosts.bound_host = shown_host
         self.workspace.base_url = self.url.rstrip("/")
         await self.delivery.start()
         self._runner = web.AppRunner(self.app, handle_signals=False)
@@ -147,6 +154,7 @@ async def running_sandbox(
     settings_overrides: dict[str, Any] | None = None,
     sandbox: Sandbox | None = None,
     keep_workspace: bool = False,
+    allowed_host: str | None = None,
 ) -> AsyncIterator[RunningSandbox]:
     """Starts the sandbox and the real bot wired to it; stops both on exit.
 
@@ -159,7 +167,7 @@ async def running_sandbox(
     from bot.config import Settings
     from bot.runtime import BotRuntime
 
-    sandbox = sandbox or Sandbox()
+    sandbox = sandbox or Sandbox(allowed_host=allowed_host)
     await sandbox.start(host=host, port=port)
     bot_socket = bind_socket("127.0.0.1", 0)
     bot_port = bot_socket.getsockname()[1]
@@ -210,6 +218,7 @@ async def serve_sandbox(
     port: int = 8080,
     database_url: str | None = None,
     open_browser: bool = False,
+    allowed_host: str | None = None,
 ) -> None:
     """Runs the sandbox and the bot until cancelled, after printing the page's URL.
 
@@ -218,7 +227,11 @@ async def serve_sandbox(
     beside the database (see `workspace_file_for`).
     """
     async with running_sandbox(
-        host=host, port=port, database_url=database_url, keep_workspace=True
+        host=host,
+        port=port,
+        database_url=database_url,
+        keep_workspace=True,
+        allowed_host=allowed_host,
     ) as running:
         sys.stdout.write(f"Interview Bot sandbox: {running.url}\n")
         sys.stdout.flush()
