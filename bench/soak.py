@@ -395,8 +395,8 @@ class Candidate:
         if text.strip().lower() == "done":
             self.ledger.finish_words.add(ts)
 
-    async def interview(self) -> None:
-        """One interview from the Start click to the score."""
+    async def begin(self) -> str:
+        """Click Start and return the new interview's thread."""
         await self.deliveries.click(START_ACTION, user=self.user, value='{"difficulty": "easy"}')
         self.ledger.interviews_started += 1
 
@@ -415,6 +415,23 @@ class Candidate:
         thread_ts = new_thread()
         assert thread_ts is not None
         self.known_threads.add(thread_ts)
+        return thread_ts
+
+    async def finish(self, thread_ts: str, *, within: float = 90) -> bool:
+        """End the interview with `done` or the Finish button; True once the score is posted."""
+        done_before = self._completions()
+        if self.rng.random() < 0.5:
+            await self._say(thread_ts, "done")
+        else:
+            session_id = self._session_of(thread_ts)
+            await self.deliveries.click(FINISH_ACTION, user=self.user, value=session_id)
+        finished = await self._wait(lambda: self._completions() > done_before, within)
+        self.ledger.interviews_finished += 1
+        return finished
+
+    async def interview(self) -> None:
+        """One interview from the Start click to the score."""
+        thread_ts = await self.begin()
         if self.rng.random() < 0.3:
             # Quick to type: writes before the interviewer's opening is there.
             await self._say(thread_ts, self.rng.choice(TURNS))
@@ -433,15 +450,8 @@ class Candidate:
             await asyncio.sleep(self.rng.uniform(0.0, 0.4))
             if not await self._wait(lambda: self._unanswered(thread_ts) == 0, 60):
                 self.ledger.slow_turns += 1
-        done_before = self._completions()
-        if self.rng.random() < 0.5:
-            await self._say(thread_ts, "done")
-        else:
-            session_id = self._session_of(thread_ts)
-            await self.deliveries.click(FINISH_ACTION, user=self.user, value=session_id)
-        if not await self._wait(lambda: self._completions() > done_before, 90):
+        if not await self.finish(thread_ts):
             self.ledger.slow_turns += 1
-        self.ledger.interviews_finished += 1
 
     def _session_of(self, thread_ts: str) -> str:
         for m in self._bot_messages():
