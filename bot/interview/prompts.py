@@ -85,7 +85,8 @@ PHASE_GOALS: dict[Phase, str] = {
 OPENING_TASK = """\
 Your task now: write the opening message of the interview. Greet the candidate in one \
 line, say the problem ({title}) is in the message at the top of this thread, that they \
-have {time_limit} minutes, that code goes in a Slack snippet or a ``` block, and that \
+have {time_limit} minutes, that code goes in a Slack snippet or a code block (say "three \
+backticks" in words: a lone ``` would open a code block), and that \
 they finish by typing `done` or pressing *Finish interview*. Do not restate the problem. \
 End by asking whether they have clarifying questions before they start."""
 

@@ -44,7 +44,8 @@ LIST_MAX_CHARS = 1500
 LIST_MAX_ITEMS = 10
 
 REPLY_HINT = (
-    "Reply in this thread. Send code as a snippet or in a ``` block. Type `done` to finish."
+    "Reply in this thread. Send code as a snippet or in a code block (three backticks). "
+    "Type `done` to finish."
 )
 
 GRADED_BY_NOTES = {
@@ -213,7 +214,7 @@ def build_file_rejected(*, filename: str, reason: str) -> list[Block]:
         section(
             f":warning: I couldn't use *{escape_mrkdwn(truncate(filename, 200))}* as code: "
             f"{escape_mrkdwn(truncate(reason, 500))}\n"
-            "Send code as a text snippet or in a ``` block instead."
+            "Send code as a text snippet or in a code block (three backticks) instead."
         )
     ]
 

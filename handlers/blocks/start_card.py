@@ -75,7 +75,7 @@ def build_start_card(
             "• *Talk it through*: ask clarifying questions, explain your approach, then code "
             "and test it — like a real interview.",
             "• *Send code* as a snippet (the *+* button ➜ _Create a text snippet_, or upload "
-            "a text file) or in a fenced block between ``` marks.",
+            "a text file) or in a code block (wrap it in three backticks).",
             f"• *Time limit: {time_limit_minutes} min*. You'll get a warning "
             f"{time_left_phrase(warning_lead_seconds(time_limit_minutes))} before time is up.",
             "• *Finish* with the _Finish interview_ button or by typing `done` in the thread.",

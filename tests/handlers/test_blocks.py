@@ -437,7 +437,7 @@ def test_start_card_says_what_to_expect() -> None:
         "AI interviewer",
         "One coding problem",
         "snippet",
-        "```",
+        "code block (wrap it in three backticks)",
         "30 min",
         "5 minutes before",
         "`done`",
@@ -451,6 +451,8 @@ def test_start_card_says_what_to_expect() -> None:
         "*Topic:* graphs",
     ):
         assert expected in text, expected
+    # A lone ``` in prose would open a code block that swallows the rest of the card.
+    assert "```" not in text
     assert "offline" not in text
     assert json.loads(blocks[-1]["elements"][0]["value"]) == {
         "difficulty": "medium",
@@ -546,7 +548,8 @@ def test_problem_message_holds_the_problem_and_finish_button() -> None:
     assert "`nums = [2,7,11,15], target = 9`" in text
     assert "```\nnums = [3,2,4]\ntarget = 6\n```" in text
     assert "• 2 &lt;= nums.length &lt;= 10^4" in text
-    assert "Reply in this thread. Send code as a snippet or in a ``` block." in text
+    assert "Send code as a snippet or in a code block (three backticks)." in text
+    assert text.count("```") % 2 == 0
     assert "Type `done` to finish." in text
     finish = blocks[-1]["elements"][0]
     assert finish["action_id"] == ids.FINISH_INTERVIEW
