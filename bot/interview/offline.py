@@ -297,10 +297,10 @@ def _answers(c: Conversation, taken: set[str]) -> list[str]:
                 first = f'The statement says: "{line}"'
                 again = f'As the statement says: "{line}"'
             forms.append((first, again))
-        fresh = [first for first, _ in forms if not c.asked(first)]
         # A line quoted earlier in the thread is repeated only when nothing new answers.
-        repeats = [again for first, again in forms if c.asked(first) and not c.asked(again)]
-        said.extend(fresh or repeats[:1])
+        fresh = [first for first, again in forms if not _quoted_before(c, first, again)]
+        repeats = [again for first, again in forms if first not in fresh and not c.asked(again)]
+        said.extend(_join_constraint_quotes(fresh) or repeats[:1])
         if forms and not fresh and not repeats:
             repeated += 1
     if no_answer:
@@ -310,6 +310,24 @@ def _answers(c: Conversation, taken: set[str]) -> list[str]:
     if repeated and not said:
         said.append(_fresh(c, REACT_ANSWERED_BEFORE, taken))
     return [s for s in said if s]
+
+
+def _quoted_before(c: Conversation, first: str, again: str) -> bool:
+    # The quoted line may have been said inside a joined "The constraints say a and b."
+    quote = first.removeprefix("The constraints say ").removesuffix(".")
+    lead = "the constraints say "
+    joined = any(lead in s and quote.lower() in s for s in c.spoken)
+    return c.asked(first) or c.asked(again) or joined
+
+
+def _join_constraint_quotes(sentences: list[str]) -> list[str]:
+    """Several constraint quotes of one reply read as one sentence."""
+    lead = "The constraints say "
+    quotes = [s.removeprefix(lead).removesuffix(".") for s in sentences if s.startswith(lead)]
+    if len(quotes) < 2:
+        return sentences
+    others = [s for s in sentences if not s.startswith(lead)]
+    return [f"{lead}{' and '.join(quotes)}.", *others]
 
 
 def _phase_of(c: Conversation, ctx: TurnContext, wants: Phase) -> Phase:
