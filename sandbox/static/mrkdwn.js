@@ -77,9 +77,12 @@
   };
 
   const URL_SCHEMES = /^(https?:|mailto:|slack:)/i;
-  // Private-use characters mark where finished HTML goes back after formatting.
+  // Private-use characters mark where finished HTML goes back after formatting. The same
+  // characters in the input are held first (as their entities), so input cannot forge a mark.
   const HOLD_OPEN = "\uE000";
   const HOLD_CLOSE = "\uE001";
+  const HOLD_CHARS = /[\uE000\uE001]/g;
+  const HOLD_MARK = /\uE000(\d+)\uE001/g;
 
   function escapeHtml(text) {
     return String(text)
@@ -235,14 +238,25 @@
     return HOLD_OPEN + (store.length - 1) + HOLD_CLOSE;
   }
 
+  // One pass, each held piece resolved once. A piece only holds marks made before it, so
+  // only lower indexes are followed: this ends whatever the text holds.
   function restore(text, store) {
-    const pattern = new RegExp(HOLD_OPEN + "(\\d+)" + HOLD_CLOSE, "g");
-    let previous;
-    do {
-      previous = text;
-      text = text.replace(pattern, function (match, index) { return store[Number(index)]; });
-    } while (text !== previous);
-    return text;
+    const done = new Array(store.length);
+    function resolve(piece, below) {
+      return piece.replace(HOLD_MARK, function (match, digits) {
+        const index = Number(digits);
+        if (!(index < below)) return "";
+        if (done[index] === undefined) done[index] = resolve(store[index], index);
+        return done[index];
+      });
+    }
+    return resolve(text, store.length);
+  }
+
+  function holdInputMarks(text, store) {
+    return text.replace(HOLD_CHARS, function (char) {
+      return hold(store, "&#x" + char.charCodeAt(0).toString(16).toUpperCase() + ";");
+    });
   }
 
   const BOUNDARY_BEFORE = "(^|[^\\w])";
@@ -259,6 +273,18 @@
 
   const STYLES = [styleRule("*", "b"), styleRule("_", "i"), styleRule("~", "s")];
 
+  // Bold, then italic, then strike; each styled span is held whole, with the later styles
+  // applied inside it, so spans nest and never cross (`*a _b* c_` stays well formed).
+  function styledHtml(escaped, level, store) {
+    if (level >= STYLES.length) return emojify(escaped);
+    const style = STYLES[level];
+    const replaced = escaped.replace(style.pattern, function (match, before, inner) {
+      return before + hold(store, "<" + style.tag + ">" + styledHtml(inner, level + 1, store) +
+        "</" + style.tag + ">");
+    });
+    return styledHtml(replaced, level + 1, store);
+  }
+
   // Text without code: control sequences, escaping, styles, emoji, bare links.
   function inlineHtml(text, options, store) {
     let working = text.replace(/<([^<>\n]+)>/g, function (match, inner) {
@@ -269,13 +295,7 @@
       working = working.replace(/\bhttps?:\/\/[^\s<>\uE000\uE001]+[^\s<>.,;:!?)\]'"\uE000\uE001]/g,
         function (url) { return hold(store, linkHtml(url, escapeHtml(url))); });
     }
-    working = escapeHtml(working);
-    for (const style of STYLES) {
-      working = working.replace(style.pattern, function (match, before, inner) {
-        return before + "<" + style.tag + ">" + inner + "</" + style.tag + ">";
-      });
-    }
-    return emojify(working);
+    return styledHtml(escapeHtml(working), 0, store);
   }
 
   function lineBlocksHtml(text, options, store) {
@@ -321,7 +341,7 @@
   function mrkdwnToHtml(text, options) {
     options = options || {};
     const store = [];
-    const source = String(text == null ? "" : text);
+    const source = holdInputMarks(String(text == null ? "" : text), store);
     const parts = source.split(/```/);
     let html = "";
     for (let index = 0; index < parts.length; index++) {
