@@ -363,9 +363,10 @@ def decide(ctx: TurnContext) -> _Reply:
     if c.gave_up and not in_wrap_up:
         react(REACT_GAVE_UP if not c.asked(REACT_GAVE_UP) else "")
         return reply(_fresh(c, ASK_GAVE_UP) or _fresh(c, ASK_WRAP_UP), Phase.WRAP_UP)
+    if (in_wrap_up or late) and c.code is not None and (c.new_code or c.bug_reported):
+        # A bug found or fixed at the end still gets a question about the fix.
+        return _test_phase(c, ctx, react, reply)
     if in_wrap_up:
-        if c.new_code:
-            react(_code_note(c))
         return reply("" if reactions else _closing(c), Phase.WRAP_UP)
     if late:
         minutes = max(0, ctx.minutes_left)

@@ -79,7 +79,11 @@ async def test_persona_thread_is_clean_and_ends(persona: str, problem_id: str) -
 
 @pytest.mark.parametrize(("persona", "problem_id"), cases())
 async def test_persona_is_listened_to(persona: str, problem_id: str) -> None:
-    transcript = await play(persona, problem_id)
+    _assert_listened(await play(persona, problem_id))
+
+
+def _assert_listened(transcript: Transcript) -> None:
+    """No reply contradicts what the candidate just said or did."""
     code_seen = cannot_code = False
     for said, reply, _phase in _pairs(transcript):
         has_code = "```" in said
@@ -91,9 +95,11 @@ async def test_persona_is_listened_to(persona: str, problem_id: str) -> None:
             assert not any(ask in reply for ask in ASK_CODE), (said, reply)
         if has_code:
             assert not PRAISE.search(reply), f"code praised without running it: {reply!r}"
-        if re.search(r"\bbug\b|that'?s wrong", said) and not has_code:
+        if re.search(r"\bbug\b|that'?s wrong", said) and not has_code and code_seen:
             assert "wrap up" not in reply.lower()
-            assert any(ask in reply for ask in ASK_FIX), reply
+            # About the fix, or (every fix question asked) about what the code does.
+            about_code = "your code" in reply or reply in transcript.problem.probes
+            assert any(ask in reply for ask in ASK_FIX) or about_code, reply
 
 
 async def test_a_buggy_first_version_is_traced_not_praised() -> None:
@@ -276,6 +282,14 @@ def _generic_scripts(problem: Problem) -> dict[str, list[Step]]:
             Step(_code(problem, loop + "  # fixed once more")),
             *say,
         ],
+        "bug-after-wrap-up": [
+            optimal,
+            Step(_code(problem, loop)),
+            *say,
+            Step("Wait, I just found a bug in my code."),
+            Step(_code(problem, loop + "  # fixed")),
+            *say[:3],
+        ],
         "silent": [Step("ok")] * 14,
         "runs-out-of-time": [
             optimal,
@@ -302,11 +316,15 @@ async def test_every_reply_path_on_every_problem(problem: Problem, script: str) 
     transcript = await play_steps(script, problem, tuple(_generic_scripts(problem)[script]))
 
     assert thread_problems(problem, transcript.interviewer_messages) == []
+    _assert_listened(transcript)
     replies = transcript.replies
     if script not in ("stub-and-grade-talk", "unrelated-code", "brute-force"):
         assert replies[-1].phase is Phase.WRAP_UP, [r.text for r in replies]
     assert [r.phase for r in replies].count(Phase.TEST) <= MAX_TEST_REPLIES + 4
     assert all(reply.text.strip() for reply in replies)
+    if script == "bug-after-wrap-up":
+        bug = next(i for i, t in enumerate(transcript.turns) if "found a bug" in t.text)
+        assert transcript.turns[bug + 1].text in ASK_FIX
     if script == "runs-out-of-time":
         assert any(ASK_WRAP_UP[0] in reply.text for reply in replies)
 
