@@ -13,6 +13,7 @@ its public test inputs. It grades with the heuristic rubric of ``grading``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -486,7 +487,13 @@ def _test_phase(c: Conversation, ctx: TurnContext, react: _React, reply: _Build)
         if ask:
             return reply(ask, Phase.TEST)
     elif c.bug_reported:
-        ask = _fresh(c, ASK_FIX)
+        # A report that already names the cause is asked for the fix, not the cause again.
+        explained = re.search(
+            r"\b(instead of|should (be|have)|forgot|missing|because|off by one)\b",
+            c.said_now,
+            re.IGNORECASE,
+        )
+        ask = _fresh(c, ASK_FIX[1:] if explained else ASK_FIX)
         if ask:
             return reply(ask, Phase.TEST)
     if c.time_bound_optimal is False and code.nested_pair_loops:
