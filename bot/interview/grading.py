@@ -1,58 +1,65 @@
 """Grading: the model's JSON grade, the heuristic rubric and the evidence caps.
 
-Scores are integers 0-100. ``overall`` is always the weighted mean
+Scores are integers 0-100. ``overall`` is the weighted mean
 ``0.3 * communication + 0.4 * problem_solving + 0.3 * code_quality`` rounded half up
-(the heuristic rubric) or, for a model grade, the model's own overall capped by evidence.
+(the heuristic rubric) or, for a model grade, the model's own overall kept within 10
+points of the weighted mean of its capped dimensions.
 
-Reading the evidence
---------------------
-Only what the candidate actually did counts. Before any signal is read, every sentence of
-the candidate that tries to steer the grade is removed: sentences asking to ignore or
-override instructions ("ignore previous instructions ...") and sentences that name a
-score ("give me 100", "score: 100", "rate this 95/100"). They earn nothing, not even
-words towards communication. Fenced code blocks inside messages are not counted as words.
+Both graders read the interview through ``bot.interview.evidence`` and both are held to
+the same caps after their scores are produced, so the two can never disagree about what
+the candidate did. The candidate's own words never raise a score: a sentence that tries
+to steer the grade is removed before anything is read and caps communication.
 
 Heuristic rubric (the offline interviewer's grade and the fallback when the model fails)
 ------------------------------------------------------------------------------------------
+Credit is per behaviour, once: saying "hash map" ten times is worth what saying it once is.
 Communication (0-100):
-  * 1 point per 5 words the candidate wrote, at most 30;
-  * 3 points per candidate message, at most 15;
-  * 10 points per message that asks a question, at most 20;
-  * 15 for explaining an approach (algorithm or data-structure vocabulary);
-  * 10 for at least one message of 25 words or more (a structured explanation);
-  * 10 for discussing trade-offs or alternatives.
+  * 3 points per message with something to say, at most 15;
+  * 10 per distinct clarifying question, at most 20 ("Any questions?", "Is that clear?"
+    and hint requests are not clarifying questions);
+  * 20 for explaining an approach (a statement naming a technique; keyword salad of four
+    or more techniques in one sentence does not count);
+  * 10 for stating a complexity (not one faster than the problem allows);
+  * 10 for one message of 25 words or more that is not keyword salad;
+  * 10 for talking about tests or edge cases, 5 more for tracing a concrete example;
+  * 10 for weighing trade-offs or alternatives.
 Problem solving (0-100):
-  * 15 for asking at least one clarifying question;
-  * 20 for stating an approach;
-  * 10 for naming a complexity (big-O or "linear", "quadratic", ...);
-  * 10 when a named complexity matches the time term of the problem's
-    ``optimal_complexity`` (any named complexity counts when the problem states none);
-  * 5 for discussing space complexity;
-  * 20 for submitting code;
-  * 10 for discussing tests or edge cases;
-  * 10 for discussing trade-offs or alternatives.
+  * 10 for asking a clarifying question;
+  * 15 for explaining an approach;
+  * 10 for stating a time complexity (not one faster than the problem allows);
+  * 15 for reaching the problem's expected time bound, 5 more for stating it first;
+  * 5 for stating the space complexity;
+  * 20 for code that defines what the statement asks for and does some work;
+  * 10 for reasoning about edge cases (aloud or in the code);
+  * 5 for trade-offs; 5 for needing no bug fix after submitting;
+  * minus 5 per message asking for a hint, at most 15.
 Code quality (0-100; 0 when no code was submitted), read from the latest submission:
-  * 20 for submitting code;
-  * 10 for 5 or more non-blank lines, 5 more for 10 or more;
-  * 15 for defining a function or method;
-  * 10 for a loop or iteration;
-  * 15 for an edge-case check (empty/None/null checks, length guards, raising errors);
-  * 10 for returning a value;
-  * 5 for comments;
-  * 5 for test code (asserts, test functions);
-  * 5 for revising the code (two or more submissions).
-Each dimension is clamped to 0..100. Strengths list the signals present and improvements
-the signals missing (at most 4 each, in the order above); the summary is two sentences:
-a verdict from the overall band (80+ strong, 60+ good, 40+ partial, below 40 early-stage)
-and the most important next step.
+  * 20 for defining the entry point the statement names (10 when the problem names
+    none and the code defines a function, 5 for a function of another name);
+  * 20 for a body that does work (not a stub);
+  * 10 for a loop or recursion; 10 for returning a value;
+  * 10 for an explicit edge-case check (empty/None checks, length guards, raising);
+  * 10 for loops nested no deeper than the expected bound needs (one level for O(n) or
+    O(n log n), two for O(n^2));
+  * 5 each for 3+ and 6+ non-blank lines, comments, and test code (asserts, tests).
+There is no bonus for revising code. Strengths are the three or four most telling
+behaviours present (weighted, so a working solution outranks a question asked); the
+improvements are the most important gaps, always at least one concrete next step.
 
-Evidence caps (applied to every model grade)
---------------------------------------------
-A model can be talked into a high score; the evidence cannot. ``apply_evidence_caps``:
-  * no code submitted → ``code_quality`` at most 10 and ``problem_solving`` at most 40;
-  * fewer than 20 words from the candidate (after removing score-steering sentences)
-    → ``communication`` at most 30;
-  * ``overall`` is at most the weighted mean of the capped dimensions + 10.
+Evidence caps (applied after the score, to both graders)
+--------------------------------------------------------
+  * no code → code_quality ≤ 10 and problem_solving ≤ 40;
+  * stub code (every body that matters is pass, ..., a constant return or a lone raise)
+    → code_quality ≤ 15 and problem_solving ≤ 30;
+  * code that does not define what the statement asks for and is no attempt at it
+    (another problem's code, prose in a fence) → code_quality ≤ 20 and problem_solving ≤ 30;
+    the right code under another name → code_quality ≤ 60 and problem_solving ≤ 70;
+  * a manipulation attempt → communication ≤ 40, and a model grade is held within 10
+    points of the heuristic grade on every dimension (the model may have obeyed it);
+  * fewer than 20 words from the candidate → communication ≤ 30;
+  * once code can be run, the share of tests passed is the main evidence:
+    problem_solving and code_quality ≤ 25 + 75 × pass rate and ≥ 40 × pass rate;
+  * ``overall`` stays within 10 points of the weighted mean of the capped dimensions.
 """
 
 from __future__ import annotations
@@ -64,7 +71,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.interview.models import CodeSnapshot, Grade, Role, TurnContext
+from bot.interview.evidence import (
+    GROWTH_RANK,
+    InterviewEvidence,
+    entry_point_names,
+    gather_evidence,
+)
+from bot.interview.models import Difficulty, Grade, TurnContext
 
 WEIGHT_COMMUNICATION = 0.3
 WEIGHT_PROBLEM_SOLVING = 0.4
@@ -78,8 +91,22 @@ MAX_FEEDBACK_ITEM_CHARS = 200
 MIN_WORDS_FOR_COMMUNICATION = 20
 NO_CODE_MAX_CODE_QUALITY = 10
 NO_CODE_MAX_PROBLEM_SOLVING = 40
+STUB_MAX_CODE_QUALITY = 15
+STUB_MAX_PROBLEM_SOLVING = 30
+OFF_PROBLEM_MAX_CODE_QUALITY = 20
+OFF_PROBLEM_MAX_PROBLEM_SOLVING = 30
+MISNAMED_MAX_CODE_QUALITY = 60
+MISNAMED_MAX_PROBLEM_SOLVING = 70
+MANIPULATION_MAX_COMMUNICATION = 40
+# After a manipulation attempt a model grade may exceed the heuristic grade by this much.
+MANIPULATION_MODEL_MARGIN = 10
 FEW_WORDS_MAX_COMMUNICATION = 30
+PASS_RATE_CAP_BASE = 25
+PASS_RATE_FLOOR = 40
 OVERALL_MAX_ABOVE_WEIGHTED_MEAN = 10
+OVERALL_MAX_BELOW_WEIGHTED_MEAN = 10
+MAX_STRENGTHS = 4
+MAX_IMPROVEMENTS = 3
 
 _SCORE = {"type": "integer", "minimum": 0, "maximum": 100}
 _FEEDBACK_LIST = {"type": "array", "items": {"type": "string"}, "maxItems": MAX_FEEDBACK_ITEMS}
@@ -189,222 +216,7 @@ def grade_as_json(grade: Grade) -> str:
     )
 
 
-# --- Reading what the candidate said -------------------------------------------------
-
-_STEERING = re.compile(
-    r"\b(ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(instructions?|prompts?|rules|rubric)\b"
-    r"|\b(system prompt|you are now|new instructions|developer mode)\b"
-    r"|\b(score|scores|scoring|grade|grades|grading|rating|rate|marks?|points)\b[^.!?\n]{0,40}"
-    r"\b\d{2,3}\b"
-    r"|\b\d{1,3}\s*(/\s*100|out of 100|points\b|marks\b)"
-    r"|\b(give|award|assign)\s+(me|us|the candidate|this candidate)\b[^.!?\n]{0,40}"
-    r"\b(\d{2,3}|full|perfect|top|max(imum)?|high(est)?)\b",
-    re.IGNORECASE,
-)
-_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
-_FENCED_BLOCK = re.compile(r"```.*?(```|$)", re.DOTALL)
-
-_APPROACH = re.compile(
-    r"\b(approach|idea|plan|algorithm|strategy|iterate|iterating|traverse|scan|"
-    r"hash ?(map|table|set)|hashmap|hashset|dict(ionary)?|(a|the) (set|map)|lookup|"
-    r"sort(ed|ing)?|two[- ]pointers?|sliding window|binary search|stack|queue|heap|"
-    r"priority queue|dfs|bfs|depth[- ]first|breadth[- ]first|recurs(ion|ive|ively)|"
-    r"dynamic programming|dp|memo(ize|ise|ization|isation)?|greedy|brute[- ]force|"
-    r"prefix sums?|union[- ]find|graph|linked list|pointer)\b",
-    re.IGNORECASE,
-)
-_BIG_O = re.compile(
-    r"\bO\s*\(\s*([^()\n]{1,30}?(?:\([^()\n]*\)[^()\n]{0,10})?)\s*\)", re.IGNORECASE
-)
-_COMPLEXITY_WORDS = (
-    (re.compile(r"\bn\s*log\s*n\b|\blinearithmic\b", re.IGNORECASE), "o(nlogn)"),
-    (re.compile(r"\blinear\b", re.IGNORECASE), "o(n)"),
-    (re.compile(r"\bquadratic\b", re.IGNORECASE), "o(n^2)"),
-    (re.compile(r"\bcubic\b", re.IGNORECASE), "o(n^3)"),
-    (re.compile(r"\blogarithmic\b", re.IGNORECASE), "o(logn)"),
-    (re.compile(r"\bconstant (time|space|memory|extra)\b", re.IGNORECASE), "o(1)"),
-    (re.compile(r"\bexponential\b", re.IGNORECASE), "o(2^n)"),
-)
-_COMPLEXITY_TALK = re.compile(r"\b(complexity|big[- ]o|runtime|run time)\b", re.IGNORECASE)
-_SPACE_TALK = re.compile(r"\b(space|memory|extra storage)\b", re.IGNORECASE)
-_TESTING = re.compile(
-    r"\b(tests?|testing|tested|edge[- ]cases?|corner[- ]cases?|empty|null|nil|"
-    r"duplicates?|negatives?|overflow|single element|one element|dry[- ]run|trace)\b",
-    re.IGNORECASE,
-)
-_TRADEOFFS = re.compile(
-    r"\b(trade[- ]?offs?|instead|alternative(ly|s)?|versus|vs|brute[- ]force|"
-    r"at the cost of|faster|slower|cheaper|improve|optimi[sz]e)\b",
-    re.IGNORECASE,
-)
-
-
-def without_score_steering(text: str) -> str:
-    """Drop the sentences of ``text`` that try to steer the grade or override instructions."""
-    sentences = _SENTENCE_END.split(text)
-    return " ".join(sentence for sentence in sentences if not _STEERING.search(sentence))
-
-
-def prose_of(text: str) -> str:
-    """The candidate's words: score-steering sentences and fenced code removed."""
-    return without_score_steering(_FENCED_BLOCK.sub(" ", text))
-
-
-def asks_question(text: str) -> bool:
-    """True when the text asks something."""
-    return "?" in text
-
-
-def describes_approach(text: str) -> bool:
-    """True when the text uses algorithm or data-structure vocabulary."""
-    return bool(_APPROACH.search(text))
-
-
-def complexity_terms(text: str) -> tuple[str, ...]:
-    """Big-O terms named in ``text``, normalised (``"O(n log n)"`` → ``"o(nlogn)"``)."""
-    terms: list[str] = []
-    for match in _BIG_O.finditer(text):
-        inner = match.group(1).lower().replace("**", "^").replace("²", "^2").replace("³", "^3")
-        inner = re.sub(r"log\s*\(\s*(\w+)\s*\)", r"log\1", inner)
-        inner = re.sub(r"[\s*·]", "", inner)
-        terms.append(f"o({inner})")
-    for pattern, term in _COMPLEXITY_WORDS:
-        if pattern.search(text):
-            terms.append(term)
-    return tuple(dict.fromkeys(terms))
-
-
-def mentions_complexity(text: str) -> bool:
-    """True when the text talks about time or space complexity."""
-    return bool(complexity_terms(text)) or bool(_COMPLEXITY_TALK.search(text))
-
-
-def discusses_testing(text: str) -> bool:
-    """True when the text talks about tests or edge cases."""
-    return bool(_TESTING.search(text))
-
-
-def discusses_tradeoffs(text: str) -> bool:
-    """True when the text weighs alternatives."""
-    return bool(_TRADEOFFS.search(text))
-
-
-# --- Reading the code ---------------------------------------------------------------
-
-_FUNCTION = re.compile(
-    r"^\s*(async\s+)?(def|function|func|fn|fun|sub)\s+\w+"
-    r"|=>|\bfunction\s*\("
-    r"|^\s*(public|private|protected|static|internal)\b[\w\s<>\[\],?]*\s\w+\s*\("
-    r"|^\s*[\w:<>\[\]*&]+\s+\**\w+\s*\([^;]*\)\s*(const\s*)?\{",
-    re.MULTILINE,
-)
-_LOOP = re.compile(
-    r"\b(for|while|foreach|forEach|loop|until|map|reduce|filter|each|range|enumerate)\b"
-)
-_EDGE_CHECK = re.compile(
-    r"\bif\s+not\b|\bif\s*\(?\s*!\s*\w"
-    r"|\blen\(\s*\w+\s*\)\s*(==|<=?)\s*[012]\b|\.(length|size\(\)|count)\s*(===?|<=?)\s*[012]\b"
-    r"|\b(is|is not|==|===|!=|!==)\s*(None|null|nil|undefined)\b"
-    r"|\b(isEmpty|is_empty|empty)\s*\(|\braise\b|\bthrow\b|\bif\s*\(?\s*\w+\s*(==|<=?)\s*0\b"
-)
-_RETURN = re.compile(r"\b(return|yield)\b")
-_COMMENT = re.compile(r"(^|\s)(#(?!include)|//|--)\s*\S|/\*|\"\"\"|'''", re.MULTILINE)
-_TEST_CODE = re.compile(r"\bassert\w*\b|\bdef test_\w+|\b(describe|it|test|expect)\s*\(")
-_LANGUAGE_GUESSES = (
-    (re.compile(r"^\s*def \w+\(.*\)\s*(->.*)?:\s*$", re.MULTILINE), "python"),
-    (re.compile(r"^\s*func \w+\(", re.MULTILINE), "go"),
-    (re.compile(r"^\s*(pub\s+)?fn \w+", re.MULTILINE), "rust"),
-    (re.compile(r"#include\s*<"), "c++"),
-    (re.compile(r"\bpublic\s+(static\s+)?\w[\w<>\[\]]*\s+\w+\s*\("), "java"),
-    (re.compile(r"\bfunction\b|\bconst \w+\s*=|=>"), "javascript"),
-)
-
-
-@dataclass(frozen=True)
-class CodeEvidence:
-    """What a code submission shows, read with language-agnostic patterns."""
-
-    language: str
-    lines: int
-    defines_function: bool
-    has_loop: bool
-    checks_edge_cases: bool
-    returns_value: bool
-    has_comments: bool
-    has_tests: bool
-
-
-def read_code(code: CodeSnapshot) -> CodeEvidence:
-    """Read structure signals from a code submission."""
-    content = code.content
-    language = code.language.strip().lower()
-    if language in ("", "text", "plain", "plaintext", "txt", "unknown"):
-        language = next(
-            (name for pattern, name in _LANGUAGE_GUESSES if pattern.search(content)), "code"
-        )
-    return CodeEvidence(
-        language=language,
-        lines=sum(1 for line in content.splitlines() if line.strip()),
-        defines_function=bool(_FUNCTION.search(content)),
-        has_loop=bool(_LOOP.search(content)),
-        checks_edge_cases=bool(_EDGE_CHECK.search(content)),
-        returns_value=bool(_RETURN.search(content)),
-        has_comments=bool(_COMMENT.search(content)),
-        has_tests=bool(_TEST_CODE.search(content)),
-    )
-
-
-@dataclass(frozen=True)
-class InterviewEvidence:
-    """What the candidate did during the interview, with score-steering text removed."""
-
-    candidate_messages: int
-    candidate_words: int
-    questions: int
-    long_explanations: int
-    stated_approach: bool
-    named_complexity: bool
-    matched_optimal_time: bool
-    discussed_space: bool
-    discussed_tests: bool
-    discussed_tradeoffs: bool
-    code_submissions: int
-    code: CodeEvidence | None
-
-
-def gather_evidence(ctx: TurnContext) -> InterviewEvidence:
-    """Read the transcript and latest code of an interview into evidence."""
-    prose = [prose_of(entry.text) for entry in ctx.transcript if entry.role is Role.CANDIDATE]
-    said = "\n".join(prose)
-    named = complexity_terms(said)
-    optimal = complexity_terms(ctx.problem.optimal_complexity)
-    # Without a stated optimum, naming any bound is the best evidence there is.
-    matched = optimal[0] in named if optimal else bool(named)
-    has_code = ctx.latest_code is not None and bool(ctx.latest_code.content.strip())
-    return InterviewEvidence(
-        candidate_messages=sum(1 for text in prose if text.strip()),
-        candidate_words=sum(len(text.split()) for text in prose),
-        questions=sum(1 for text in prose if asks_question(text)),
-        long_explanations=sum(1 for text in prose if len(text.split()) >= 25),
-        stated_approach=describes_approach(said),
-        named_complexity=mentions_complexity(said),
-        matched_optimal_time=matched,
-        discussed_space=mentions_complexity(said) and bool(_SPACE_TALK.search(said)),
-        discussed_tests=discusses_testing(said),
-        discussed_tradeoffs=discusses_tradeoffs(said),
-        code_submissions=max(ctx.code_submissions, 1 if has_code else 0),
-        code=read_code(ctx.latest_code) if has_code and ctx.latest_code else None,
-    )
-
-
 # --- The heuristic rubric -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Signal:
-    present: bool
-    strength: str
-    improvement: str
 
 
 def _clamp(score: float) -> int:
@@ -420,27 +232,47 @@ def weighted_overall(communication: int, problem_solving: int, code_quality: int
     )
 
 
+def _loop_allowance(optimal_time: str | None) -> int | None:
+    """How deep loops may nest for the expected bound, or None when it cannot be told."""
+    if optimal_time is None:
+        return None
+    rank = GROWTH_RANK.get(optimal_time)
+    if rank is None:
+        return None
+    if rank <= GROWTH_RANK["o(nlogn)"]:
+        return 1
+    if rank == GROWTH_RANK["o(n^2)"]:
+        return 2
+    return None
+
+
 def _communication(ev: InterviewEvidence) -> int:
     return _clamp(
-        min(30, ev.candidate_words // 5)
-        + min(15, 3 * ev.candidate_messages)
-        + min(20, 10 * ev.questions)
-        + (15 if ev.stated_approach else 0)
+        min(15, 3 * ev.candidate_messages)
+        + min(20, 10 * ev.clarifying_questions)
+        + (20 if ev.stated_approach else 0)
+        + (10 if ev.time_terms and not ev.claimed_faster_than_possible else 0)
         + (10 if ev.long_explanations else 0)
+        + (10 if ev.discussed_tests else 0)
+        + (5 if ev.traced_example else 0)
         + (10 if ev.discussed_tradeoffs else 0)
     )
 
 
 def _problem_solving(ev: InterviewEvidence) -> int:
+    code = ev.code
     return _clamp(
-        (15 if ev.questions else 0)
-        + (20 if ev.stated_approach else 0)
-        + (10 if ev.named_complexity else 0)
-        + (10 if ev.matched_optimal_time else 0)
+        (10 if ev.clarifying_questions else 0)
+        + (15 if ev.stated_approach else 0)
+        + (10 if ev.time_terms and not ev.claimed_faster_than_possible else 0)
+        + (15 if ev.reached_optimal_time else 0)
+        + (5 if ev.reached_optimal_time and ev.optimal_from_the_start else 0)
         + (5 if ev.discussed_space else 0)
-        + (20 if ev.code_submissions else 0)
-        + (10 if ev.discussed_tests else 0)
-        + (10 if ev.discussed_tradeoffs else 0)
+        + (20 if ev.working_code else 0)
+        + (10 if ev.discussed_tests or (code is not None and code.checks_edge_cases) else 0)
+        + (5 if ev.discussed_tradeoffs else 0)
+        + (5 if ev.working_code and not ev.reported_fix else 0)
+        - min(15, 5 * ev.hint_requests)
     )
 
 
@@ -448,128 +280,385 @@ def _code_quality(ev: InterviewEvidence) -> int:
     code = ev.code
     if code is None:
         return 0
+    if code.defines_entry_point:
+        entry = 20
+    elif code.defines_entry_point is None:
+        entry = 10 if code.defines_function else 0
+    else:
+        entry = 5 if code.defines_function else 0
+    allowance = _loop_allowance(ev.optimal_time)
+    nesting_ok = allowance is None or code.loop_depth <= allowance
+    does_work = not code.is_stub
     return _clamp(
-        20
-        + (10 if code.lines >= 5 else 0)
-        + (5 if code.lines >= 10 else 0)
-        + (15 if code.defines_function else 0)
-        + (10 if code.has_loop else 0)
-        + (15 if code.checks_edge_cases else 0)
-        + (10 if code.returns_value else 0)
+        entry
+        + (20 if does_work else 0)
+        + (10 if code.has_loop and does_work else 0)
+        + (10 if code.returns_value and does_work else 0)
+        + (10 if code.checks_edge_cases and does_work else 0)
+        + (10 if nesting_ok and code.has_loop and does_work else 0)
+        + (5 if code.lines >= 3 else 0)
+        + (5 if code.lines >= 6 else 0)
         + (5 if code.has_comments else 0)
         + (5 if code.has_tests else 0)
-        + (5 if ev.code_submissions >= 2 else 0)
     )
 
 
-def _signals(ev: InterviewEvidence) -> list[_Signal]:
+# --- The same caps for both graders -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scores:
+    communication: int
+    problem_solving: int
+    code_quality: int
+
+
+@dataclass(frozen=True)
+class Cap:
+    """A limit the evidence puts on the scores, and why (shown to the candidate)."""
+
+    reason: str
+    communication: int = 100
+    problem_solving: int = 100
+    code_quality: int = 100
+    # Floors: evidence that the code works keeps a score up whatever a model says.
+    min_problem_solving: int = 0
+    min_code_quality: int = 0
+
+
+def evidence_caps(ev: InterviewEvidence, entry: str | None) -> list[Cap]:
+    """Every cap the evidence of an interview puts on its scores, most important first."""
+    caps: list[Cap] = []
     code = ev.code
-    return [
-        _Signal(
-            ev.questions > 0,
-            "Asked clarifying questions before diving in.",
-            "Start by asking clarifying questions about inputs and constraints.",
-        ),
-        _Signal(
-            ev.stated_approach,
-            "Explained the approach before coding.",
-            "Talk through your approach before writing code.",
-        ),
-        _Signal(
-            ev.named_complexity and ev.matched_optimal_time,
-            "Named the time complexity of an optimal solution.",
-            "State the time and space complexity and aim for the optimal bound.",
-        ),
-        _Signal(
-            code is not None,
-            "Submitted code for review.",
-            "Submit code as a snippet or a fenced ``` block, even if it is incomplete.",
-        ),
-        _Signal(
-            code is not None and code.checks_edge_cases,
-            "Handled edge cases in the code.",
-            "Guard against edge cases such as empty or minimal input in the code.",
-        ),
-        _Signal(
-            ev.discussed_tests,
-            "Discussed tests and edge cases.",
-            "Walk through test cases, including edge cases, before finishing.",
-        ),
-        _Signal(
-            ev.discussed_tradeoffs,
-            "Weighed trade-offs and alternatives.",
-            "Compare alternatives and explain the trade-offs you are making.",
-        ),
-        _Signal(
-            ev.long_explanations > 0,
-            "Gave clear, structured explanations.",
-            "Explain your reasoning in full sentences as you go.",
-        ),
-    ]
+    named = f"`{entry}`" if entry else "the function the statement asks for"
+    if code is None:
+        caps.append(
+            Cap(
+                "No code was submitted.",
+                problem_solving=NO_CODE_MAX_PROBLEM_SOLVING,
+                code_quality=NO_CODE_MAX_CODE_QUALITY,
+            )
+        )
+    elif code.misses_the_problem:
+        where = f" (it defines {code.other_problem}'s function)" if code.other_problem else ""
+        caps.append(
+            Cap(
+                f"The code does not define {named}: it is not a solution to this problem{where}.",
+                problem_solving=OFF_PROBLEM_MAX_PROBLEM_SOLVING,
+                code_quality=OFF_PROBLEM_MAX_CODE_QUALITY,
+            )
+        )
+    elif code.is_stub:
+        caps.append(
+            Cap(
+                f"The code is a stub: {code.stub_reason}.",
+                problem_solving=STUB_MAX_PROBLEM_SOLVING,
+                code_quality=STUB_MAX_CODE_QUALITY,
+            )
+        )
+    elif code.defines_entry_point is False:
+        caps.append(
+            Cap(
+                f"The code does not define {named} as the statement asks.",
+                problem_solving=MISNAMED_MAX_PROBLEM_SOLVING,
+                code_quality=MISNAMED_MAX_CODE_QUALITY,
+            )
+        )
+    if ev.pass_rate is not None and code is not None:
+        rate = max(0.0, min(1.0, ev.pass_rate))
+        ceiling = _clamp(PASS_RATE_CAP_BASE + (100 - PASS_RATE_CAP_BASE) * rate)
+        floor = _clamp(PASS_RATE_FLOOR * rate)
+        caps.append(
+            Cap(
+                f"The code passes {round(rate * 100)}% of the problem's tests.",
+                problem_solving=ceiling,
+                code_quality=ceiling,
+                min_problem_solving=floor,
+                min_code_quality=floor,
+            )
+        )
+    if ev.manipulation_attempts:
+        caps.append(
+            Cap(
+                "Asking for a score earns nothing and counts against communication.",
+                communication=MANIPULATION_MAX_COMMUNICATION,
+            )
+        )
+    if ev.candidate_words < MIN_WORDS_FOR_COMMUNICATION:
+        caps.append(
+            Cap("Too few words to show your thinking.", communication=FEW_WORDS_MAX_COMMUNICATION)
+        )
+    return caps
 
 
-def heuristic_grade(ctx: TurnContext, *, graded_by: str) -> Grade:
+def hold_to_evidence(scores: Scores, caps: list[Cap]) -> tuple[Scores, list[str]]:
+    """Apply caps and floors; also the reasons of the caps that lowered a score."""
+    communication, problem_solving, code_quality = (
+        _clamp(scores.communication),
+        _clamp(scores.problem_solving),
+        _clamp(scores.code_quality),
+    )
+    binding: list[str] = []
+    for cap in caps:
+        lowered = (
+            communication > cap.communication
+            or problem_solving > cap.problem_solving
+            or code_quality > cap.code_quality
+        )
+        communication = min(communication, cap.communication)
+        problem_solving = max(min(problem_solving, cap.problem_solving), cap.min_problem_solving)
+        code_quality = max(min(code_quality, cap.code_quality), cap.min_code_quality)
+        if lowered:
+            binding.append(cap.reason)
+    return Scores(communication, problem_solving, code_quality), binding
+
+
+def _overall_within_band(overall: int, scores: Scores) -> int:
+    mean = weighted_overall(scores.communication, scores.problem_solving, scores.code_quality)
+    low = mean - OVERALL_MAX_BELOW_WEIGHTED_MEAN
+    return _clamp(max(low, min(_clamp(overall), mean + OVERALL_MAX_ABOVE_WEIGHTED_MEAN)))
+
+
+# --- Feedback -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Point:
+    weight: int  # how telling it is: the highest are shown first
+    text: str
+
+
+def _display(term: str) -> str:
+    return "O(" + term[2:-1].replace("nlogn", "n log n").replace("logn", "log n") + ")"
+
+
+def _example_input(ctx: TurnContext) -> str | None:
+    # The shortest public example: concrete, and nothing the candidate has not seen.
+    examples = sorted(ctx.problem.examples, key=lambda example: len(example.input))
+    return examples[0].input if examples else None
+
+
+def _strengths(ev: InterviewEvidence, entry: str | None) -> list[_Point]:
+    code = ev.code
+    points: list[_Point] = []
+    if ev.working_code and code is not None:
+        name = f"`{entry}`" if entry and code.defines_entry_point else "code"
+        points.append(_Point(30, f"Wrote {name} that does what the statement asks."))
+    if ev.reached_optimal_time:
+        if ev.optimal_from_the_start and not ev.hint_requests:
+            points.append(_Point(28, "Went straight for the best time bound for this problem."))
+        elif ev.optimal_from_the_start:
+            points.append(_Point(24, "Reached the best time bound for this problem."))
+        else:
+            points.append(_Point(26, "Improved a slower first idea to the best time bound."))
+    if ev.reported_fix and ev.working_code:
+        points.append(_Point(14, "Found and fixed a bug in your own code."))
+    if ev.stated_approach:
+        before = " before writing code" if code is not None else ""
+        points.append(_Point(18, f"Explained the approach{before}."))
+    if ev.clarifying_questions:
+        many = ev.clarifying_questions > 1
+        questions = (
+            f"{ev.clarifying_questions} clarifying questions" if many else "a clarifying question"
+        )
+        points.append(_Point(12 + 3 * min(ev.clarifying_questions, 3), f"Asked {questions}."))
+    if ev.traced_example:
+        points.append(_Point(16, "Traced a concrete example step by step."))
+    if ev.discussed_tests:
+        points.append(_Point(13, "Reasoned about edge cases out loud."))
+    if code is not None and code.checks_edge_cases and not code.is_stub:
+        points.append(_Point(11, "Guarded the edge cases in the code."))
+    if ev.discussed_tradeoffs:
+        points.append(_Point(10, "Weighed trade-offs and alternatives."))
+    if ev.discussed_space and ev.time_terms:
+        points.append(_Point(8, "Gave the space cost as well as the time."))
+    if code is not None and code.has_tests:
+        points.append(_Point(8, "Wrote tests alongside the code."))
+    if ev.hint_requests and ev.working_code:
+        points.append(_Point(9, "Used the hints to reach a working solution."))
+    if code is not None and code.has_comments and not code.is_stub:
+        points.append(_Point(4, "Commented the code where it helps."))
+    return points
+
+
+def _improvements(ev: InterviewEvidence, entry: str | None, ctx: TurnContext) -> list[_Point]:
+    code = ev.code
+    named = f"`{entry}`" if entry else "the function the statement asks for"
+    example = _example_input(ctx)
+    points: list[_Point] = []
+    if code is None:
+        points.append(
+            _Point(
+                100,
+                "Write code, even a slow or partial solution: send it as a snippet or a fenced "
+                "block before you finish.",
+            )
+        )
+    elif code.misses_the_problem:
+        points.append(_Point(98, f"Solve the problem asked: define {named} as the statement says."))
+    elif code.is_stub:
+        points.append(
+            _Point(96, f"Fill in {named}; a slow but correct version beats an empty one.")
+        )
+    elif code.defines_entry_point is False:
+        points.append(_Point(80, f"Name your function {named} as the statement asks."))
+    if ev.manipulation_attempts:
+        points.append(_Point(90, "Let the work speak: asking for a score earns nothing."))
+    if ev.claimed_faster_than_possible:
+        points.append(
+            _Point(66, "Check your complexity claim by counting the work each step does.")
+        )
+    elif ev.time_terms and not ev.reached_optimal_time:
+        slowest = ev.time_terms[-1]
+        points.append(
+            _Point(
+                70,
+                f"Look for an approach faster than {_display(slowest)}: find the work that "
+                "repeats and keep it in a data structure.",
+            )
+        )
+    elif not ev.time_terms:
+        points.append(_Point(60, "State the time and space complexity of your approach."))
+    if not ev.stated_approach:
+        points.append(_Point(58, "Talk through your approach in a few sentences before coding."))
+    if ev.hint_requests >= 2:
+        points.append(
+            _Point(
+                52,
+                "Before asking for a hint, write the brute force and look for its repeated work.",
+            )
+        )
+    if not ev.traced_example:
+        if code is not None and not code.is_stub and example:
+            text = f"Trace your code on `{example}` before you send it."
+        else:
+            text = "Walk through a small example by hand to check your idea."
+        points.append(_Point(50, text))
+    if not ev.clarifying_questions:
+        points.append(
+            _Point(45, "Open with a clarifying question, such as whether the input can be empty.")
+        )
+    if ev.reported_fix:
+        points.append(_Point(40, "Run your code on the examples before sending it."))
+    if (
+        code is not None
+        and not code.is_stub
+        and not code.checks_edge_cases
+        and not ev.discussed_tests
+    ):
+        points.append(_Point(35, "Say what your code does with empty or minimal input."))
+    if ev.time_terms and not ev.space_terms:
+        points.append(_Point(30, "Give the space cost too, not just the time."))
+    if not ev.discussed_tradeoffs:
+        points.append(_Point(25, "Compare one alternative and say what you trade for speed."))
+    if code is not None and not code.has_tests and not code.is_stub:
+        points.append(_Point(15, "Add a few asserts for the examples and an edge case."))
+    harder = {
+        Difficulty.EASY: "a medium problem",
+        Difficulty.MEDIUM: "a hard problem",
+        Difficulty.HARD: "this problem in a second language",
+    }[ctx.problem.difficulty]
+    points.append(_Point(1, f"Next, try {harder} at the same pace."))
+    return points
+
+
+def _top(points: list[_Point], limit: int) -> tuple[str, ...]:
+    ranked = sorted(points, key=lambda point: -point.weight)  # stable: ties keep their order
+    return tuple(point.text for point in ranked[:limit])
+
+
+def _verdict(overall: int, title: str) -> str:
+    if overall >= 80:
+        return f"Strong interview on {title}."
+    if overall >= 60:
+        return f"Good interview on {title}, with a few gaps."
+    if overall >= 40:
+        return f"A partial attempt at {title}."
+    return f"An early-stage attempt at {title}."
+
+
+def _next_step(improvement: str) -> str:
+    return f"Next step: {improvement[0].lower()}{improvement[1:]}"
+
+
+def heuristic_grade(
+    ctx: TurnContext, *, graded_by: str, evidence: InterviewEvidence | None = None
+) -> Grade:
     """Grade an interview with the documented rubric (see the module docstring).
 
     Deterministic: the same transcript and code always give the same grade. Text that
-    tries to steer the grade is ignored.
+    tries to steer the grade is ignored and caps communication.
     """
-    ev = gather_evidence(ctx)
-    communication = _communication(ev)
-    problem_solving = _problem_solving(ev)
-    code_quality = _code_quality(ev)
-    overall = weighted_overall(communication, problem_solving, code_quality)
-    signals = _signals(ev)
-    strengths = tuple(signal.strength for signal in signals if signal.present)[:4]
-    improvements = tuple(signal.improvement for signal in signals if not signal.present)[:4]
-    if overall >= 80:
-        verdict = f"Strong interview on {ctx.problem.title}."
-    elif overall >= 60:
-        verdict = f"Good interview on {ctx.problem.title}, with a few gaps."
-    elif overall >= 40:
-        verdict = f"A partial attempt at {ctx.problem.title}."
-    else:
-        verdict = f"An early-stage attempt at {ctx.problem.title}."
-    next_step = (
-        f"Next step: {improvements[0][0].lower()}{improvements[0][1:]}"
-        if improvements
-        else "Keep practising at this level or try a harder problem."
-    )
+    ev = evidence or gather_evidence(ctx)
+    entry = _entry_name(ctx)
+    raw = Scores(_communication(ev), _problem_solving(ev), _code_quality(ev))
+    scores, _ = hold_to_evidence(raw, evidence_caps(ev, entry))
+    overall = weighted_overall(scores.communication, scores.problem_solving, scores.code_quality)
+    strengths = _top(_strengths(ev, entry), MAX_STRENGTHS)
+    improvements = _top(_improvements(ev, entry, ctx), MAX_IMPROVEMENTS)
     return Grade(
         overall=overall,
-        communication=communication,
-        problem_solving=problem_solving,
-        code_quality=code_quality,
-        summary=f"{verdict} {next_step}",
+        communication=scores.communication,
+        problem_solving=scores.problem_solving,
+        code_quality=scores.code_quality,
+        summary=f"{_verdict(overall, ctx.problem.title)} {_next_step(improvements[0])}",
         strengths=strengths,
         improvements=improvements,
         graded_by=graded_by,
     )
 
 
+def _entry_name(ctx: TurnContext) -> str | None:
+    names = entry_point_names(ctx.problem)
+    return names[0] if names else None
+
+
 def apply_evidence_caps(grade: Grade, ctx: TurnContext) -> Grade:
-    """Cap a model grade by what the candidate actually did (see the module docstring).
+    """Hold a model grade to what the candidate actually did (see the module docstring).
 
     A prompt injection can make a model return 100s; it cannot make code or words appear.
+    When a cap lowers a score, the summary says why and the first improvement is the
+    evidence's own next step; after a manipulation attempt the feedback is the rubric's,
+    since the model's words may be the candidate's.
     """
     ev = gather_evidence(ctx)
-    communication = _clamp(grade.communication)
-    problem_solving = _clamp(grade.problem_solving)
-    code_quality = _clamp(grade.code_quality)
-    if ev.code_submissions == 0:
-        code_quality = min(code_quality, NO_CODE_MAX_CODE_QUALITY)
-        problem_solving = min(problem_solving, NO_CODE_MAX_PROBLEM_SOLVING)
-    if ev.candidate_words < MIN_WORDS_FOR_COMMUNICATION:
-        communication = min(communication, FEW_WORDS_MAX_COMMUNICATION)
-    ceiling = weighted_overall(communication, problem_solving, code_quality)
-    overall = min(_clamp(grade.overall), ceiling + OVERALL_MAX_ABOVE_WEIGHTED_MEAN)
-    return replace(
+    entry = _entry_name(ctx)
+    caps = evidence_caps(ev, entry)
+    if ev.manipulation_attempts:
+        fair = heuristic_grade(ctx, graded_by=grade.graded_by, evidence=ev)
+        margin = MANIPULATION_MODEL_MARGIN
+        caps.append(
+            Cap(
+                "Asking for a score earns nothing and counts against communication.",
+                communication=fair.communication + margin,
+                problem_solving=fair.problem_solving + margin,
+                code_quality=fair.code_quality + margin,
+            )
+        )
+    model_scores = Scores(grade.communication, grade.problem_solving, grade.code_quality)
+    scores, binding = hold_to_evidence(model_scores, caps)
+    overall = _overall_within_band(grade.overall, scores)
+    capped = replace(
         grade,
-        overall=_clamp(overall),
-        communication=communication,
-        problem_solving=problem_solving,
-        code_quality=code_quality,
+        overall=overall,
+        communication=scores.communication,
+        problem_solving=scores.problem_solving,
+        code_quality=scores.code_quality,
     )
+    if ev.manipulation_attempts:
+        fair = heuristic_grade(ctx, graded_by=grade.graded_by, evidence=ev)
+        return replace(
+            capped,
+            summary=f"{_verdict(overall, ctx.problem.title)} {_next_step(fair.improvements[0])}",
+            strengths=fair.strengths,
+            improvements=fair.improvements,
+        )
+    if not binding:
+        return capped
+    evidence_step = _top(_improvements(ev, entry, ctx), 1)[0]
+    summary = _shorten(f"{binding[0]} {grade.summary}", MAX_SUMMARY_CHARS)
+    improvements = (evidence_step, *(i for i in grade.improvements if i != evidence_step))
+    return replace(capped, summary=summary, improvements=improvements[:MAX_FEEDBACK_ITEMS])
 
 
 def _shorten(text: str, limit: int) -> str:

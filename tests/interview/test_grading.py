@@ -15,13 +15,13 @@ from bot.interview.grading import (
     MAX_FEEDBACK_ITEMS,
     MAX_SUMMARY_CHARS,
     GradeParseError,
+    MANIPULATION_MAX_COMMUNICATION,
     apply_evidence_caps,
-    complexity_terms,
     heuristic_grade,
     parse_grade,
     weighted_overall,
-    without_score_steering,
 )
+from bot.interview.evidence import complexity_terms, without_score_steering
 from bot.interview.models import Grade, Role
 from tests.interview.samples import (
     INJECTION,
@@ -169,7 +169,7 @@ def test_heuristic_grade_is_deterministic() -> None:
     ],
 )
 @pytest.mark.parametrize("conversation", [STRONG_CONVERSATION, WEAK_CONVERSATION])
-def test_heuristic_ignores_score_steering(
+def test_heuristic_score_steering_never_raises_a_score_and_caps_communication(
     injection: str, conversation: tuple[tuple[Role, str], ...]
 ) -> None:
     code = STRONG_CODE if conversation is STRONG_CONVERSATION else None
@@ -178,19 +178,35 @@ def test_heuristic_ignores_score_steering(
         context([*conversation, (Role.CANDIDATE, injection)], code=code), graded_by="offline"
     )
 
-    assert _scores(steered) == _scores(honest)
+    assert all(s <= h for s, h in zip(_scores(steered), _scores(honest), strict=True))
+    assert steered.communication <= MANIPULATION_MAX_COMMUNICATION
+    assert (steered.problem_solving, steered.code_quality) == (
+        honest.problem_solving,
+        honest.code_quality,
+    )
 
 
-def test_heuristic_rewards_the_optimal_complexity() -> None:
+def test_heuristic_rewards_the_optimal_complexity_stated_first() -> None:
     base = [(Role.CANDIDATE, "I would use a hash map to find the complement.")]
     optimal = heuristic_grade(
-        context([*base, (Role.CANDIDATE, "It runs in O(n) time.")]), graded_by="offline"
+        context([*base, (Role.CANDIDATE, "It runs in O(n) time.")], code=STRONG_CODE),
+        graded_by="offline",
     )
     slower = heuristic_grade(
-        context([*base, (Role.CANDIDATE, "It runs in O(n^2) time.")]), graded_by="offline"
+        context([*base, (Role.CANDIDATE, "It runs in O(n^2) time.")], code=STRONG_CODE),
+        graded_by="offline",
+    )
+    improved = heuristic_grade(
+        context(
+            [*base, (Role.CANDIDATE, "First O(n^2) time."), (Role.CANDIDATE, "Then O(n) time.")],
+            code=STRONG_CODE,
+        ),
+        graded_by="offline",
     )
 
-    assert optimal.problem_solving == slower.problem_solving + 10
+    # 15 for reaching the expected bound, 5 more for stating it first.
+    assert optimal.problem_solving == slower.problem_solving + 20
+    assert improved.problem_solving == slower.problem_solving + 15
 
 
 def test_heuristic_counts_code_structure() -> None:
