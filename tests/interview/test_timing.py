@@ -8,6 +8,7 @@ import pytest
 
 from bot.interview.engine import Outgoing
 from bot.interview.models import Difficulty
+from bot.interview.offline import OfflineInterviewer
 from bot.interview.timing import (
     decode_time_left,
     encode_time_left,
@@ -17,6 +18,7 @@ from bot.interview.timing import (
 from handlers.blocks import build_start_card, build_time_warning
 from handlers.delivery import render
 from tests.handlers.test_blocks import assert_valid_message
+from tests.interview.samples import context
 
 
 @pytest.mark.parametrize(
@@ -93,3 +95,13 @@ def test_start_card_promises_the_warning_it_will_give(limit: int, said: str) -> 
     )
     assert f"Time limit: {limit} min" in card
     assert f"warning {said} time is up" in card
+
+
+@pytest.mark.parametrize(
+    ("limit", "said"), [(1, "You have 1 minute."), (45, "You have 45 minutes.")]
+)
+async def test_offline_opening_says_the_limit_in_good_english(limit: int, said: str) -> None:
+    reply = await OfflineInterviewer().opening(
+        context(minutes_left=limit, time_limit_minutes=limit)
+    )
+    assert said in reply.text
