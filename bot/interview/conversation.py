@@ -185,6 +185,44 @@ def expected_time_degree(problem: Problem) -> float | None:
     return growth_degree(time_terms[0]) if time_terms else None
 
 
+# Techniques a candidate names, and what code that uses them shows (any one marker).
+TECHNIQUES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "sorting": (
+        re.compile(r"\bsort(ed|ing|s)?\b", re.IGNORECASE),
+        re.compile(r"sort|heapq|bisect|TreeMap|SortedList", re.IGNORECASE),
+    ),
+    "a hash map": (
+        re.compile(
+            r"\bhash ?(map|table|set)s?\b|\bhashmap\b|\bdict(ionary)?\b|\bcounter\b|"
+            r"\b(a|the) (set|map)\b|\bcounts? map\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\{\s*\}|\{[^{}\n]*:[^{}\n]*\}|\bdict\b|\bset\(|Counter|defaultdict|"
+            r"\bMap\b|HashMap|HashSet|unordered_map|unordered_set|new Map|new Set"
+        ),
+    ),
+    "a heap": (
+        re.compile(r"\b(heap|priority queue)s?\b", re.IGNORECASE),
+        re.compile(r"heap|PriorityQueue|priority_queue", re.IGNORECASE),
+    ),
+    "a queue (BFS)": (
+        re.compile(r"\b(bfs|breadth[- ]first)\b", re.IGNORECASE),
+        re.compile(r"queue|deque|popleft|shift\(", re.IGNORECASE),
+    ),
+}
+
+
+def techniques_named(text: str) -> tuple[str, ...]:
+    """The techniques of ``TECHNIQUES`` that ``text`` names, in a fixed order."""
+    return tuple(name for name, (said, _) in TECHNIQUES.items() if said.search(text))
+
+
+def code_shows(technique: str, content: str) -> bool:
+    """True when the code shows a marker of the technique."""
+    return bool(TECHNIQUES[technique][1].search(content))
+
+
 # --- Reading code without running it ------------------------------------------------
 
 _STUB_LINE = re.compile(
@@ -289,6 +327,8 @@ class Conversation:
     outline_given: bool
     code_submissions: int
     code: CodeReading | None
+    # Techniques of the latest approach the code shows no sign of (empty when it does).
+    techniques_missing: tuple[str, ...]
     # This turn.
     new_code: bool
     hint_requested: bool
@@ -369,6 +409,16 @@ def read_conversation(ctx: TurnContext) -> Conversation:
         claimed = growth_degree(time_bound)
         optimal = None if claimed is None else claimed <= expected
 
+    # The approach the latest code should implement: the last statement naming a technique.
+    named: tuple[str, ...] = ()
+    for text in candidate:
+        named = techniques_named(honest(text)) or named
+    missing: tuple[str, ...] = ()
+    if ctx.latest_code is not None and named:
+        content = ctx.latest_code.content
+        if not any(code_shows(name, content) for name in named):
+            missing = named
+
     cannot_code = any(_CANNOT_CODE.search(text) for text in candidate)
     outline_given = False
     if cannot_code:
@@ -394,6 +444,7 @@ def read_conversation(ctx: TurnContext) -> Conversation:
         outline_given=outline_given,
         code_submissions=ctx.code_submissions,
         code=read_code(ctx.latest_code, problem) if ctx.latest_code is not None else None,
+        techniques_missing=missing,
         new_code=ctx.new_code and ctx.latest_code is not None,
         hint_requested=(
             bool(_HINT_REQUEST.search(now))

@@ -474,6 +474,14 @@ def _test_phase(c: Conversation, ctx: TurnContext, react: _React, reply: _Build)
                     "when you have it.",
                     Phase.TEST,
                 )
+        if c.techniques_missing:
+            named = " or ".join(c.techniques_missing)
+            ask = (
+                f"You described an approach with {named}, and I don't see it in this code. "
+                "Which approach does this code take?"
+            )
+            if not c.asked(ask):
+                return reply(ask, Phase.TEST)
         if (
             code.nested_pair_loops
             and c.time_bound is not None
