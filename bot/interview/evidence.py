@@ -1277,13 +1277,8 @@ def gather_evidence(ctx: TurnContext, *, pass_rate: float | None = None) -> Inte
         # Only a bound faster than possible that is the candidate's whole claim: naming a
         # faster alternative next to the expected bound is a fair trade-off to discuss.
         best = _rank(optimal)
-        too_fast = (
-            not reached
-            and best is not None
-            and any(
-                (_rank(term) if _rank(term) is not None else best) < best for term in time_terms
-            )
-        )
+        ranks = [rank for rank in map(_rank, time_terms) if rank is not None]
+        too_fast = not reached and best is not None and any(rank < best for rank in ranks)
     latest = ctx.latest_code
     has_code = latest is not None and bool(latest.content.strip())
     code = read_code(latest, ctx.problem) if has_code and latest is not None else None
