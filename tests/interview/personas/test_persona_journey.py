@@ -51,7 +51,7 @@ async def _interviewer_texts(bot: BotHarness) -> list[str]:
         return list(rows)
 
 
-def _block_texts(blocks: list[dict[str, Any]]) -> list[str]:
+def _block_texts(blocks: list[dict[str, Any]] | None) -> list[str]:
     found: list[str] = []
 
     def walk(node: Any) -> None:
@@ -91,8 +91,13 @@ async def test_persona_through_the_real_app_survives_a_restart(
     assert said[1:] == list(expected.interviewer_messages[1:])
     assert len(said) == len(steps) + 1
     assert thread_problems(expected.problem, said) == []
-    # What Slack received renders as written: every text object's fences pair up.
-    for call in bot.slack.posts(thread_ts=thread):
-        for text in _block_texts(call.params.get("blocks") or []):
+    await bot.send.dm("done", channel=DM, thread_ts=thread)
+    await bot.settle()
+    # What Slack received renders as written: every text object of every message in the
+    # DM (problem message, thread replies, score card) has its fences paired.
+    posts = bot.slack.posts(channel=DM) + bot.slack.posts(channel=USER_ID)
+    assert any("Interview complete" in json.dumps(c.params.get("blocks")) for c in posts)
+    for call in posts:
+        for text in [call.params.get("text") or "", *_block_texts(call.params.get("blocks"))]:
             assert fences_balanced(text), json.dumps(text)
     await stop_bot(bot)
