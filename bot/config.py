@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from typing import Any, get_args
 from urllib.parse import urlsplit
 
@@ -102,6 +104,29 @@ class Settings(BaseSettings):
             raise ValueError(f"has the scheme {scheme!r}; allowed: {' or '.join(DATABASE_SCHEMES)}")
         return value
 
+    @field_validator("host")
+    @classmethod
+    def _listen_host(cls, value: str) -> str:
+        if not _is_host_name(value.strip()):
+            raise ValueError(
+                f"is {value[:40]!r}; allowed: an IP address or host name, like 0.0.0.0 or 127.0.0.1"
+            )
+        return value.strip()
+
+    @field_validator("sandbox_allowed_host")
+    @classmethod
+    def _sandbox_host(cls, value: str | None) -> str | None:
+        match = _HOST_AND_PORT.fullmatch(value.strip()) if value else None
+        if value and (
+            match is None
+            or not _is_host_name(match["name"].removeprefix("[").removesuffix("]"))
+            or (match["port"] and not 1 <= int(match["port"]) <= 65535)
+        ):
+            raise ValueError(
+                f"is {value[:40]!r}; allowed: a host name, or name:port, like sandbox.test:8080"
+            )
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -138,6 +163,18 @@ class Settings(BaseSettings):
         if not self.socket_mode and not self.slack_signing_secret:
             missing.append("SLACK_SIGNING_SECRET")
         return missing
+
+
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63})*\.?$")
+_HOST_AND_PORT = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[^:\[\]]+)(?::(?P<port>\d{1,5}))?")
+
+
+def _is_host_name(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+        return True
+    except ValueError:
+        return bool(_HOST_NAME.match(value))
 
 
 def _require_http_url(value: str, example: str) -> None:

@@ -102,6 +102,8 @@ async def test_every_bad_number_stops_start_up_with_one_plain_line(
         ("OPENAI_BASE_URL", "localhost:11434/v1", "allowed: an http:// or https:// URL"),
         ("DATABASE_URL", "mysql://root:hunter2@db/bot", "allowed: sqlite+aiosqlite or post"),
         ("DATABASE_URL", "not a url", "postgresql+asyncpg://"),
+        ("HOST", "my laptop", "allowed: an IP address or host name"),
+        ("SANDBOX_ALLOWED_HOST", "http://sandbox.test", "allowed: a host name, or name:port"),
     ],
 )
 async def test_bad_value_names_the_variable_and_the_allowed_values(
