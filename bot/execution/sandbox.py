@@ -98,6 +98,9 @@ class Sandbox:
             "sandbox",
             "--die-with-parent",
             "--new-session",
+            # No reaper process inside: bwrap's reaper would outlive bwrap as a zombie for
+            # the host's init to collect, and count against the slot's process limit meanwhile.
+            "--as-pid-1",
             "--cap-drop",
             "ALL",
             "--clearenv",

@@ -1,0 +1,10 @@
+#include <bits/stdc++.h>
+using namespace std;
+
+string first_solo_sender(const vector<string>& senders) {
+    unordered_map<string, int> counts;
+    for (auto& name : senders) counts[name]++;
+    for (auto& name : senders)
+        if (counts[name] == 1) return name;
+    return "";
+}

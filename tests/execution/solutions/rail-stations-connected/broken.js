@@ -1,0 +1,10 @@
+function connected(n, tracks, a, b) {
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (x) => {
+    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (const [x, y] of tracks) parent[find(x)] = find(y);
+  // Only direct tracks count.
+  return a === b || tracks.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
+}
