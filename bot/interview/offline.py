@@ -509,15 +509,13 @@ def _test_phase(c: Conversation, ctx: TurnContext, react: _React, reply: _Build)
         ask = _fresh(c, ASK_BETTER)
         if ask:
             return reply(ask, Phase.TEST)
-    test_asks = (*_trace_asks(problem)[:1], *_test_case_asks(problem)[:1], *problem.probes[:1])
-    asked_so_far = c.times_asked(
-        (*_trace_asks(problem), *_test_case_asks(problem), *problem.probes)
-    )
+    # Questions naming the entry point make no sense about code that does not define it.
+    cases = _test_case_asks(problem) if code.names_entry_point is not False else ()
+    test_asks = (*_trace_asks(problem)[:1], *cases[:1], *problem.probes[:1])
+    asked_so_far = c.times_asked((*_trace_asks(problem), *cases, *problem.probes))
     budget = TEST_ASKS + max(0, c.code_submissions - 1)
     if asked_so_far < budget:
-        ask = _fresh(c, test_asks) or _fresh(
-            c, (*_test_case_asks(problem)[1:], *problem.probes[1:])
-        )
+        ask = _fresh(c, test_asks) or _fresh(c, (*cases[1:], *problem.probes[1:]))
         if ask:
             return reply(ask, Phase.TEST)
     return reply(_fresh(c, ASK_WRAP_UP) or _closing(c), Phase.WRAP_UP)
