@@ -21,6 +21,7 @@ from bot.interview.models import Interviewer
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.problem_bank import ProblemBank
 from bot.tasks import RequestPriority, TaskTracker, in_request
+from bot.web_server import ServerLimits
 from handlers.context import Services
 from handlers.delivery import SlackDelivery
 from handlers.file_download import DownloadLimits
@@ -113,7 +114,13 @@ class BotRuntime:
             services=services,
             socket_mode=settings.socket_mode,
         )
-        web_app = build_web_app(bolt, db, priority)
+        web_app = build_web_app(
+            bolt,
+            db,
+            priority,
+            signing_secret=None if settings.socket_mode else settings.slack_signing_secret,
+            limits=ServerLimits.from_settings(settings),
+        )
         return cls(settings, db, http, client, engine, tasks, bolt, web_app)
 
     async def start(self) -> None:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, make_url, text
+from sqlalchemy import Table, event, make_url, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -22,10 +27,61 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage import sqlite_driver
+from storage.models import HealthCheck
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # A pooled PostgreSQL connection idle this long is checked before it is used again.
 IDLE_PING_SECONDS = 5.0
+logger = logging.getLogger(__name__)
+
+
+# /healthz: how long a verdict on the database holds, and how long the check may take.
+HEALTH_CACHE_SECONDS = 2.0
+HEALTH_TIMEOUT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class DatabaseHealth:
+    ok: bool
+    state: str  # ok, unreachable, read-only, full, refuses writes, timeout
+    reason: str | None = None
+
+
+def _heartbeat(dialect: str) -> Any:
+    values = {"id": 1, "written_at": datetime.now(UTC)}
+    table = HealthCheck.__table__
+    assert isinstance(table, Table)
+    statement = (sqlite_insert if dialect == "sqlite" else pg_insert)(table).values(**values)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.id], set_={"written_at": statement.excluded.written_at}
+    )
+
+
+def _write_refusal(exc: BaseException) -> str:
+    message = str(exc).lower()
+    if "read-only" in message or "readonly" in message or "recovery" in message:
+        return "read-only"
+    if "full" in message or "no space" in message or "quota" in message:
+        return "full"
+    if "no such table" in message or "does not exist" in message:
+        return "not migrated"
+    return "refuses writes"
+
+
+_REASONS = {
+    "unreachable": "database does not answer",
+    "read-only": "database read-only: it refuses writes",
+    "full": "database or disk full: it refuses writes",
+    "not migrated": "database not migrated: run `interview-bot migrate`",
+    "refuses writes": "database refuses writes",
+}
+
+
+def _unhealthy(state: str, exc: BaseException) -> DatabaseHealth:
+    # The exception text stays in the log: /healthz answers anyone, and it can name hosts.
+    detail = getattr(exc, "orig", None) or exc  # the driver's error, without the SQL
+    logger.warning("health check: %s (%s: %s)", state, type(detail).__name__, str(detail)[:300])
+    return DatabaseHealth(False, state, _REASONS[state])
 
 
 class Database:
@@ -88,6 +144,8 @@ class Database:
         self.admission: Callable[[], contextlib.AbstractAsyncContextManager[None]] = (
             contextlib.nullcontext
         )
+        self._health: tuple[float, DatabaseHealth] | None = None
+        self._health_lock = asyncio.Lock()
 
     @contextlib.asynccontextmanager
     async def transaction(self, *, durable: bool | None = None) -> AsyncIterator[AsyncConnection]:
@@ -124,6 +182,41 @@ class Database:
         factory = self._sessions if self.durable() else self._relaxed_sessions
         async with self.admission(), factory() as session:
             yield session
+
+    async def health(self) -> DatabaseHealth:
+        """Whether the database takes a committed write, remembered for HEALTH_CACHE_SECONDS
+        so a busy load balancer costs one small write every couple of seconds at most."""
+        async with self._health_lock:
+            now = time.monotonic()
+            if self._health is not None and now - self._health[0] < HEALTH_CACHE_SECONDS:
+                return self._health[1]
+            health = await self._check_health()
+            self._health = (time.monotonic(), health)
+            return health
+
+    async def _check_health(self) -> DatabaseHealth:
+        # A committed upsert of one row, on the flushed engine: a read-only database, a
+        # read-only transaction default, a replica or a full disk each refuse it. (A write
+        # rolled back proves nothing on SQLite: it never reaches the file.)
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+                async with self.engine.connect() as conn:
+                    try:
+                        await conn.execute(text("SELECT 1"))
+                    except Exception as exc:
+                        return _unhealthy("unreachable", exc)
+                    try:
+                        await conn.execute(_heartbeat(conn.dialect.name))
+                        await conn.commit()
+                    except Exception as exc:
+                        return _unhealthy(_write_refusal(exc), exc)
+        except TimeoutError:
+            return DatabaseHealth(
+                False, "timeout", f"no answer within {HEALTH_TIMEOUT_SECONDS:g} s"
+            )
+        except Exception as exc:
+            return _unhealthy("unreachable", exc)
+        return DatabaseHealth(True, "ok")
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query."""

@@ -205,6 +205,16 @@ class SlackEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class HealthCheck(Base):
+    """The row /healthz writes and commits: a database that answers reads but refuses
+    writes (read-only, disk full, a replica after failover) fails it."""
+
+    __tablename__ = "health_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 # Read models ---------------------------------------------------------------------------------
 # What the interview engine reads a session as: plain rows, built from Core results. Loading
 # ORM objects for a transcript cost about twice as much per step (identity map, attribute
