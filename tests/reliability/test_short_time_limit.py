@@ -1,6 +1,6 @@
 """INTERVIEW_TIME_LIMIT_MINUTES=1 end to end: real `interview-bot run` processes, real time.
 
-Two candidates start twenty seconds apart on a bot whose limit is one minute. The first gets
+Two candidates start ten seconds apart on a bot whose limit is one minute. The first gets
 its warning (30 seconds before the end, saying the time really left) from the running bot;
 the bot is then killed with SIGKILL — the second candidate is mid-interview, before its
 warning — and started again only after both deadlines have passed. On restart the sweep
@@ -86,12 +86,12 @@ async def test_one_minute_limit_warns_finishes_and_grades_across_a_restart(
         assert as_utc(first.deadline_at) - as_utc(first.warning_at) == timedelta(seconds=30)
         await wait_for(lambda: len(thread_texts(fake_slack, FIRST, first.thread_ts)) >= 2, 30)
 
-        # The second candidate starts twenty seconds later.
+        # The second candidate starts ten seconds later.
         await asyncio.sleep(
             max(
                 0.0,
                 (
-                    as_utc(first.started_at) + timedelta(seconds=20) - datetime.now(UTC)
+                    as_utc(first.started_at) + timedelta(seconds=10) - datetime.now(UTC)
                 ).total_seconds(),
             )
         )
