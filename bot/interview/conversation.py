@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.interview.models import CodeSnapshot, Problem, Role, TurnContext
 
@@ -25,7 +26,7 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 
 # A request, not a mention: "can I get a hint?", "another hint please", "I'm stuck".
 _HINT_REQUEST = re.compile(
-    r"\b(hint|hints|clue|nudge)\b[^.!\n]*\?"
+    r"\b(hint|hints|clue|nudge)\b[^.!?\n]{0,80}\?"
     r"|\b(give me|can i (get|have)|could i (get|have)|may i have|need|want|another|one more|"
     r"any)\s+(a |an |another |more |one more )?(hint|hints|clue|nudge)\b"
     r"|\b(hint|clue),? please\b"
@@ -35,7 +36,7 @@ _HINT_REQUEST = re.compile(
     re.IGNORECASE,
 )
 # "Not sure" before any code is a call for help; later it answers a question.
-_UNSURE = re.compile(r"\bnot sure\b(?![^.?!\n]*\?)", re.IGNORECASE)
+_UNSURE = re.compile(r"\bnot sure\b(?![^.?!\n]{0,200}\?)", re.IGNORECASE)
 _GIVE_UP = re.compile(
     r"\b(i give up|giving up|i quit|i'?ll stop here|i'?m stopping here|"
     r"i (can'?t|cannot) solve (it|this)|i surrender)\b",
@@ -260,7 +261,11 @@ def entry_point_of(problem: Problem) -> str | None:
 
 def read_code(code: CodeSnapshot, problem: Problem) -> CodeReading:
     """Read a submission: stub or real, the function the statement names, nested loops."""
-    lines = [line for line in code.content.splitlines() if line.strip()]
+    lines = [
+        line[:MAX_CODE_LINE_CHARS]
+        for line in code.content.splitlines()[:MAX_CODE_LINES]
+        if line.strip()
+    ]
     body = [
         line.strip()
         for line in lines
@@ -268,7 +273,7 @@ def read_code(code: CodeSnapshot, problem: Problem) -> CodeReading:
     ]
     is_stub = all(_STUB_LINE.match(line) for line in body)
     name = entry_point_of(problem)
-    names = None if name is None else bool(re.search(rf"\b{re.escape(name)}\b", code.content))
+    names = None if name is None else bool(re.search(rf"\b{re.escape(name)}\b", "\n".join(lines)))
     return CodeReading(
         lines=len(lines),
         is_stub=is_stub,
@@ -369,96 +374,128 @@ def spoken_sentences(messages: Iterable[str]) -> frozenset[str]:
 HINT_MARK = "*Hint "
 
 
+# A chat message is read for intent from its first characters only: it keeps every
+# pattern here cheap on a 100 KB paste, and nobody's point starts after 4,000 characters.
+MAX_READ_CHARS = 4000
+# The code is read from its first lines only, each cut short, for the same reason.
+MAX_CODE_LINES = 2000
+MAX_CODE_LINE_CHARS = 300
+
+
+@dataclass(frozen=True)
+class MessageFacts:
+    """What one candidate message says, with score-steering sentences removed."""
+
+    prose: str
+    questions: tuple[str, ...]
+    approach: bool
+    brute_force: bool
+    times: tuple[str, ...]
+    spaces: tuple[str, ...]
+    techniques: tuple[str, ...]
+    gives_up: bool
+    cannot_code: bool
+    hint_request: bool
+    unsure: bool
+    bug_report: bool
+    grade_talk: bool
+    ready_to_code: bool
+    testing_talk: bool
+    words: int
+
+
+@lru_cache(maxsize=4096)
+def read_message(text: str) -> MessageFacts:
+    """Read one candidate message (cached: a transcript is re-read every turn)."""
+    prose = prose_of(text)[:MAX_READ_CHARS]
+    sentences = sentences_of(prose)
+    # Sentences asking to be graded a certain way earn nothing, not even an approach.
+    honest = " ".join(s for s in sentences if not _GRADE_TALK.search(s))
+    times, spaces = complexity_claims(honest)
+    return MessageFacts(
+        prose=prose,
+        questions=tuple(s for s in sentences_of(honest) if _is_question(s)),
+        approach=bool(_APPROACH.search(honest)),
+        brute_force=bool(_BRUTE_FORCE.search(honest)),
+        times=tuple(times),
+        spaces=tuple(spaces),
+        techniques=techniques_named(honest),
+        gives_up=bool(_GIVE_UP.search(prose)),
+        cannot_code=bool(_CANNOT_CODE.search(prose)),
+        hint_request=bool(_HINT_REQUEST.search(prose)) and not _GIVE_UP.search(prose),
+        unsure=bool(_UNSURE.search(prose)),
+        bug_report=bool(_BUG_REPORT.search(prose)),
+        grade_talk=bool(_GRADE_TALK.search(prose)),
+        ready_to_code=bool(_READY_TO_CODE.search(prose)),
+        testing_talk=bool(_TESTING.search(honest)),
+        words=len(prose.split()),
+    )
+
+
 def read_conversation(ctx: TurnContext) -> Conversation:
     """Derive the conversation state from a turn context (transcript, latest code)."""
     problem = ctx.problem
-    candidate = [prose_of(e.text) for e in ctx.transcript if e.role is Role.CANDIDATE]
+    entries = [e for e in ctx.transcript if e.role is Role.CANDIDATE]
     pending_ids = {id(e) for e in ctx.pending}
-    before = [
-        prose_of(e.text)
-        for e in ctx.transcript
-        if e.role is Role.CANDIDATE and id(e) not in pending_ids
-    ]
-    if ctx.pending and not any(id(e) in pending_ids for e in ctx.transcript):
+    if ctx.pending and not any(id(e) in pending_ids for e in entries):
         # Pending entries that are copies of the transcript's tail.
-        before = candidate[: len(candidate) - len(ctx.pending)]
-    now = "\n".join(prose_of(e.text) for e in ctx.pending if e.role is Role.CANDIDATE)
-    everything = "\n".join(candidate)
+        split = len(entries) - len(ctx.pending)
+    else:
+        split = sum(1 for e in entries if id(e) not in pending_ids)
+    facts = [read_message(e.text) for e in entries]
+    now = [read_message(e.text) for e in ctx.pending if e.role is Role.CANDIDATE]
     interviewer = tuple(e.text for e in ctx.transcript if e.role is Role.INTERVIEWER)
 
-    # Sentences asking to be graded a certain way earn nothing, not even an approach.
-    def honest(text: str) -> str:
-        return " ".join(s for s in sentences_of(text) if not _GRADE_TALK.search(s))
-
-    honest_all = honest(everything)
-    honest_now = honest(now)
-    questions_all = [s for s in sentences_of(honest_all) if _is_question(s)]
-    questions_now = tuple(s for s in sentences_of(honest_now) if _is_question(s))
-
     time_bound: str | None = None
-    space_stated = False
-    for text in candidate:
-        times, spaces = complexity_claims(honest(text))
-        if times:
-            time_bound = times[-1]
-        space_stated = space_stated or bool(spaces)
-    times_now, spaces_now = complexity_claims(honest_now)
+    named: tuple[str, ...] = ()
+    for fact in facts:
+        time_bound = fact.times[-1] if fact.times else time_bound
+        # The approach the latest code should implement: the last one naming a technique.
+        named = fact.techniques or named
     expected = expected_time_degree(problem)
     optimal: bool | None = None
     if time_bound is not None and expected is not None:
         claimed = growth_degree(time_bound)
         optimal = None if claimed is None else claimed <= expected
-
-    # The approach the latest code should implement: the last statement naming a technique.
-    named: tuple[str, ...] = ()
-    for text in candidate:
-        named = techniques_named(honest(text)) or named
     missing: tuple[str, ...] = ()
     if ctx.latest_code is not None and named:
-        content = ctx.latest_code.content
+        content = ctx.latest_code.content[: MAX_CODE_LINES * MAX_CODE_LINE_CHARS]
         if not any(code_shows(name, content) for name in named):
             missing = named
 
-    cannot_code = any(_CANNOT_CODE.search(text) for text in candidate)
-    outline_given = False
-    if cannot_code:
-        after = False
-        for text in candidate:
-            if _CANNOT_CODE.search(text):
-                after = True
-                continue
-            if after and len(text.split()) >= 12:
-                outline_given = True
+    cannot_code_at = next((i for i, f in enumerate(facts) if f.cannot_code), None)
+    outline_given = cannot_code_at is not None and any(
+        f.words >= 12 and not f.cannot_code for f in facts[cannot_code_at + 1 :]
+    )
+    times_now = [t for f in now for t in f.times]
     return Conversation(
         problem=problem,
-        said_before="\n".join(before),
-        said_now=now,
-        questions_asked=len(questions_all),
-        approach_stated=bool(_APPROACH.search(honest_all)),
-        brute_force_stated=bool(_BRUTE_FORCE.search(honest_all)),
+        said_before="\n".join(f.prose for f in facts[:split]),
+        said_now="\n".join(f.prose for f in now),
+        questions_asked=sum(len(f.questions) for f in facts),
+        approach_stated=any(f.approach for f in facts),
+        brute_force_stated=any(f.brute_force for f in facts),
         time_bound=time_bound,
-        space_stated=space_stated,
+        space_stated=any(f.spaces for f in facts),
         time_bound_optimal=optimal,
-        gave_up=bool(_GIVE_UP.search(everything)),
-        cannot_code=cannot_code,
+        gave_up=any(f.gives_up for f in facts),
+        cannot_code=cannot_code_at is not None,
         outline_given=outline_given,
         code_submissions=ctx.code_submissions,
         code=read_code(ctx.latest_code, problem) if ctx.latest_code is not None else None,
         techniques_missing=missing,
         new_code=ctx.new_code and ctx.latest_code is not None,
-        hint_requested=(
-            bool(_HINT_REQUEST.search(now))
-            or (bool(_UNSURE.search(now)) and ctx.latest_code is None)
-        )
-        and not _GIVE_UP.search(now),
-        bug_reported=bool(_BUG_REPORT.search(now)),
-        grade_talk=bool(_GRADE_TALK.search(now)),
-        ready_to_code=bool(_READY_TO_CODE.search(now)),
-        questions_now=questions_now,
+        hint_requested=any(
+            f.hint_request or (f.unsure and ctx.latest_code is None and not f.gives_up) for f in now
+        ),
+        bug_reported=any(f.bug_report for f in now),
+        grade_talk=any(f.grade_talk for f in now),
+        ready_to_code=any(f.ready_to_code for f in now),
+        questions_now=tuple(q for f in now for q in f.questions),
         time_bound_now=times_now[-1] if times_now else None,
-        space_now=bool(spaces_now),
-        approach_now=bool(_APPROACH.search(honest_now)),
-        testing_talk_now=bool(_TESTING.search(honest_now)),
+        space_now=any(f.spaces for f in now),
+        approach_now=any(f.approach for f in now),
+        testing_talk_now=any(f.testing_talk for f in now),
         interviewer_messages=interviewer,
         spoken=spoken_sentences(interviewer),
         hints_given=sum(1 for text in interviewer if HINT_MARK in text),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.interview.conversation import (
@@ -107,3 +109,18 @@ async def test_the_state_is_rebuilt_from_the_transcript_alone() -> None:
     second = await OfflineInterviewer().reply(ctx)
     assert first == second
     assert first.text.startswith("*Hint 1 of 2:*")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hint " * 20000, "O(" * 50000, "a " * 50000, "not sure " * 12000, "give me " * 12000],
+    ids=["hints", "big-o", "words", "unsure", "give-me"],
+)
+async def test_a_huge_message_is_answered_without_stalling(text: str) -> None:
+    # A guard against patterns that backtrack across a 100 KB paste (linear takes ~50 ms).
+    code = CodeSnapshot("python", None, ("for i in range(n):\n    " * 5000))
+    ctx = context([(Role.CANDIDATE, text)], code=code, new_code=True, phase=Phase.CODE)
+    started = time.perf_counter()
+    reply = await OfflineInterviewer().reply(ctx)
+    assert reply.text
+    assert time.perf_counter() - started < 2.0
