@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -14,7 +15,7 @@ from bot.interview.engine import DownloadFailed, Outgoing, Posted, SessionView
 from bot.interview.models import HomePage
 from bot.interview.timing import decode_time_left, time_left_phrase
 from handlers.blocks import home, interview, start_card
-from handlers.blocks.text import escape_mrkdwn
+from handlers.blocks.text import as_utc, escape_mrkdwn
 from handlers.file_download import DownloadLimits, fetch_file_bytes, origin_of
 from handlers.slack_client import slack_retry_handlers
 
@@ -168,8 +169,10 @@ class SlackDelivery:
         await self.client.views_publish(user_id=page.user_id, view=home.build_home_view(page))
 
 
-def render(session: SessionView, item: Outgoing) -> tuple[str, list[dict[str, Any]]]:
-    """Notification text and blocks for a queued message."""
+def render(
+    session: SessionView, item: Outgoing, *, now: datetime | None = None
+) -> tuple[str, list[dict[str, Any]]]:
+    """Notification text and blocks for a queued message (`now`: when it is posted)."""
     kind = item.kind
     if kind == "problem":
         return (
@@ -187,6 +190,10 @@ def render(session: SessionView, item: Outgoing) -> tuple[str, list[dict[str, An
     if kind == "warning":
         # Rows written before short limits hold whole minutes; an unreadable one says 5.
         seconds = decode_time_left(item.text) or 300
+        # Said as it is when posted: a post held up (Slack slow or down) promises no time
+        # that has gone meanwhile.
+        left = (as_utc(session.deadline_at) - (now or datetime.now(UTC))).total_seconds()
+        seconds = min(seconds, max(1, round(left)))
         return (
             f"{time_left_phrase(seconds)} left in your interview",
             interview.build_time_warning(seconds_left=seconds),

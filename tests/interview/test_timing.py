@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.interview.engine import Outgoing
-from bot.interview.models import Difficulty
+from bot.interview.engine import Outgoing, SessionView
+from bot.interview.models import Difficulty, SessionStatus
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.timing import (
     decode_time_left,
@@ -18,7 +19,7 @@ from bot.interview.timing import (
 from handlers.blocks import build_start_card, build_time_warning
 from handlers.delivery import render
 from tests.handlers.test_blocks import assert_valid_message
-from tests.interview.samples import context
+from tests.interview.samples import context, two_sum
 
 
 @pytest.mark.parametrize(
@@ -64,10 +65,28 @@ def test_rows_stored_before_short_limits_still_read_as_minutes() -> None:
     assert decode_time_left("٣") is None  # a digit, but not one of ours
 
 
-def _warning_text(stored: str) -> tuple[str, str]:
+NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
+
+
+def _warning_text(stored: str, seconds_to_deadline: float = 600) -> tuple[str, str]:
+    session = SessionView(
+        id=1,
+        team_id="T1",
+        user_id="U1",
+        api_app_id=None,
+        channel_id="D1",
+        thread_ts="1.1",
+        permalink=None,
+        problem=two_sum(),
+        difficulty=Difficulty.EASY,
+        status=SessionStatus.ACTIVE,
+        started_at=NOW - timedelta(minutes=1),
+        deadline_at=NOW + timedelta(seconds=seconds_to_deadline),
+        time_limit_minutes=1,
+        offline=True,
+    )
     item = Outgoing(message_id=1, kind="warning", text=stored, marker="m")
-    # A warning needs nothing of the session.
-    text, blocks = render(None, item)  # type: ignore[arg-type]
+    text, blocks = render(session, item, now=NOW)
     assert_valid_message(blocks)
     return text, json.dumps(blocks)
 
@@ -81,6 +100,14 @@ def test_delivered_warning_says_the_real_time_left() -> None:
     assert "*1 minute left.*" in blocks
     assert _warning_text("5")[0] == "5 minutes left in your interview"
     assert "*1 minute left.*" in json.dumps(build_time_warning(minutes_left=1))
+
+
+def test_a_warning_posted_late_says_the_time_left_then() -> None:
+    # Stored 30 seconds before the end, posted (Slack was slow) with 12 seconds left.
+    text, blocks = _warning_text("30s", seconds_to_deadline=12.2)
+    assert text == "12 seconds left in your interview"
+    assert "*12 seconds left.*" in blocks
+    assert _warning_text("5", seconds_to_deadline=130)[0] == "2 minutes left in your interview"
 
 
 @pytest.mark.parametrize(
