@@ -396,7 +396,8 @@ def decide(ctx: TurnContext) -> _Reply:
 
     if c.code is not None:
         return _test_phase(c, ctx, react, reply)
-    return _before_code(c, react, reply)
+    half_time_gone = ctx.minutes_left * 2 <= ctx.time_limit_minutes
+    return _before_code(c, react, reply, half_time_gone=half_time_gone)
 
 
 def _closing(c: Conversation) -> str:
@@ -407,7 +408,12 @@ def _closing(c: Conversation) -> str:
     return f"Noted; that's {len(c.interviewer_messages) + 1} replies from me so far."
 
 
-def _before_code(c: Conversation, react: _React, reply: _Build) -> _Reply:
+REACT_HALF_TIME = "About half the time is gone, so it's a good moment to start coding."
+
+
+def _before_code(
+    c: Conversation, react: _React, reply: _Build, *, half_time_gone: bool = False
+) -> _Reply:
     if c.cannot_code:
         if not c.outline_given:
             return reply(_fresh(c, ASK_OUTLINE) or _fresh(c, ASK_TRACE_OUTLINE), Phase.CODE)
@@ -423,6 +429,10 @@ def _before_code(c: Conversation, react: _React, reply: _Build) -> _Reply:
         hint, after = _hint(c)
         react(hint)
         return reply(after, Phase.APPROACH)
+    if half_time_gone and not c.asked_any(ASK_CODE) and not c.asked(REACT_HALF_TIME):
+        # Bounds can be discussed later; without code there is little to test.
+        react(REACT_HALF_TIME)
+        return reply(_fresh(c, ASK_CODE), Phase.CODE)
     if c.time_bound is None and not c.ready_to_code:
         ask = _fresh(c, ASK_COMPLEXITY)
         if ask:

@@ -230,3 +230,18 @@ def test_new_code_moves_to_test_and_little_time_to_wrap_up() -> None:
     assert next_phase(half_gone) is Phase.CODE
     # One minute more than the wrap-up threshold: only the half-time nudge applies.
     assert next_phase(replace(late, minutes_left=6)) is Phase.CODE
+
+
+async def test_half_the_time_gone_without_code_asks_for_the_code() -> None:
+    reply = await OfflineInterviewer().reply(
+        context(
+            [(Role.CANDIDATE, "I'd use a hash map from value to index.")],
+            phase=Phase.APPROACH,
+            minutes_left=20,
+        )
+    )
+
+    assert reply.text.startswith("About half the time is gone")
+    assert "Go ahead and code it" in reply.text
+    assert "complexity" not in reply.text
+    assert reply.phase is Phase.CODE
