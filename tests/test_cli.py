@@ -86,7 +86,7 @@ async def test_run_serves_slack_and_stops_cleanly(tmp_path: Path) -> None:
         )
         try:
             async with aiohttp.ClientSession() as http:
-                for _ in range(200):
+                for _ in range(1200):  # up to a minute: start-up is slow on a loaded machine
                     try:
                         async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
                             if resp.status == 200:
