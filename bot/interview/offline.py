@@ -226,9 +226,12 @@ def _test_case_asks(problem: Problem) -> tuple[str, ...]:
     name = entry_point_of(problem)
     if name is None or not name[:1].islower():
         return ()  # design problems: operation lists read badly as one call
-    example_inputs = {" ".join(e.input.split()) for e in problem.examples}
+    # Examples name their arguments ("nums = [1], k = 2"); test inputs are positional.
+    example_inputs = {
+        " ".join(re.sub(r"\b[A-Za-z_]\w*\s*=\s*", "", e.input).split()) for e in problem.examples
+    }
     cases = sorted(
-        (case for case in problem.test_cases if case.input not in example_inputs),
+        (case for case in problem.test_cases if " ".join(case.input.split()) not in example_inputs),
         key=lambda case: (len(case.input), case.input),
     )
     return tuple(
