@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import Field, ValidationError, field_validator
 from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -261,3 +261,7 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         raise ConfigError(describe_settings_error(error)) from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"Bad setting file .env: it is not UTF-8 text ({error.reason})") from None
+    except (SettingsError, OSError) as error:
+        raise ConfigError(" ".join(f"Bad setting: {error}".split())) from None

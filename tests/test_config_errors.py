@@ -132,3 +132,10 @@ async def test_a_one_minute_time_limit_is_accepted(tmp_path: Path) -> None:
     )
     code, out, err = await _run("migrate", env, tmp_path)
     assert code == 0, out + err
+
+
+async def test_dot_env_that_is_not_text_is_one_plain_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"PORT=\xff\xfe\n")
+    code, _, err = await _run("migrate", _env(), tmp_path)
+    assert code != 0
+    assert "not UTF-8" in assert_one_plain_line(err, ".env")
