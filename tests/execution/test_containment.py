@@ -1,0 +1,278 @@
+"""Hostile submissions are stopped and reported as such, and see nothing of the host.
+
+Each test sends Python code through the real runner and sandbox. The function under test is
+the problem's entry point; where the code probes the host it returns what it found, which the
+result shows as the visible examples' actual value.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.execution.runner import CodeRunner, RunResult, RunStatus, Submission
+from bot.execution.sandbox import SLOT_UID_BASE, Limits
+from bot.interview.models import Problem
+from bot.interview.problem_bank import ProblemBank
+
+WALL = 2.0
+# Generous: a stopped run ends within the wall clock plus sandbox start and teardown.
+STOPPED_WITHIN = WALL + 6.0
+
+
+@pytest.fixture
+def problem() -> Problem:
+    found = ProblemBank.default().get("corridor-toll-steps")
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+async def runner() -> AsyncIterator[CodeRunner]:
+    runner = CodeRunner(slots=2, limits=Limits(wall_seconds=WALL, cpu_seconds=1))
+    reason = await runner.unavailable_reason()
+    assert reason is None, reason
+    yield runner
+    assert _sandbox_processes() == [], "a sandboxed process outlived its run"
+
+
+def _sandbox_processes() -> list[int]:
+    """Pids of live processes running as a sandbox slot's uid (when the bot runs as root)."""
+    if os.geteuid() != 0:
+        return []
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        uid = int(fields.get("Uid", "0").split()[0])
+        if uid >= SLOT_UID_BASE and not fields.get("State", "").strip().startswith("Z"):
+            pids.append(int(entry.name))
+    return pids
+
+
+async def run(runner: CodeRunner, problem: Problem, body: str) -> tuple[RunResult, float]:
+    code = "def min_toll(tolls):\n" + "".join(f"    {line}\n" for line in body.splitlines())
+    started = time.perf_counter()
+    result = await runner.run(problem, Submission("python", code))
+    return result, time.perf_counter() - started
+
+
+def returned(result: RunResult) -> object:
+    """What the code returned for the first visible example."""
+    assert result.visible_failures, result
+    actual = result.visible_failures[0].actual
+    assert actual is not None, result.visible_failures[0]
+    return json.loads(actual)
+
+
+async def test_an_infinite_loop_is_stopped_as_a_time_limit(
+    runner: CodeRunner, problem: Problem
+) -> None:
+    result, seconds = await run(runner, problem, "while True:\n    pass")
+    assert result.status is RunStatus.TIMEOUT
+    assert result.passed == 0
+    assert result.visible_failures[0].error == "time limit exceeded"
+    assert "time limit exceeded" in result.summary()
+    assert seconds < STOPPED_WITHIN
+
+
+async def test_sleeping_past_the_wall_clock_is_stopped(
+    runner: CodeRunner, problem: Problem
+) -> None:
+    # Sleeping uses no CPU, so only the wall clock can stop it.
+    result, seconds = await run(runner, problem, "import time\ntime.sleep(60)")
+    assert result.status is RunStatus.TIMEOUT
+    assert WALL <= seconds < STOPPED_WITHIN
+
+
+async def test_a_fork_bomb_hits_the_process_limit_and_leaves_nothing_behind(
+    runner: CodeRunner, problem: Problem
+) -> None:
+    body = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
+    result, seconds = await run(runner, problem, body)
+    assert result.status is RunStatus.TIMEOUT
+    assert result.passed == 0
+    assert seconds < STOPPED_WITHIN
+    # The runner fixture checks that no process of the sandbox survived.
+
+
+async def test_forking_until_it_fails_reports_the_error(
+    runner: CodeRunner, problem: Problem
+) -> None:
+    result, _ = await run(runner, problem, "import os\nwhile True:\n    os.fork()")
+    assert not result.all_passed
+    errors = [failure.error or "" for failure in result.visible_failures]
+    assert result.status is RunStatus.TIMEOUT or any(
+        "Resource temporarily unavailable" in error for error in errors
+    ), result
+
+
+async def test_a_memory_hog_is_stopped_as_a_memory_limit(
+    runner: CodeRunner, problem: Problem
+) -> None:
+    result, seconds = await run(runner, problem, "hog = bytearray(4 << 30)\nreturn len(hog)")
+    assert result.status is RunStatus.MEMORY_LIMIT
+    assert "memory limit exceeded" in (result.visible_failures[0].error or "")
+    assert seconds < STOPPED_WITHIN
+
+
+async def test_a_hundred_megabytes_of_output_is_cut_off(
+    runner: CodeRunner, problem: Problem
+) -> None:
+    body = "import sys\nfor _ in range(100):\n    sys.stdout.write('x' * 1_000_000)\nreturn 0"
+    result, seconds = await run(runner, problem, body)
+    assert result.status is RunStatus.OUTPUT_LIMIT
+    assert "output limit exceeded" in result.summary()
+    assert len(result.output) <= 2000
+    assert seconds < STOPPED_WITHIN
+
+
+async def test_no_network_connection_reaches_the_host(runner: CodeRunner, problem: Problem) -> None:
+    connections: list[str] = []
+
+    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(str(writer.get_extra_info("peername")))
+        writer.close()
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    body = (
+        "import socket\n"
+        "try:\n"
+        f"    socket.create_connection(('127.0.0.1', {port}), timeout=1).close()\n"
+        "    return 'connected'\n"
+        "except OSError as exc:\n"
+        "    return type(exc).__name__ + ': ' + str(exc)"
+    )
+    async with server:
+        result, _ = await run(runner, problem, body)
+    found = returned(result)
+    assert isinstance(found, str)
+    assert found != "connected"
+    assert "unreachable" in found or "refused" in found, found
+    assert connections == []
+
+
+async def test_the_host_files_environment_and_database_are_invisible(
+    runner: CodeRunner, problem: Problem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "xoxb-sandbox-must-not-see-this"
+    monkeypatch.setenv("SLACK_BOT_TOKEN", secret)
+    database = tmp_path / "interview_bot.db"
+    database.write_text(f"pretend database holding {secret}")
+    body = f"""import os
+seen = {{"env": dict(os.environ)}}
+for path in [{str(database)!r}, "/proc/1/environ", "/proc/self/environ", "/etc/passwd",
+             {str(Path.cwd() / "pyproject.toml")!r}, "/root", "/home"]:
+    try:
+        with open(path, "rb") as handle:
+            seen[path] = handle.read().decode("utf-8", "replace")
+    except OSError as exc:
+        seen[path] = type(exc).__name__
+for pid in os.listdir("/proc"):
+    if pid.isdigit():
+        try:
+            with open(f"/proc/{{pid}}/environ", "rb") as handle:
+                seen["environ " + pid] = handle.read().decode("utf-8", "replace")
+        except OSError as exc:
+            seen["environ " + pid] = type(exc).__name__
+return seen"""
+    result, _ = await run(runner, problem, body)
+    seen = returned(result)
+    assert isinstance(seen, dict)
+    assert secret not in json.dumps(seen)
+    assert set(seen["env"]) <= {"PATH", "HOME", "LANG", "PWD"}
+    assert seen[str(database)] == "FileNotFoundError"
+    assert seen["/etc/passwd"] == "FileNotFoundError"
+    assert seen[str(Path.cwd() / "pyproject.toml")] == "FileNotFoundError"
+    # Only the sandbox's own process is visible, and it holds the sandbox's environment.
+    assert [key for key in seen if key.startswith("environ ")] == ["environ 1"]
+
+
+async def test_nothing_outside_the_work_directory_is_writable(
+    runner: CodeRunner, problem: Problem, tmp_path: Path
+) -> None:
+    host_file = tmp_path / "written-by-sandbox"
+    body = f"""import os
+outcome = {{}}
+for path in ["/tmp/ok", "/escape", "/usr/escape", "/harness/escape", "/proc/escape",
+             {str(host_file)!r}]:
+    try:
+        with open(path, "w") as handle:
+            handle.write("x")
+        outcome[path] = "written"
+    except OSError as exc:
+        outcome[path] = type(exc).__name__
+return outcome"""
+    result, _ = await run(runner, problem, body)
+    outcome = returned(result)
+    assert isinstance(outcome, dict)
+    assert outcome.pop("/tmp/ok") == "written"
+    assert all(value != "written" for value in outcome.values()), outcome
+    assert not host_file.exists()
+
+
+async def test_signalling_the_parent_or_the_bot_reaches_nothing(
+    runner: CodeRunner, problem: Problem
+) -> None:
+    bot_pid = os.getpid()
+    body = f"""import os, signal
+outcome = {{"parent": os.getppid()}}
+try:
+    os.kill({bot_pid}, signal.SIGKILL)
+    outcome["bot"] = "sent"
+except OSError as exc:
+    outcome["bot"] = type(exc).__name__
+try:
+    os.kill(-1, signal.SIGKILL)
+    outcome["everyone"] = "sent"
+except OSError as exc:
+    outcome["everyone"] = type(exc).__name__
+return outcome"""
+    result, _ = await run(runner, problem, body)
+    outcome = returned(result)
+    assert isinstance(outcome, dict)
+    # In its own PID namespace the code has no parent, and the bot's pid is nobody's.
+    assert outcome["parent"] == 0
+    assert outcome["bot"] == "ProcessLookupError"
+    # Killing "everyone" it can see reached no one else; the run was reported in full.
+    assert result.status is RunStatus.OK
+    assert result.passed == 0 and result.total == len(runner.cases(problem))
+
+
+async def test_the_event_loop_keeps_ticking_while_hostile_runs_execute(
+    runner: CodeRunner, problem: Problem
+) -> None:
+    ticks: list[float] = []
+    stop = asyncio.Event()
+
+    async def ticker() -> None:
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            await asyncio.sleep(0.01)
+
+    ticking = asyncio.create_task(ticker())
+    bodies = [
+        "while True:\n    pass",
+        "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+        "import time\ntime.sleep(60)",
+    ]
+    results = await asyncio.gather(*(run(runner, problem, body) for body in bodies))
+    stop.set()
+    await ticking
+    assert all(result.status is RunStatus.TIMEOUT for result, _ in results)
+    gaps = [later - earlier for earlier, later in zip(ticks, ticks[1:], strict=False)]
+    # Three runs through two slots take two wall clocks; the loop ticked all along.
+    assert len(ticks) > 2 * WALL / 0.01 / 4
+    assert max(gaps) < 0.5, max(gaps)
