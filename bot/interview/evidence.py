@@ -306,14 +306,18 @@ def named_complexities(text: str) -> tuple[NamedComplexity, ...]:
     """Every bound ``text`` names, in order, with whether it is about time or space."""
     found: list[tuple[int, NamedComplexity]] = []
     text = text[:MAX_READ_CHARS]
+    covered: set[int] = set()  # starts of words inside an O(...) already read
     for match in _BIG_O.finditer(text):
         after = text[match.end() : match.end() + 30]
         before = text[max(0, match.start() - 30) : match.start()]
         space = bool(_SPACE_AFTER.match(after) or _SPACE_BEFORE.search(before))
         term = _normalise_term(match.group(1))
         found.append((match.start(), NamedComplexity(term, "space" if space else "time")))
+        covered.update(range(match.start(), match.end()))
     for pattern, term in _COMPLEXITY_WORDS:
         for match in pattern.finditer(text):
+            if match.start() in covered:
+                continue
             after = text[match.end() : match.end() + 30]
             space = bool(_SPACE_AFTER.match(after)) or "space" in match.group(0).lower()
             found.append((match.start(), NamedComplexity(term, "space" if space else "time")))
@@ -366,19 +370,18 @@ class _Token(NamedTuple):
     text: str
 
 
-# One token per match; block comments, triple-quoted strings and template literals are
-# closed with ``str.find`` so nothing is ever rescanned.
+# One token per match, each consuming all it looks at: a block comment, triple-quoted string
+# or template literal runs to its closer or to the end of the input, so nothing is rescanned.
 _TOKEN = re.compile(
     r"(?P<space>\s+)"
-    r"|(?P<comment>//[^\n]*|#[^\n]*)"
-    r"|(?P<long>/\*|\"\"\"|'''|`)"
-    r"|(?P<str>\"(?:[^\"\\\n]|\\.)*\"?|'(?:[^'\\\n]|\\.)*'?)"
+    r"|(?P<comment>//[^\n]*|#[^\n]*|/\*[\s\S]*?(?:\*/|\Z))"
+    r"|(?P<str>\"\"\"[\s\S]*?(?:\"\"\"|\Z)|'''[\s\S]*?(?:'''|\Z)|`[^`]*`?"
+    r"|\"(?:[^\"\\\n]|\\.)*\"?|'(?:[^'\\\n]|\\.)*'?)"
     r"|(?P<num>\d[\w.]*)"
     r"|(?P<id>[A-Za-z_$][\w$]*)"
     r"|(?P<op>=>|->|::|==|!=|<=|>=|&&|\|\||\.\.\.|\+=|-=|.)",
     re.DOTALL,
 )
-_CLOSERS = {"/*": "*/", '"""': '"""', "'''": "'''", "`": "`"}
 # Code is read up to this many characters, the same part the grading model is shown.
 MAX_CODE_READ_CHARS = 30_000
 
@@ -396,26 +399,11 @@ def tokenize(source: str) -> list[_Token]:
     One left-to-right pass over at most ``MAX_CODE_READ_CHARS`` characters; every match
     consumes what it looks at, so the cost is linear in the length of ``source``.
     """
-    source = _cut_code(source)
-    tokens: list[_Token] = []
-    append = tokens.append
-    position, length = 0, len(source)
-    match_at = _TOKEN.match
-    while position < length:
-        match = match_at(source, position)
-        if match is None:  # the last alternative takes any character
-            break
-        kind = match.lastgroup or "op"
-        end = match.end()
-        if kind == "long":
-            opener = match.group(kind)
-            close = source.find(_CLOSERS[opener], end)
-            end = length if close == -1 else close + len(_CLOSERS[opener])
-            append(_Token("comment" if opener == "/*" else "str", source[position:end]))
-        elif kind != "space":
-            append(_Token(kind, match.group(kind)))
-        position = end
-    return tokens
+    return [
+        _Token(match.lastgroup or "op", match.group())
+        for match in _TOKEN.finditer(_cut_code(source))
+        if match.lastgroup != "space"
+    ]
 
 
 @dataclass(frozen=True)
@@ -702,7 +690,12 @@ _NOT_FUNCTIONS = frozenset(
 _DEF_KEYWORDS = frozenset({"function", "func", "fn", "fun", "def", "sub"})
 _CLASS_KEYWORDS = frozenset({"class", "struct", "interface", "object", "record"})
 _LOOP_KEYWORDS = frozenset({"for", "while", "do", "foreach", "loop", "until"})
-_ITERATION_CALLS = frozenset({"forEach", "map", "reduce", "filter", "each", "flatMap"})
+_ITERATION_CALLS = frozenset(
+    {
+        "forEach", "map", "reduce", "filter", "each", "flatMap", "some", "every", "find",
+        "findIndex", "stream", "fold", "iter", "for_each", "any", "all", "anyMatch", "allMatch",
+    }
+)  # fmt: skip
 _CONSTANT_WORDS = frozenset(
     {
         "true", "false", "True", "False", "None", "null", "nil", "undefined", "nullptr",

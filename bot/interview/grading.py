@@ -613,19 +613,22 @@ def _entry_name(ctx: TurnContext) -> str | None:
     return names[0] if names else None
 
 
-def apply_evidence_caps(grade: Grade, ctx: TurnContext) -> Grade:
+def apply_evidence_caps(
+    grade: Grade, ctx: TurnContext, *, evidence: InterviewEvidence | None = None
+) -> Grade:
     """Hold a model grade to what the candidate actually did (see the module docstring).
 
     A prompt injection can make a model return 100s; it cannot make code or words appear.
     When a cap lowers a score, the summary says why and the first improvement is the
     evidence's own next step; after a manipulation attempt the feedback is the rubric's,
-    since the model's words may be the candidate's.
+    since the model's words may be the candidate's. ``evidence`` is read from ``ctx``
+    unless given (a caller that ran the code passes evidence carrying its pass rate).
     """
-    ev = gather_evidence(ctx)
+    ev = evidence or gather_evidence(ctx)
     entry = _entry_name(ctx)
     caps = evidence_caps(ev, entry)
+    fair = heuristic_grade(ctx, graded_by=grade.graded_by, evidence=ev)
     if ev.manipulation_attempts:
-        fair = heuristic_grade(ctx, graded_by=grade.graded_by, evidence=ev)
         margin = MANIPULATION_MODEL_MARGIN
         caps.append(
             Cap(
@@ -646,7 +649,6 @@ def apply_evidence_caps(grade: Grade, ctx: TurnContext) -> Grade:
         code_quality=scores.code_quality,
     )
     if ev.manipulation_attempts:
-        fair = heuristic_grade(ctx, graded_by=grade.graded_by, evidence=ev)
         return replace(
             capped,
             summary=f"{_verdict(overall, ctx.problem.title)} {_next_step(fair.improvements[0])}",
@@ -655,9 +657,9 @@ def apply_evidence_caps(grade: Grade, ctx: TurnContext) -> Grade:
         )
     if not binding:
         return capped
-    evidence_step = _top(_improvements(ev, entry, ctx), 1)[0]
     summary = _shorten(f"{binding[0]} {grade.summary}", MAX_SUMMARY_CHARS)
-    improvements = (evidence_step, *(i for i in grade.improvements if i != evidence_step))
+    first = fair.improvements[0]
+    improvements = (first, *(item for item in grade.improvements if item != first))
     return replace(capped, summary=summary, improvements=improvements[:MAX_FEEDBACK_ITEMS])
 
 
