@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.interview.evidence import entry_point_names
+from bot.interview.evidence import read_code as read_code_evidence
 from bot.interview.models import CodeSnapshot, Problem, Role, TurnContext
 
 _FENCED = re.compile(r"```.*?(?:```|$)", re.DOTALL)
@@ -252,34 +254,36 @@ class CodeReading:
 
 def entry_point_of(problem: Problem) -> str | None:
     """The function or class the statement asks for, e.g. ``edit_cost``."""
-    declared = getattr(problem, "entry_point", None)
-    if isinstance(declared, str) and declared.strip():
-        return re.split(r"[.(\s]", declared.strip())[0] or None
-    match = re.search(r"\b(?:Write|Implement)\b[^`]{0,40}`([A-Za-z_]\w*)\s*\(?", problem.statement)
-    return match.group(1) if match else None
+    names = entry_point_names(problem)
+    return names[0] if names else None
+
+
+def asks_for_a_function(problem: Problem) -> bool:
+    """True when the problem's code is one function (not a class driven by operations)."""
+    if problem.entry_point is not None:
+        return problem.entry_point.kind == "function"
+    name = entry_point_of(problem)
+    return name is not None and name[:1].islower()
 
 
 def read_code(code: CodeSnapshot, problem: Problem) -> CodeReading:
-    """Read a submission: stub or real, the function the statement names, nested loops."""
+    """Read a submission: stub or real, the function the statement names, nested loops.
+
+    Stubs and the entry point are read by the grader's own reader (``evidence``), so the
+    interviewer never says something about the code that the grade contradicts.
+    """
+    evidence = read_code_evidence(code, problem)
     lines = [
         line[:MAX_CODE_LINE_CHARS]
         for line in code.content.splitlines()[:MAX_CODE_LINES]
         if line.strip()
     ]
-    body = [
-        line.strip()
-        for line in lines
-        if not _HEADER_LINE.match(line.strip()) and not line.strip().startswith(("#", "//"))
-    ]
-    is_stub = all(_STUB_LINE.match(line) for line in body)
-    name = entry_point_of(problem)
-    names = None if name is None else bool(re.search(rf"\b{re.escape(name)}\b", "\n".join(lines)))
     return CodeReading(
-        lines=len(lines),
-        is_stub=is_stub,
-        names_entry_point=names,
+        lines=evidence.lines,
+        is_stub=evidence.is_stub,
+        names_entry_point=evidence.defines_entry_point,
         nested_pair_loops=_nested_pair_loops(lines),
-        has_loop=any(_LOOP.match(line) for line in lines),
+        has_loop=evidence.has_loop,
     )
 
 

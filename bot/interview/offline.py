@@ -21,6 +21,7 @@ from bot.interview.conversation import (
     HINT_MARK,
     Conversation,
     answer_from_problem,
+    asks_for_a_function,
     entry_point_of,
     is_input_question,
     read_conversation,
@@ -216,15 +217,14 @@ def _example_call(problem: Problem, raw_input: str) -> str:
         json.loads("[" + raw_input + "]")
     except ValueError:
         return raw_input
-    if name is None or not name[:1].islower():
+    if name is None or not asks_for_a_function(problem):
         return raw_input
     return f"{name}({raw_input})"
 
 
 def _test_case_asks(problem: Problem) -> tuple[str, ...]:
     """Questions built from the problem's public test inputs, smallest inputs first."""
-    name = entry_point_of(problem)
-    if name is None or not name[:1].islower():
+    if not asks_for_a_function(problem):
         return ()  # design problems: operation lists read badly as one call
     # Examples name their arguments ("nums = [1], k = 2"); test inputs are positional.
     example_inputs = {

@@ -139,14 +139,28 @@ async def test_code_is_not_praised_but_traced_on_example_one() -> None:
         context(
             [(Role.CANDIDATE, "Done coding.")],
             phase=Phase.CODE,
+            code=STRONG_CODE,
+            new_code=True,
+        )
+    )
+
+    assert reply.text.startswith("I have your code, 12 lines.")
+    assert "Walk me through your code on example 1" in reply.text
+    assert "Nice" not in reply.text
+    assert reply.phase is Phase.TEST
+
+
+async def test_code_that_returns_a_constant_is_called_out() -> None:
+    reply = await OfflineInterviewer().reply(
+        context(
+            [(Role.CANDIDATE, "Done coding.")],
+            phase=Phase.CODE,
             code=NO_EDGE_CHECKS,
             new_code=True,
         )
     )
 
-    assert reply.text.startswith("I have your code, 2 lines.")
-    assert "Walk me through your code on example 1" in reply.text
-    assert "Nice" not in reply.text
+    assert "doesn't do any work yet" in reply.text
     assert reply.phase is Phase.TEST
 
 
