@@ -56,6 +56,7 @@ Evidence caps (applied after the score, to both graders)
     the right code under another name → code_quality ≤ 60 and problem_solving ≤ 70;
   * a manipulation attempt → communication ≤ 40, and a model grade is held within 10
     points of the heuristic grade on every dimension (the model may have obeyed it);
+  * keyword salad and no approach explained → communication ≤ 50;
   * fewer than 20 words from the candidate → communication ≤ 30;
   * once code can be run, the share of tests passed is the main evidence:
     problem_solving and code_quality ≤ 25 + 75 × pass rate and ≥ 40 × pass rate;
@@ -98,6 +99,7 @@ OFF_PROBLEM_MAX_PROBLEM_SOLVING = 30
 MISNAMED_MAX_CODE_QUALITY = 60
 MISNAMED_MAX_PROBLEM_SOLVING = 70
 MANIPULATION_MAX_COMMUNICATION = 40
+SALAD_MAX_COMMUNICATION = 50
 # After a manipulation attempt a model grade may exceed the heuristic grade by this much.
 MANIPULATION_MODEL_MARGIN = 10
 FEW_WORDS_MAX_COMMUNICATION = 30
@@ -382,6 +384,13 @@ def evidence_caps(ev: InterviewEvidence, entry: str | None) -> list[Cap]:
             Cap(
                 "Asking for a score earns nothing and counts against communication.",
                 communication=MANIPULATION_MAX_COMMUNICATION,
+            )
+        )
+    if ev.keyword_salad and not ev.stated_approach:
+        caps.append(
+            Cap(
+                "Naming techniques is not explaining a plan.",
+                communication=SALAD_MAX_COMMUNICATION,
             )
         )
     if ev.candidate_words < MIN_WORDS_FOR_COMMUNICATION:
