@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.interview.evidence import entry_point_names
+from bot.interview.evidence import entry_point_names, is_clarifying_question, is_manipulation
 from bot.interview.evidence import read_code as read_code_evidence
 from bot.interview.models import CodeSnapshot, Problem, Role, TurnContext
 
@@ -413,12 +413,17 @@ def read_message(text: str) -> MessageFacts:
     """Read one candidate message (cached: a transcript is re-read every turn)."""
     prose = prose_of(text)[:MAX_READ_CHARS]
     sentences = sentences_of(prose)
-    # Sentences asking to be graded a certain way earn nothing, not even an approach.
-    honest = " ".join(s for s in sentences if not _GRADE_TALK.search(s))
+    # Sentences asking to be graded a certain way earn nothing, not even an approach; the
+    # grader's own reading of them (``evidence``) counts too, so both agree.
+    steering = [s for s in sentences if _GRADE_TALK.search(s) or is_manipulation(s)]
+    honest = " ".join(s for s in sentences if s not in steering)
     times, spaces = complexity_claims(honest)
     return MessageFacts(
         prose=prose,
-        questions=tuple(s for s in sentences_of(honest) if _is_question(s)),
+        # Questions as the grader counts them: "Is that clear?" and hint requests are not.
+        questions=tuple(
+            s for s in sentences_of(honest) if _is_question(s) and is_clarifying_question(s)
+        ),
         approach=bool(_APPROACH.search(honest)),
         brute_force=bool(_BRUTE_FORCE.search(honest)),
         times=tuple(times),
@@ -429,7 +434,7 @@ def read_message(text: str) -> MessageFacts:
         hint_request=bool(_HINT_REQUEST.search(prose)) and not _GIVE_UP.search(prose),
         unsure=bool(_UNSURE.search(prose)),
         bug_report=bool(_BUG_REPORT.search(prose)),
-        grade_talk=bool(_GRADE_TALK.search(prose)),
+        grade_talk=bool(steering),
         ready_to_code=bool(_READY_TO_CODE.search(prose)),
         testing_talk=bool(_TESTING.search(honest)),
         words=len(prose.split()),
