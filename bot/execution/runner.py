@@ -200,9 +200,8 @@ def _judge(
     total = len(cases)
     if load_error is not None:
         message = str(load_error.get("load_error", ""))
-        trace = load_error.get("trace")
-        if trace:
-            message = f"{message}\n{trace}"
+        if load_error.get("trace"):
+            message = f"{message}\n{load_error['trace']}"
         return RunResult(
             RunStatus.COMPILE_ERROR,
             language,

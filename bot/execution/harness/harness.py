@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 FILENAME = "solution.py"
 _LINES: list[str] = []
-_LITERALS = {"null": None, "true": True, "false": False, "__builtins__": {}}
+_LITERALS: dict[str, Any] = {"null": None, "true": True, "false": False, "__builtins__": {}}
 _LITERALS.update(Infinity=float("inf"), NaN=float("nan"))
 
 
