@@ -145,6 +145,10 @@ _ACTION = re.compile(
     r"extend|drop|swap|reach|match|collect|replac|evict)\w{0,8}\b",
     re.IGNORECASE,
 )
+# Technique names that hold a verb ("union-find" finds nothing by being named).
+_NAMES_WITH_VERBS = re.compile(
+    r"\bunion[- ]find\b|\blookup table\b|\bmemo(ization|isation)\b", re.I
+)
 # Four or more unrelated techniques in one sentence is a list of buzzwords, not a plan.
 SALAD_TECHNIQUES = 4
 MIN_APPROACH_WORDS = 6
@@ -281,7 +285,8 @@ def _is_approach(sentence: str) -> bool:
     if sentence.rstrip().endswith("?") or len(_words(sentence)) < MIN_APPROACH_WORDS:
         return False
     kinds = techniques_in(sentence)
-    return 0 < len(kinds) < SALAD_TECHNIQUES and bool(_ACTION.search(sentence))
+    actions = _ACTION.search(_NAMES_WITH_VERBS.sub(" ", sentence))
+    return 0 < len(kinds) < SALAD_TECHNIQUES and actions is not None
 
 
 def is_keyword_salad(sentence: str) -> bool:
