@@ -40,9 +40,21 @@ DIFFICULTY_LABELS: dict[Difficulty, str] = {
 
 RUBRIC: tuple[tuple[str, str], ...] = (
     ("Overall", "How the whole interview went — would it get you to the next round?"),
-    ("Communication", "Clarifying questions, explaining your thinking, responding to hints."),
-    ("Problem solving", "Finding a correct approach, weighing trade-offs, complexity."),
-    ("Code quality", "Correct, readable code that handles edge cases and is tested."),
+    (
+        "Communication",
+        "Clarifying questions, explaining your thinking, responding to hints. "
+        "Asking for a score earns nothing and lowers it.",
+    ),
+    (
+        "Problem solving",
+        "A correct approach, its time and space complexity, edge cases, trade-offs. "
+        "Without code it stays at 40 or below.",
+    ),
+    (
+        "Code quality",
+        "Correct, readable code that defines the function the problem names, handles edge "
+        "cases and is tested. A stub or another problem's code scores low.",
+    ),
 )
 
 
