@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.interview.engine import EngineTuning
 from bot.interview.models import Interviewer
 from bot.runtime import BotRuntime
+from bot.web_server import ServerLimits, start_web_server
 from tests.fakes.model_server import FakeModelServer
 from tests.fakes.postgres import DEFAULT_ADMIN_DSN, postgres_available, postgres_database
 from tests.fakes.slack_requests import SIGNING_SECRET, SlackSender
@@ -122,11 +123,11 @@ async def start_bot(
         sweep_interval_seconds=sweep_interval,
     )
     runtime = await BotRuntime.create(settings, tuning=tuning, interviewer=interviewer)
-    runner = web.AppRunner(runtime.web_app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    # The production server set-up: its timeouts and connection cap apply in every test.
+    runner, site = await start_web_server(
+        runtime.web_app, host="127.0.0.1", port=0, limits=ServerLimits.from_settings(settings)
+    )
+    port = site.port
     if start_jobs:
         await runtime.start()
     http = aiohttp.ClientSession()
