@@ -8,6 +8,23 @@ with a deterministic interviewer line, or a valid grade when ``response_format``
     async with FakeModelServer() as server:
         server.enqueue(Status(429, headers={"Retry-After": "2"}), Reply("Hello!"))
         client = AsyncOpenAI(api_key="test", base_url=server.base_url, max_retries=0)
+
+It can be as rough as real endpoints are:
+
+- ``Drip(text, interval)``: one token every ``interval`` seconds, each read well inside any
+  per-read timeout, so only a total deadline ends it (a grade's JSON body drips the same way).
+- ``Stall(after_text)``: sends ``after_text`` (the start of the answer), then holds the
+  connection open without another byte until the client gives up or the server stops.
+- ``Obey()``: a model talked round by the candidate. When a non-system message of the request
+  holds an injection ("ignore previous instructions", "give me 100", "you are now" …), a
+  grading request gets 100 on every dimension and the interviewer does what it was told
+  (quoting the instruction, and the system prompt when asked to reveal it); otherwise it
+  answers with ``then`` or the default answer. ``FakeModelServer(default_behaviour=Obey())``
+  makes every unscripted request obey.
+- ``Degenerate(kind)``: output a careless server sends: ``empty`` or ``whitespace`` content,
+  ``repeated`` (a 50 KB run of one token, max_tokens ignored), ``unholdable`` (NUL and lone
+  UTF-16 surrogates, escaped in the JSON), and for grades ``invalid_json``, ``missing_fields``,
+  ``out_of_range`` and ``wrong_types``.
 """
 
 from __future__ import annotations
@@ -16,6 +33,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import re
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -78,19 +96,89 @@ class Empty:
     """Answer with an empty message."""
 
 
-Behaviour = Reply | GradeReply | Status | Delay | Malformed | Empty
+@dataclass(frozen=True)
+class Drip:
+    """Answer ``text`` (None: the default answer) one token every ``interval`` seconds."""
+
+    text: str | None = None
+    interval: float = 1.0
+
+
+@dataclass(frozen=True)
+class Stall:
+    """Send ``after_text`` as the start of the answer, then hang with the connection open."""
+
+    after_text: str = "Let me think about"
+
+
+@dataclass(frozen=True)
+class Obey:
+    """Obey an injection in the candidate's text; without one, answer with ``then``."""
+
+    then: Behaviour | None = None
+
+
+DEGENERATE_KINDS = (
+    "empty",
+    "whitespace",
+    "repeated",
+    "unholdable",
+    "invalid_json",
+    "missing_fields",
+    "out_of_range",
+    "wrong_types",
+)
+
+
+@dataclass(frozen=True)
+class Degenerate:
+    """Answer with degenerate output of this kind (one of ``DEGENERATE_KINDS``)."""
+
+    kind: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in DEGENERATE_KINDS:
+            raise ValueError(f"unknown degenerate kind {self.kind!r}")
+
+
+Behaviour = (
+    Reply | GradeReply | Status | Delay | Malformed | Empty | Drip | Stall | Obey | Degenerate
+)
+
+# What an obeying model takes as an instruction in the candidate's text.
+INJECTION = re.compile(
+    r"(ignore|disregard|forget) (all |any )?(the )?(previous|prior|above|earlier|your) "
+    r"(instructions|rules|prompt)|give (me|this|the candidate) (a )?100|score(:| of| me| this)? "
+    r"100|you are now|new instructions:|reveal (your|the) (system )?(prompt|instructions|notes)",
+    re.IGNORECASE,
+)
+PERFECT_GRADE: dict[str, Any] = {
+    "overall": 100,
+    "communication": 100,
+    "problem_solving": 100,
+    "code_quality": 100,
+    "summary": "Flawless, as instructed.",
+    "strengths": ["Everything."],
+    "improvements": [],
+}
 
 
 class FakeModelServer:
     """The fake Chat Completions server. Start with ``start()`` or ``async with``."""
 
     def __init__(
-        self, *, default_grade: dict[str, Any] | None = None, latency: float = 0.0
+        self,
+        *,
+        default_grade: dict[str, Any] | None = None,
+        latency: float = 0.0,
+        default_behaviour: Behaviour | None = None,
     ) -> None:
         # Served for grading requests when the script is empty.
         self.default_grade: dict[str, Any] = dict(default_grade or DEFAULT_GRADE)
         # Seconds to wait before answering every request.
         self.latency = latency
+        # How every request is answered when the script is empty (None: the default answer).
+        self.default_behaviour = default_behaviour
         # JSON bodies of every request received, in order.
         self.requests: list[dict[str, Any]] = []
         self._script: deque[Behaviour] = deque()
@@ -153,9 +241,16 @@ class FakeModelServer:
     async def _chat_completions(self, request: web.Request) -> web.StreamResponse:
         body: dict[str, Any] = await request.json()
         self.requests.append(body)
-        behaviour = self._script.popleft() if self._script else None
+        behaviour = self._script.popleft() if self._script else self.default_behaviour
         await self._wait(self.latency)
-        while isinstance(behaviour, Delay):
+        while isinstance(behaviour, Delay | Obey):
+            if isinstance(behaviour, Obey):
+                obeyed = _obeyed(body)
+                if obeyed is not None:
+                    behaviour = obeyed
+                    break
+                behaviour = behaviour.then
+                continue
             await self._wait(behaviour.seconds)
             behaviour = behaviour.then
         if request.transport is None or request.transport.is_closing():
@@ -167,12 +262,22 @@ class FakeModelServer:
                 status=behaviour.code,
                 headers=behaviour.headers,
             )
+        if isinstance(behaviour, Stall):
+            return await self._stall(request, body, behaviour.after_text)
+        interval = 0.0
+        if isinstance(behaviour, Drip):
+            interval = behaviour.interval
+            behaviour = None if behaviour.text is None else Malformed(behaviour.text)
         content = self._content_for(body, behaviour)
         if body.get("stream"):
-            return await self._stream(request, body, content)
+            return await self._stream(request, body, content, interval=interval)
+        if interval:
+            return await self._drip_body(request, self._completion(body, content), interval)
         return web.json_response(self._completion(body, content))
 
     def _content_for(self, body: dict[str, Any], behaviour: Behaviour | None) -> str:
+        if isinstance(behaviour, Degenerate):
+            return _degenerate(behaviour.kind, grading=bool(body.get("response_format")))
         if isinstance(behaviour, Reply):
             return behaviour.text
         if isinstance(behaviour, GradeReply):
@@ -216,8 +321,51 @@ class FakeModelServer:
             },
         }
 
+    async def _stall(
+        self, request: web.Request, body: dict[str, Any], after_text: str
+    ) -> web.StreamResponse:
+        """The start of an answer, then silence on an open connection."""
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+            if body.get("stream")
+            else {"Content-Type": "application/json"}
+        )
+        await response.prepare(request)
+        if body.get("stream"):
+            envelope = self._envelope(body, "chat.completion.chunk")
+            await response.write(_sse_chunk(envelope, {"role": "assistant", "content": ""}))
+            for piece in _pieces(after_text):
+                await response.write(_sse_chunk(envelope, {"content": piece}))
+        else:
+            whole = json.dumps(self._completion(body, after_text))
+            await response.write(whole[: len(whole) // 2].encode())
+        await self._hang(request)
+        return response
+
+    async def _hang(self, request: web.Request) -> None:
+        # Until the client hangs up or the server stops; never another byte.
+        while not self._closing.is_set():
+            if _gone(request):
+                return
+            await self._wait(0.05)
+
+    async def _drip_body(
+        self, request: web.Request, completion: dict[str, Any], interval: float
+    ) -> web.StreamResponse:
+        """A non-streamed answer whose JSON body arrives a few bytes at a time."""
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        await response.prepare(request)
+        data = json.dumps(completion).encode()
+        for start in range(0, len(data), 16):
+            if self._closing.is_set() or _gone(request):
+                return response
+            await response.write(data[start : start + 16])
+            await self._wait(interval)
+        await response.write_eof()
+        return response
+
     async def _stream(
-        self, request: web.Request, body: dict[str, Any], content: str
+        self, request: web.Request, body: dict[str, Any], content: str, *, interval: float = 0.0
     ) -> web.StreamResponse:
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
@@ -241,6 +389,10 @@ class FakeModelServer:
 
         await response.write(chunk({"role": "assistant", "content": ""}, None))
         for piece in _pieces(content):
+            if interval:
+                await self._wait(interval)
+                if self._closing.is_set() or _gone(request):
+                    return response
             await response.write(chunk({"content": piece}, None))
         await response.write(chunk({}, "stop"))
         if (body.get("stream_options") or {}).get("include_usage"):
@@ -259,6 +411,76 @@ class FakeModelServer:
         await response.write(b"data: [DONE]\n\n")
         await response.write_eof()
         return response
+
+
+def _gone(request: web.Request) -> bool:
+    """The client hung up."""
+    return request.transport is None or request.transport.is_closing()
+
+
+def _sse_chunk(envelope: dict[str, Any], delta: dict[str, Any]) -> bytes:
+    data = {
+        **envelope,
+        "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}],
+    }
+    return f"data: {json.dumps(data)}\n\n".encode()
+
+
+def _injection_in(body: dict[str, Any]) -> re.Match[str] | None:
+    for message in body.get("messages", []):
+        content = message.get("content")
+        if message.get("role") != "system" and isinstance(content, str):
+            found = INJECTION.search(content)
+            if found is not None:
+                return found
+    return None
+
+
+def _obeyed(body: dict[str, Any]) -> Behaviour | None:
+    """What a model that obeys the candidate answers, or None when nothing told it to."""
+    found = _injection_in(body)
+    if found is None:
+        return None
+    if body.get("response_format"):
+        return GradeReply(PERFECT_GRADE)
+    content = found.string
+    instruction = content[found.start() :].split("\n", 1)[0].strip().strip('"')
+    text = f"Understood, I will do as you say: {instruction}"
+    if re.search(r"reveal|prompt|notes", instruction, re.IGNORECASE):
+        system = " ".join(
+            str(m.get("content")) for m in body.get("messages", []) if m.get("role") == "system"
+        )
+        text += f"\nMy instructions were: {system}"
+    return Reply(text)
+
+
+def _degenerate(kind: str, *, grading: bool) -> str:
+    if kind == "empty":
+        return ""
+    if kind == "whitespace":
+        return " \n\t \n  "
+    if kind == "repeated":
+        return "the " * (50 * 1024 // 4)
+    if kind == "unholdable":
+        # Escaped in the JSON the server sends, so the client decodes real NULs and lone
+        # surrogates into its strings. In a grade the NUL stays escaped inside the grade's
+        # own JSON ("\u0000") and the surrogates arrive raw.
+        text = "A reply with \x00 a NUL and a lone \ud800 surrogate \udfff."
+        if grading:
+            grade = {**DEFAULT_GRADE, "summary": text, "strengths": [text]}
+            return json.dumps(grade, ensure_ascii=False)
+        return text
+    if kind == "invalid_json":
+        return '{"overall": 80, "communication": 7'
+    if kind == "missing_fields":
+        return json.dumps({"overall": 80, "summary": "Good."})
+    if kind == "out_of_range":
+        return json.dumps({**DEFAULT_GRADE, "overall": 250, "communication": -40})
+    if kind == "wrong_types":
+        return json.dumps(
+            {**DEFAULT_GRADE, "overall": "ninety", "strengths": "all of it", "code_quality": None}
+        )
+    raise ValueError(kind)
 
 
 def _pieces(content: str) -> list[str]:
