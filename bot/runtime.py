@@ -40,7 +40,12 @@ def build_interviewer(settings: Settings) -> Interviewer:
         base_url=settings.openai_base_url,
         timeout=settings.model_timeout_seconds,
     )
-    return ModelInterviewer(client, settings.interview_model)
+    return ModelInterviewer(
+        client,
+        settings.interview_model,
+        reply_deadline=settings.model_reply_deadline_seconds,
+        grade_deadline=settings.grade_deadline_seconds,
+    )
 
 
 @dataclass

@@ -964,6 +964,29 @@ async def note_post_attempt(db: Database, *, message_id: int) -> None:
         await session.commit()
 
 
+# The slack_ts of a bot message given up on after posting it kept failing: unique per
+# message (one ts per session), never a real Slack ts, and not NULL, so it is not retried.
+UNSENT_TS_PREFIX = "unsent-"
+
+
+async def give_up_post(db: Database, *, message_id: int, now: datetime) -> None:
+    """Stop trying to post a bot message (it stays in the transcript)."""
+    async with db.autocommit() as conn:
+        await conn.execute(
+            update(_MESSAGES)
+            .where(_MESSAGES.c.id == message_id, _MESSAGES.c.slack_ts.is_(None))
+            .values(slack_ts=f"{UNSENT_TS_PREFIX}{message_id}", posted_at=now)
+        )
+
+
+async def clear_failures(db: Database, *, session_id: int) -> None:
+    """A failing step was skipped: the next failure counts from one again."""
+    async with db.autocommit() as conn:
+        await conn.execute(
+            update(_SESSIONS).where(_SESSIONS.c.id == session_id).values(failed_attempts=0)
+        )
+
+
 async def mark_posted(db: Database, *, message_id: int, slack_ts: str, now: datetime) -> None:
     async with db.autocommit() as conn:
         await conn.execute(

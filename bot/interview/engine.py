@@ -24,6 +24,8 @@ from bot.interview.code import (
     decode_file,
     extract_fenced_code,
 )
+from bot.interview.grading import heuristic_grade
+from bot.interview.model import FALLBACK_GRADER
 from bot.interview.models import (
     ActiveInterview,
     CodeSnapshot,
@@ -58,6 +60,19 @@ HOME_PAGE_SIZE = 20
 INTERVIEWER_KINDS = frozenset({"opening", "reply"})
 # One "grading now" note per interview, however it was finished.
 GRADING_NOTE_KEY = "grading_note"
+# Told to the candidate when a step kept failing and was skipped so the interview goes on.
+STEP_SKIPPED_TEXT = (
+    "Something went wrong handling your last message, so I had to skip it. "
+    "Please send it again if it mattered — the interview goes on."
+)
+# Posted in place of an opening that kept failing: the interview must start somehow.
+STAND_IN_OPENING = (
+    "Let's begin. Read the problem above, then tell me how you understand it and how you "
+    "would approach it."
+)
+# Kinds of bot message that close the candidate's turn: the interviewer's own words, or
+# the notice that a turn which kept failing was skipped.
+ANSWERING_KINDS = INTERVIEWER_KINDS | {"step_skipped"}
 
 
 def utcnow() -> datetime:
@@ -162,6 +177,9 @@ class EngineTuning:
     max_steps: int = 50
     retry_backoff_seconds: float = 15.0
     max_retry_backoff_seconds: float = 300.0
+    # Failed runs in a row (about 8 minutes with the back-off above) after which a step
+    # that fails once more is skipped with a notice, so no one item can hold an interview.
+    max_step_failures: int = 5
     # Background steps running at once (network waits excluded); see WorkSlots.
     work_slots: int = 8
 
@@ -584,7 +602,10 @@ class InterviewEngine:
                     break
                 # The work_seq read with the state it acts on (no separate query per step).
                 seen_seq = state.work_seq
-                outcome = await self._step(state)
+                if step == 0 and state.failed_attempts >= self.tuning.max_step_failures:
+                    outcome = await self._step_or_skip(state)
+                else:
+                    outcome = await self._step(state)
                 touched_home = touched_home or outcome.home
                 if outcome.failed:
                     failed = outcome.failed
@@ -630,6 +651,87 @@ class InterviewEngine:
         if state.status == SessionStatus.ACTIVE:
             return state.deadline_at if state.warning_at <= now else state.warning_at
         return None
+
+    async def _step_or_skip(self, state: SessionState) -> _StepOutcome:
+        """The due step of a session whose runs keep failing: tried once more, and if it
+        fails again, skipped, so later turns are answered and Finish grades."""
+        try:
+            return await self._step(state)
+        except Exception:
+            logger.exception("session %s: skipping a step that keeps failing", state.id)
+            skipped = await self._skip(state)
+            if skipped is None:
+                raise
+        await repo.clear_failures(self.db, session_id=state.id)
+        return skipped
+
+    async def _skip(self, state: SessionState) -> _StepOutcome | None:
+        """Settle the item `_step` works on (same order) without doing it; None when the
+        step is a database write alone, with nothing to skip."""
+        now = self.clock()
+        status = SessionStatus(state.status)
+        if status == SessionStatus.ACTIVE and now >= state.deadline_at:
+            return None
+        unposted = [m for m in state.messages if m.role != Role.CANDIDATE and m.slack_ts is None]
+        if unposted:
+            message = unposted[0]
+            if message.kind == "problem":
+                # Without its problem message the interview has no thread to happen in:
+                # closed, so the user can start another.
+                await repo.transition_status(
+                    self.db,
+                    session_id=state.id,
+                    from_statuses=[SessionStatus.ACTIVE, SessionStatus.GRADING],
+                    to_status=SessionStatus.ABANDONED,
+                    now=now,
+                )
+                return _StepOutcome(progressed=True, home=True)
+            await repo.give_up_post(self.db, message_id=message.id, now=now)
+            if message.kind != "step_skipped":
+                await self._notice_skipped(state, key=f"skipped:post:{message.id}")
+            return _StepOutcome(progressed=True)
+        pending_files = [m for m in state.messages if not m.files_done]
+        if pending_files:
+            await repo.mark_files_done(self.db, message_id=pending_files[0].id)
+            await self._notice_skipped(state, key=f"skipped:files:{pending_files[0].id}")
+            return _StepOutcome(progressed=True)
+        if status == SessionStatus.GRADING:
+            # The model's grade is what kept failing: the rubric grades instead.
+            return await self._grade(state, self._view(state), fallback=True)
+        if status != SessionStatus.ACTIVE:
+            return None
+        if not any(m.kind in INTERVIEWER_KINDS for m in state.messages):
+            await repo.queue_bot_message(
+                self.db,
+                session_id=state.id,
+                role=Role.INTERVIEWER,
+                kind="opening",
+                text=STAND_IN_OPENING,
+                now=now,
+                dedupe_key="opening:0",
+                answers_through=0,
+                bump=False,
+            )
+            return _StepOutcome(progressed=True)
+        if _pending_candidate(state):
+            through = max(m.id for m in state.messages if m.role == Role.CANDIDATE)
+            await self._notice_skipped(state, key=f"skipped:turn:{through}", through=through)
+            return _StepOutcome(progressed=True)
+        return None
+
+    async def _notice_skipped(self, state: SessionState, *, key: str, through: int = 0) -> None:
+        await repo.queue_bot_message(
+            self.db,
+            session_id=state.id,
+            role=Role.SYSTEM,
+            kind="step_skipped",
+            text=STEP_SKIPPED_TEXT,
+            now=self.clock(),
+            dedupe_key=key,
+            # Closes the turn it stands for (0: none), so the next message is answered.
+            answers_through=through or None,
+            bump=False,
+        )
 
     async def _step(self, state: SessionState) -> _StepOutcome:
         now = self.clock()
@@ -881,9 +983,14 @@ class InterviewEngine:
             if message.role != Role.CANDIDATE and message.slack_ts is None and state.thread_ts:
                 await self._post(state, view, message)
 
-    async def _grade(self, state: SessionState, view: SessionView) -> _StepOutcome:
+    async def _grade(
+        self, state: SessionState, view: SessionView, *, fallback: bool = False
+    ) -> _StepOutcome:
         ctx = self._context(state)
-        grade = await self.slots.outside(self.interviewer.grade(ctx))
+        if fallback:
+            grade = heuristic_grade(ctx, graded_by=FALLBACK_GRADER)
+        else:
+            grade = await self.slots.outside(self.interviewer.grade(ctx))
         problem = view.problem
         recorded = await repo.record_completed_interview(
             self.db,
@@ -990,9 +1097,9 @@ class _StepOutcome:
 
 
 def _answered_through(state: SessionState) -> int:
-    """The last candidate message id the interviewer has answered."""
+    """The last candidate message id the interviewer has answered (or skipped)."""
     return max(
-        (m.answers_through or 0 for m in state.messages if m.kind in INTERVIEWER_KINDS), default=0
+        (m.answers_through or 0 for m in state.messages if m.kind in ANSWERING_KINDS), default=0
     )
 
 

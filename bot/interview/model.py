@@ -3,14 +3,17 @@
 This class owns retries (the app builds ``AsyncOpenAI(max_retries=0, timeout=...)``) so the
 candidate can be told when the interviewer is retrying. Transient failures (timeouts,
 connection errors, 429, 5xx, an empty reply) are retried with exponential backoff, or
-after the server's ``Retry-After``; other 4xx are not. When the model still fails,
-``opening``/``reply`` raise ``InterviewerUnavailable`` and ``grade`` falls back to the
-heuristic rubric, so an interview is never lost.
+after the server's ``Retry-After``; other 4xx are not. The client's timeout bounds each read,
+so a model that sends a token every few seconds would never trip it: each attempt also has a
+total deadline (``reply_deadline``, ``grade_deadline``), and one that passes it is a timeout.
+When the model still fails, ``opening``/``reply`` raise ``InterviewerUnavailable`` and
+``grade`` falls back to the heuristic rubric, so an interview is never lost.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import email.utils
 import logging
 import math
@@ -38,6 +41,7 @@ from bot.interview.models import (
 )
 from bot.interview.phases import next_phase
 from bot.interview.prompts import build_grading_messages, build_interviewer_messages
+from bot.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +60,10 @@ class EmptyReplyError(Exception):
 
 class MalformedGradeError(Exception):
     """The model's grade did not parse; retried once."""
+
+
+class DeadlineExceeded(Exception):
+    """One attempt took longer than its total deadline (a dripping or stalled answer)."""
 
 
 def retry_after_seconds(
@@ -91,8 +99,8 @@ def retry_after_seconds(
     return delay if math.isfinite(delay) and delay >= 0 else None
 
 
-def _is_transient(error: openai.OpenAIError | EmptyReplyError) -> bool:
-    if isinstance(error, openai.APIConnectionError | EmptyReplyError):
+def _is_transient(error: openai.OpenAIError | EmptyReplyError | DeadlineExceeded) -> bool:
+    if isinstance(error, openai.APIConnectionError | EmptyReplyError | DeadlineExceeded):
         return True  # includes APITimeoutError
     if isinstance(error, openai.APIStatusError):
         return error.status_code == 429 or error.status_code >= 500
@@ -131,7 +139,8 @@ class ModelInterviewer:
 
     ``max_attempts`` bounds the requests per turn for transient failures; the wait before
     retry ``n`` is ``base_backoff * 2 ** (n - 1)``, or the server's ``Retry-After``, and
-    never more than ``max_backoff``. ``sleep`` is injectable so tests do not wait.
+    never more than ``max_backoff``. ``reply_deadline`` and ``grade_deadline`` bound one
+    attempt from request to last byte. ``sleep`` is injectable so tests do not wait.
     """
 
     offline = False
@@ -148,9 +157,13 @@ class ModelInterviewer:
         temperature: float = 0.4,
         max_tokens: int = 600,
         grade_max_tokens: int = 900,
+        reply_deadline: float = 90.0,
+        grade_deadline: float = 120.0,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+        if reply_deadline <= 0 or grade_deadline <= 0:
+            raise ValueError("deadlines must be positive")
         self._client = client
         self._model = model
         self._max_attempts = max_attempts
@@ -160,13 +173,17 @@ class ModelInterviewer:
         self._temperature = temperature
         self._max_tokens = max_tokens
         self._grade_max_tokens = grade_max_tokens
+        self._reply_deadline = reply_deadline
+        self._grade_deadline = grade_deadline
 
     async def opening(
         self, ctx: TurnContext, *, on_retry: RetryNotice | None = None
     ) -> InterviewerReply:
         """The interviewer's first message in the thread."""
         messages = _as_message_params(build_interviewer_messages(ctx, opening=True))
-        text = await self._with_retries(lambda: self._stream_text(messages), on_retry)
+        text = await self._with_retries(
+            lambda: self._stream_text(messages), on_retry, deadline=self._reply_deadline
+        )
         return InterviewerReply(text=text, phase=next_phase(ctx))
 
     async def reply(
@@ -174,7 +191,9 @@ class ModelInterviewer:
     ) -> InterviewerReply:
         """The interviewer's answer to the candidate's pending messages."""
         messages = _as_message_params(build_interviewer_messages(ctx, opening=False))
-        text = await self._with_retries(lambda: self._stream_text(messages), on_retry)
+        text = await self._with_retries(
+            lambda: self._stream_text(messages), on_retry, deadline=self._reply_deadline
+        )
         return InterviewerReply(text=text, phase=next_phase(ctx))
 
     async def aclose(self) -> None:
@@ -189,7 +208,10 @@ class ModelInterviewer:
         messages = _as_message_params(build_grading_messages(ctx))
         try:
             grade = await self._with_retries(
-                lambda: self._request_grade(messages), on_retry, malformed_retries=1
+                lambda: self._request_grade(messages),
+                on_retry,
+                deadline=self._grade_deadline,
+                malformed_retries=1,
             )
         except (InterviewerUnavailable, MalformedGradeError) as err:
             logger.warning("model grading failed, using the heuristic rubric: %s", err)
@@ -222,7 +244,8 @@ class ModelInterviewer:
         async with stream:
             async for chunk in stream:
                 parts.extend(_delta_texts(chunk))
-        text = "".join(parts).strip()
+        # What no store can hold (a NUL, a lone surrogate escaped in the JSON) never reaches one.
+        text = clean_text("".join(parts)).strip()
         if not text:
             raise EmptyReplyError("the model sent an empty reply")
         return text
@@ -237,11 +260,20 @@ class ModelInterviewer:
         )
         content = completion.choices[0].message.content if completion.choices else None
         try:
-            return parse_grade(content or "")
+            grade = parse_grade(clean_text(content or ""))
         except GradeParseError as err:
             raise MalformedGradeError(str(err)) from err
+        # The grade's JSON may still escape what no store can hold (e.g. "\u0000").
+        return dataclasses.replace(
+            grade,
+            summary=clean_text(grade.summary),
+            strengths=tuple(clean_text(s) for s in grade.strengths),
+            improvements=tuple(clean_text(s) for s in grade.improvements),
+        )
 
-    def _backoff(self, attempt: int, error: openai.OpenAIError | EmptyReplyError) -> float:
+    def _backoff(
+        self, attempt: int, error: openai.OpenAIError | EmptyReplyError | DeadlineExceeded
+    ) -> float:
         if isinstance(error, openai.APIStatusError):
             requested = retry_after_seconds(error)
             if requested is not None:
@@ -262,9 +294,11 @@ class ModelInterviewer:
         request: Callable[[], Awaitable[T]],
         on_retry: RetryNotice | None,
         *,
+        deadline: float,
         malformed_retries: int = 0,
     ) -> T:
-        """Run ``request`` until it succeeds, retrying transient failures.
+        """Run ``request`` until it succeeds, retrying transient failures; an attempt that
+        runs past ``deadline`` seconds is cancelled and counts as a timeout.
 
         ``on_retry(n)`` is awaited before each retry, ``n`` being the number of the attempt
         that just failed (1 before the first retry).
@@ -275,7 +309,14 @@ class ModelInterviewer:
         while True:
             attempt += 1
             try:
-                return await request()
+                try:
+                    async with asyncio.timeout(deadline):
+                        return await request()
+                except TimeoutError as err:
+                    # Ours only: the SDK's own timeouts arrive as APITimeoutError.
+                    raise DeadlineExceeded(
+                        f"no complete answer within {deadline:g}s (attempt {attempt})"
+                    ) from err
             except MalformedGradeError:
                 malformed_failures += 1
                 if malformed_failures > malformed_retries:
@@ -283,7 +324,7 @@ class ModelInterviewer:
                 logger.warning("malformed model output, retrying (attempt %d)", attempt)
                 await self._notify(on_retry, attempt)
                 continue
-            except (openai.OpenAIError, EmptyReplyError) as err:
+            except (openai.OpenAIError, EmptyReplyError, DeadlineExceeded) as err:
                 if not _is_transient(err):
                     raise InterviewerUnavailable(f"model request refused: {err}") from err
                 transient_failures += 1

@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.interview.engine import MessageOutcome
+from bot.text import clean_json, clean_text
 from handlers.blocks import interview as interview_blocks
 from handlers.context import services_of
 from handlers.payload import field, slack_id_at, text_at
@@ -17,8 +18,9 @@ logger = logging.getLogger(__name__)
 
 
 def slack_unescape(text: str) -> str:
-    """Slack sends &, < and > escaped; store what the candidate actually typed."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    """Slack sends &, < and > escaped; store what the candidate actually typed, cleaned of
+    what no store can hold (a lone surrogate, NUL) so the turn can be stored and answered."""
+    return clean_text(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
 
 
 # Message subtypes that are the candidate speaking.
@@ -84,7 +86,12 @@ async def handle_message(
     if not user_id or not ts:
         return
     raw_files = field(event, "files")
-    files = [f for f in raw_files if isinstance(f, dict)] if isinstance(raw_files, list) else []
+    # File names, titles and previews reach the database and the model as they arrived.
+    files = (
+        [clean_json(f) for f in raw_files if isinstance(f, dict)]
+        if isinstance(raw_files, list)
+        else []
+    )
     text = field(event, "text")
     thread_ts = slack_id_at(event, "thread_ts")
     outcome = await engine.record_candidate_message(
