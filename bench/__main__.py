@@ -17,6 +17,7 @@ from bench.load import SlackRequests
 from bench.observer import SlackObserver
 from bench.processes import ManagedProcess
 from bench.report import add_ratios, machine, render_table, verdicts, write_results
+from bench.runs import measure_runs, render_runs
 from bench.scenarios import (
     BenchConfig,
     Context,
@@ -46,7 +47,7 @@ def parse_args(argv: list[str] | None) -> tuple[BenchConfig, argparse.Namespace]
         help="comma-separated: sqlite, postgresql (default both; PostgreSQL is skipped "
         "with a note when 127.0.0.1:5432 does not answer)",
     )
-    parser.add_argument("--only", default="ack,turn,home,capacity", help="which parts to run")
+    parser.add_argument("--only", default="ack,turn,home,capacity,runs", help="which parts to run")
     parser.add_argument("--model-latency", type=float, default=2.0, help="seconds (default 2)")
     parser.add_argument(
         "--slack-latency", type=float, default=0.05, help="seconds per Web API call (0.05)"
@@ -201,6 +202,10 @@ async def run(config: BenchConfig, args: argparse.Namespace) -> dict[str, Any]:
                             )
             finally:
                 await model.stop()
+    if "runs" in parts:
+        # After the Slack-facing parts, so sandboxes never share the machine with them.
+        print("code runs", flush=True)
+        results["runs"] = await measure_runs(quick=config.quick)
     results["duration_s"] = round(time.monotonic() - began, 1)
     add_ratios(results)
     results["verdicts"] = verdicts(results)
@@ -233,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     config, args = parse_args(argv)
     results = asyncio.run(run(config, args))
     print(render_table(results), flush=True)
+    if "runs" in results:
+        print("\n" + render_runs(results["runs"]), flush=True)
     path, chart = write_results(results, update_docs=not args.no_docs)
     print(f"\nresults: {path}" + (f"\nchart:   {chart}" if chart else ""), flush=True)
     return 0

@@ -175,7 +175,9 @@ class CppRunner(LanguageRunner):
         digest = hashlib.sha256(
             "\0".join((*self.flags, source, _harness_version())).encode()
         ).hexdigest()[:32]
-        self.cache_dir.mkdir(mode=0o755, exist_ok=True)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        # The sandbox's unprivileged uid reads binaries and writes builds below it.
+        os.chmod(self.cache_dir, 0o755)
         binary = self.cache_dir / f"{digest}.bin"
         run_binds = (Bind(str(binary), "/sandbox/solution"),)
         if binary.exists():
