@@ -27,17 +27,19 @@ _FENCE_RE = re.compile(r"```(.*?)(```|\Z)", re.DOTALL)
 # A language tag right after an opening fence (```python) would show as a line of code.
 _FENCE_LANGUAGE_RE = re.compile(r"\A[A-Za-z0-9_+#.-]*[ \t]*\n")
 _INLINE_CODE_RE = re.compile(r"`([^`\n]+)`")
-_MARKDOWN_LINK_RE = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s()<>|]+)\)")
+_MARKDOWN_LINK_RE = re.compile(r"\[([^\[\]\n]{1,300})\]\((https?://[^\s()<>|]{1,2000})\)")
 _AUTOLINK_RE = re.compile(r"<(https?://[^\s<>|]+)>")
 # Not after "<": a hand-written `<url|label>` stays literal text rather than half a link.
 _BARE_URL_RE = re.compile(r"(?<![\w/@<])https?://[^\s<>|()\[\]`]*[^\s<>|()\[\]`.,;:!?'\"*_~]")
 _HEADING_RE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
 _RULE_RE = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
 _BULLET_RE = re.compile(r"^([ \t]*)[*+-][ \t]+", re.MULTILINE)
-_BOLD_STARS_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_BOLD_UNDERSCORES_RE = re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")
-_ITALIC_STAR_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
-_STRIKE_RE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+# Spans are bounded so a long line of unmatched markers costs a bounded scan per marker
+# instead of a rescan to the end of the line (quadratic on model output of one long line).
+_BOLD_STARS_RE = re.compile(r"\*\*(?=\S)(.{1,300}?)(?<=\S)\*\*")
+_BOLD_UNDERSCORES_RE = re.compile(r"(?<!\w)__(?=\S)(.{1,300}?)(?<=\S)__(?!\w)")
+_ITALIC_STAR_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{1,300}?)(?<=[^\s*])\*(?![\w*])")
+_STRIKE_RE = re.compile(r"~~(?=\S)(.{1,300}?)(?<=\S)~~")
 
 _SPARK_LEVELS = "▁▂▃▄▅▆▇█"
 
