@@ -104,6 +104,45 @@ async def test_trickling_clients_are_cut_off_while_slack_and_healthz_are_answere
     assert await _healthy(served) == 200
 
 
+async def test_at_the_connection_limit_the_oldest_connection_makes_room(
+    tmp_path: Path, fake_slack: FakeSlackServer
+) -> None:
+    # Timeouts far away: only the cap can close anything here.
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        request_header_timeout_seconds=60,
+        max_connections=16,
+    )
+    runtime = await BotRuntime.create(settings)
+    runner, site = await start_web_server(
+        runtime.web_app, host="127.0.0.1", port=0, limits=ServerLimits.from_settings(settings)
+    )
+    try:
+        first = asyncio.create_task(stall_headers(site.port, give_up=20))
+        await asyncio.sleep(0.2)
+        rest = [asyncio.create_task(stall_headers(site.port, give_up=3)) for _ in range(15)]
+        await asyncio.sleep(0.3)
+        assert not first.done()  # 16 open: the limit, nothing closed yet
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(
+                f"http://127.0.0.1:{site.port}/healthz", timeout=aiohttp.ClientTimeout(total=5)
+            ) as resp,
+        ):
+            assert resp.status == 200
+        oldest = await asyncio.wait_for(first, 5)
+        assert oldest.closed and oldest.seconds < 5
+        assert site.cap.evicted >= 1
+        await asyncio.gather(*rest)
+    finally:
+        await runner.cleanup()
+        await runtime.close()
+
+
 @pytest.mark.parametrize("name", sorted(BAD_REQUESTS))
 async def test_malformed_http_gets_a_4xx_or_a_close(served: Served, name: str) -> None:
     outcome = await send_raw(served.port, BAD_REQUESTS[name], give_up=5)
