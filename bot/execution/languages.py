@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from abc import ABC, abstractmethod
@@ -191,7 +192,7 @@ class CppRunner(LanguageRunner):
             built = out_dir / "solution"
             if outcome.timed_out:
                 return CompileFailed("compilation took too long", seconds)
-            if outcome.returncode != 0 or not built.exists():
+            if outcome.returncode != 0 or not _regular_file(built):
                 return CompileFailed(_compile_message(outcome.stderr), seconds)
             os.replace(built, binary)
             os.chmod(binary, 0o755)
@@ -275,6 +276,14 @@ class CppRunner(LanguageRunner):
         binaries = sorted(self.cache_dir.glob("*.bin"), key=lambda p: p.stat().st_mtime)
         for stale in binaries[: max(0, len(binaries) - self.max_cached)]:
             stale.unlink(missing_ok=True)
+
+
+def _regular_file(path: Path) -> bool:
+    # Only a file the linker wrote is cached and later bound: never a planted symlink.
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
 
 
 def _install_pch(out_dir: Path, pch_dir: Path, stamp: Path, *, built: bool) -> None:
