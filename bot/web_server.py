@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.config import Settings
 
@@ -184,11 +185,35 @@ def quiet_accept_errors(loop: asyncio.AbstractEventLoop) -> None:
     loop.set_exception_handler(handle)
 
 
+class MalformedRequestFilter(logging.Filter):
+    """aiohttp logs every request it cannot parse as an ERROR with a traceback, which any
+    scanner on the internet can repeat at will: one throttled line instead, naming the kind
+    of error only (its message quotes the sender's bytes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._throttled = ThrottledLog(logger)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError) and 400 <= (error.code or 400) < 500:
+            self._throttled.warning("refused a malformed HTTP request (%s)", type(error).__name__)
+            return False
+        return True
+
+
+def _quiet_malformed_requests() -> None:
+    server_logger = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, MalformedRequestFilter) for f in server_logger.filters):
+        server_logger.addFilter(MalformedRequestFilter())
+
+
 async def start_web_server(
     web_app: web.Application, *, host: str, port: int, limits: ServerLimits
 ) -> tuple[web.AppRunner, LimitedTCPSite]:
     """Serve `web_app` on host:port with `limits`; `await runner.cleanup()` stops it."""
     quiet_accept_errors(asyncio.get_running_loop())
+    _quiet_malformed_requests()
     runner = web.AppRunner(
         web_app,
         access_log=None,

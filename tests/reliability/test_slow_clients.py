@@ -9,6 +9,7 @@ open-files limit the process neither runs out of descriptors nor floods its log.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import resource
 import signal
@@ -144,11 +145,14 @@ async def test_at_the_connection_limit_the_oldest_connection_makes_room(
 
 
 @pytest.mark.parametrize("name", sorted(BAD_REQUESTS))
-async def test_malformed_http_gets_a_4xx_or_a_close(served: Served, name: str) -> None:
+async def test_malformed_http_gets_a_4xx_or_a_close(
+    served: Served, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
     outcome = await send_raw(served.port, BAD_REQUESTS[name], give_up=5)
     assert outcome.cut_off and outcome.seconds < 5
     assert outcome.status is None or 400 <= outcome.status < 500, outcome.raw[:200]
     assert await _healthy(served) == 200
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text[-2000:]
 
 
 # A whole process with a small open-files limit ---------------------------------------------
