@@ -723,7 +723,7 @@ def _scores(row: Interview) -> tuple[int, int, int, int]:
     )
 
 
-async def test_prompt_injection_does_not_change_offline_scores(
+async def test_prompt_injection_never_raises_offline_scores(
     launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
@@ -740,7 +740,11 @@ async def test_prompt_injection_does_not_change_offline_scores(
     steered = await run_interview(bot, "U0BA", steered_lines)
 
     assert honest.problem_title == steered.problem_title
-    assert _scores(steered) == _scores(honest)
+    # The candidate's words never raise a score; steering caps communication.
+    assert all(s <= h for s, h in zip(_scores(steered), _scores(honest), strict=True))
+    assert steered.problem_solving_score == honest.problem_solving_score
+    assert steered.code_quality_score == honest.code_quality_score
+    assert steered.communication_score <= 40
     assert steered.overall_score < 100
 
 
