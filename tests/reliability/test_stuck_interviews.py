@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.interview.engine import STEP_SKIPPED_TEXT, EngineTuning
+from bot.interview.engine import STAND_IN_OPENING, STEP_SKIPPED_TEXT, EngineTuning
 from bot.interview.model import ModelInterviewer, model_client
+from bot.interview.models import RetryNotice, TurnContext
+from bot.interview.offline import OfflineInterviewer
 from storage.models import CodeSubmission, InterviewSession
 from storage.repository import UNSENT_TS_PREFIX
 from tests.fakes.model_server import (
@@ -247,6 +249,7 @@ async def test_a_post_that_always_fails_is_skipped_with_a_notice_after_bounded_r
     await wait_for(lambda: texts(fake_slack, thread)[-1] == "Yes, negatives can appear.")
     await say(bot, thread, "done")
     await wait_for(lambda: any("Interview complete" in t for t in texts(fake_slack, thread)))
+    await bot.settle()  # the completion DM and Home, before the fakes stop
     assert len(await interviews_of(bot.runtime.db, thread.session_id)) == 1
     assert sum(SKIPPED in t for t in texts(fake_slack, thread)) == 1
     assert_each_posted_once(fake_slack)
@@ -351,3 +354,55 @@ async def test_an_obeying_grader_is_held_down_by_the_evidence(
     assert row.graded_by == "model"
     assert row.code_quality_score <= 10
     assert row.overall_score < 100
+
+
+class BrokenInterviewer(OfflineInterviewer):
+    """The offline interviewer with a bug (not an outage): its opening, its answer to a
+    "POISON" message and its grading raise every time."""
+
+    async def opening(self, ctx: TurnContext, *, on_retry: RetryNotice | None = None) -> Any:
+        raise RuntimeError("the opening broke")
+
+    async def reply(self, ctx: TurnContext, *, on_retry: RetryNotice | None = None) -> Any:
+        if any("POISON" in entry.text for entry in ctx.pending):
+            raise RuntimeError("the reply broke")
+        return await super().reply(ctx, on_retry=on_retry)
+
+    async def grade(self, ctx: TurnContext, *, on_retry: RetryNotice | None = None) -> Any:
+        raise RuntimeError("grading broke")
+
+
+async def test_an_opening_a_turn_and_a_grading_that_always_fail_are_skipped_in_turn(
+    monkeypatch: pytest.MonkeyPatch, launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
+) -> None:
+    tuning = EngineTuning(
+        lease_seconds=FAST_TUNING.lease_seconds,
+        retry_backoff_seconds=0.05,
+        max_retry_backoff_seconds=0.2,
+        max_step_failures=2,
+    )
+    bot = await launch(
+        slack=fake_slack, database_url=sqlite_url, interviewer=BrokenInterviewer(), tuning=tuning
+    )
+    await bot.runtime.start()  # the sweep retries after each back-off
+
+    # The opening fails every time: a stand-in opening starts the interview.
+    thread = await start_interview(bot)
+    assert texts(fake_slack, thread) == [STAND_IN_OPENING]
+
+    # A turn whose answer fails every time is closed with the notice; the next is answered.
+    await say(bot, thread, "POISON: what is the input size?")
+    await wait_for(lambda: len(texts(fake_slack, thread)) == 2)
+    assert SKIPPED in texts(fake_slack, thread)[1]
+    await say(bot, thread, "Can the list be empty?")
+    await wait_for(lambda: len(texts(fake_slack, thread)) == 3)
+    assert SKIPPED not in texts(fake_slack, thread)[2]
+    assert not unanswered(await messages_of(bot.runtime.db, thread.session_id))
+
+    # Grading fails every time: the rubric grades.
+    await say(bot, thread, "done")
+    await wait_for(lambda: any("Interview complete" in t for t in texts(fake_slack, thread)))
+    await bot.settle()  # the completion DM and Home, before the fakes stop
+    [row] = await interviews_of(bot.runtime.db, thread.session_id)
+    assert row.graded_by == "fallback"
+    assert_each_posted_once(fake_slack)
