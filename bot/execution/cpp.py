@@ -6,12 +6,14 @@ vector or const vector&...), so the problem's language-neutral types need no C++
 
 from __future__ import annotations
 
+import re
+
 from bot.interview.models import EntryPoint, Method
 
 
 def generate_source(code: str, entry: EntryPoint) -> str:
     """The program for ``code``: candidate code first (its lines keep their numbers)."""
-    runner = _class_runner(entry) if entry.kind == "class" else _function_runner(entry)
+    runner = _class_runner(entry, code) if entry.kind == "class" else _function_runner(entry, code)
     return "\n".join(
         (
             # As on the usual judges: the standard library is included and its names visible.
@@ -35,8 +37,21 @@ def _arguments(count: int, args: str) -> str:
     )
 
 
-def _function_runner(entry: EntryPoint) -> str:
-    call = f"{entry.name}({_arguments(len(entry.params), 'args')})"
+def _spelling(name: str, code: str) -> str:
+    """The name as the code spells it: as declared, or in camelCase (minToll for min_toll)."""
+    camel = re.sub(r"_([a-z0-9])", lambda match: match.group(1).upper(), name)
+    declared = re.search(rf"\b{name}\s*\(", code)
+    if camel != name and not declared and re.search(rf"\b{camel}\s*\(", code):
+        return camel
+    return name
+
+
+def _function_runner(entry: EntryPoint, code: str) -> str:
+    name = _spelling(entry.name, code)
+    # LeetCode style: the function is a method of class Solution.
+    if re.search(r"\b(?:class|struct)\s+Solution\b", code):
+        name = f"Solution().{name}"
+    call = f"{name}({_arguments(len(entry.params), 'args')})"
     return (
         "static std::string ib_run_one(const ib_harness::Json& args) {\n"
         f"    return ib_harness::call([&]() {{ return {call}; }});\n"
@@ -44,8 +59,9 @@ def _function_runner(entry: EntryPoint) -> str:
     )
 
 
-def _method_branch(method: Method) -> str:
-    call = f"instance->{method.name}({_arguments(len(method.params), 'args')})"
+def _method_branch(method: Method, code: str) -> str:
+    name = _spelling(method.name, code)
+    call = f"instance->{name}({_arguments(len(method.params), 'args')})"
     return (
         f'        if (name == "{method.name}") {{\n'
         f"            out += ib_harness::call([&]() {{ return {call}; }});\n"
@@ -54,8 +70,8 @@ def _method_branch(method: Method) -> str:
     )
 
 
-def _class_runner(entry: EntryPoint) -> str:
-    branches = "\n".join(_method_branch(method) for method in entry.methods)
+def _class_runner(entry: EntryPoint, code: str) -> str:
+    branches = "\n".join(_method_branch(method, code) for method in entry.methods)
     construct = _arguments(len(entry.params), "args")
     return f"""static std::string ib_run_one(const ib_harness::Json& test) {{
     const ib_harness::Json& operations = ib_harness::argument(test, 0);

@@ -169,3 +169,29 @@ async def test_a_busy_pool_tells_the_candidate_their_place(runner: CodeRunner) -
     assert sorted(places) == [1, 2]
     assert all(result.status is RunStatus.OK for result in results)
     assert max(result.queued_seconds for result in results) > 0
+
+
+CORRIDOR = {
+    "python": "class Solution:\n    def minToll(self, tolls):\n{body}",
+    "javascript": "class Solution {\n  minToll(tolls) {\n{body}\n  }\n}\n",
+    "cpp": "class Solution {\npublic:\n    int minToll(vector<int>& tolls) {\n{body}\n    }\n};\n",
+}
+BODIES = {
+    "python": "        a = b = 0\n        for t in tolls:\n            a, b = b, min(a, b) + t\n"
+    "        return min(a, b)\n",
+    "javascript": "    let a = 0, b = 0;\n"
+    "    for (const t of tolls) [a, b] = [b, Math.min(a, b) + t];\n"
+    "    return Math.min(a, b);",
+    "cpp": "        int a = 0, b = 0;\n"
+    "        for (int t : tolls) { int c = min(a, b) + t; a = b; b = c; }\n"
+    "        return min(a, b);",
+}
+
+
+@pytest.mark.parametrize("language", list(CORRIDOR))
+async def test_leetcode_style_solution_classes_and_camel_case_names_run(
+    runner: CodeRunner, language: str
+) -> None:
+    code = CORRIDOR[language].replace("{body}", BODIES[language])
+    result = await runner.run(problem("corridor-toll-steps"), Submission(language, code))
+    assert result.all_passed, result

@@ -79,13 +79,18 @@ def main() -> None:
 
 
 def _find(module: Any, name: str, kind: str) -> Any:
-    target = getattr(module, name, None)
-    if target is not None:
-        return target
+    parts = name.split("_")
+    camel = parts[0] + "".join(part[:1].upper() + part[1:] for part in parts[1:])
+    for spelling in (name, camel):
+        target = getattr(module, spelling, None)
+        if target is not None:
+            return target
     # LeetCode style: the function as a method of class Solution.
     solution = getattr(module, "Solution", None)
-    if kind == "function" and isinstance(solution, type) and hasattr(solution, name):
-        return getattr(solution(), name)
+    if kind == "function" and isinstance(solution, type):
+        for spelling in (name, camel):
+            if hasattr(solution, spelling):
+                return getattr(solution(), spelling)
     return None
 
 
