@@ -406,3 +406,37 @@ async def test_an_opening_a_turn_and_a_grading_that_always_fail_are_skipped_in_t
     [row] = await interviews_of(bot.runtime.db, thread.session_id)
     assert row.graded_by == "fallback"
     assert_each_posted_once(fake_slack)
+
+
+async def test_a_shared_file_whose_handling_always_fails_is_set_aside_and_the_turn_answered(
+    monkeypatch: pytest.MonkeyPatch, launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
+) -> None:
+    tuning = EngineTuning(
+        lease_seconds=FAST_TUNING.lease_seconds,
+        retry_backoff_seconds=0.05,
+        max_retry_backoff_seconds=0.2,
+        max_step_failures=2,
+    )
+    bot = await launch(slack=fake_slack, database_url=sqlite_url, tuning=tuning)
+    thread = await start_interview(bot)
+
+    async def broken_download(file: dict[str, Any]) -> bytes:
+        raise RuntimeError("a bug, not a refused download")
+
+    # A bug in handling the file, which no retry can get past.
+    monkeypatch.setattr(bot.runtime.engine.delivery, "download", broken_download)
+    await bot.runtime.start()
+    file = fake_slack.add_file("F0BUGGY", b"print(1)\n", name="solution.py")
+    reply = await bot.send.dm(
+        "Here is my code", channel=thread.channel, thread_ts=thread.thread_ts, files=[file]
+    )
+    assert reply.status == 200
+
+    await wait_for(lambda: len(texts(fake_slack, thread)) == 3)
+    await bot.settle()
+    posted = texts(fake_slack, thread)[1:]
+    assert SKIPPED in posted[0]  # the file set aside, said so
+    messages = await messages_of(bot.runtime.db, thread.session_id)
+    assert not unanswered(messages)  # and the message itself answered
+    assert all(m.files_done for m in messages)
+    assert_each_posted_once(fake_slack)
