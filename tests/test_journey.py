@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.interview.evidence import entry_point_names
+from bot.interview.problem_bank import ProblemBank
 from handlers.blocks import ids
-from storage.models import CodeSubmission, Interview, Message
+from storage.models import CodeSubmission, Interview, InterviewSession, Message
 from tests.conftest import BotHarness, stop_bot
 from tests.fakes.model_server import GradeReply, Reply
 from tests.fakes.slack_requests import USER_ID
@@ -150,8 +152,16 @@ async def test_model_journey_uses_the_model_and_its_scores(model_bot: BotHarness
     )
     await bot.settle()
     bot.model.enqueue(Reply("Thanks for the code. Which edge cases did you test?"))
+    # Code that defines what the statement asks for: grades are held to that evidence.
+    async with bot.runtime.db.sessions() as s:
+        problem_id = (await s.execute(select(InterviewSession.problem_id))).scalar_one()
+    problem = ProblemBank.default().get(problem_id)
+    assert problem is not None
+    entry = entry_point_names(problem)[0]
     await bot.send.dm(
-        "```python\ndef f(xs):\n    return sorted(xs)\n```", channel=channel, thread_ts=thread
+        f"```python\ndef {entry}(*xs):\n    return sorted(xs)\n```",
+        channel=channel,
+        thread_ts=thread,
     )
     await bot.settle()
     # The interviewer saw the whole transcript and the latest code.

@@ -234,7 +234,8 @@ async def test_bad_grading_output_is_retried_once_then_graded_by_the_rubric(
     )
     assert all(0 <= s <= 100 for s in scores)
     if graded_by == "model":
-        assert rows[0].feedback == GOOD_GRADE["summary"]
+        # `print(1)` defines nothing the statement asks for: the cap says so first.
+        assert rows[0].feedback.endswith(GOOD_GRADE["summary"])
     assert fake_model.pending_behaviours == 0
     assert any("Interview complete" in t for t in texts(fake_slack, thread))
 
