@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run sandbox migrate test lint typecheck pytest bench soak chromium postgres \
+.PHONY: install run sandbox migrate test lint typecheck pytest bench soak hostile chromium \
+	postgres \
 	bubblewrap \
 	screenshots clean
 
@@ -67,6 +68,11 @@ bench: install bubblewrap
 
 soak: install
 	$(PY) bench/soak.py
+
+# Ordinary interviews with slow clients, malformed requests, a rough file host, a rough model
+# and hostile content mixed in; prints what it tried and what was lost (a few minutes).
+hostile: install
+	$(PY) bench/hostile.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script (`python bench/soak.py`)
     sys.path.insert(0, str(ROOT))
 
+from bot.interview.engine import ANSWERING_KINDS  # noqa: E402
 from tests.fakes.model_server import FakeModelServer  # noqa: E402
 from tests.fakes.slack_requests import SIGNING_SECRET, sign  # noqa: E402
 from tests.fakes.slack_server import APP_ID, BOT_TOKEN, TEAM_ID, Call, FakeSlackServer  # noqa: E402
@@ -55,6 +56,9 @@ from tests.fakes.slack_server import APP_ID, BOT_TOKEN, TEAM_ID, Call, FakeSlack
 START_ACTION = "start_interview"
 FINISH_ACTION = "finish_interview"
 MODEL_KEY = "sk-soak-fake-model-key-000000"
+# Bot messages that close a candidate's turn: the interviewer's words, or the notice that a
+# turn which kept failing was skipped (as an SQL list).
+ANSWERING = "(" + ", ".join(f"'{kind}'" for kind in sorted(ANSWERING_KINDS)) + ")"
 # What Slack allows before it counts a delivery as failed and retries it.
 SLACK_ACK_TIMEOUT = 3.0
 
@@ -345,7 +349,7 @@ class Candidate:
         )
 
     def _unanswered(self, thread_ts: str) -> int:
-        """Messages of this thread no posted interviewer reply has answered yet.
+        """Messages of this thread no posted reply (or skip notice) has answered yet.
 
         Read from the database: in Slack a reply to the previous message can arrive after
         the next one was sent, and the candidate could not tell it from an answer.
@@ -356,7 +360,7 @@ class Candidate:
                 "SELECT count(*) FROM messages m JOIN interview_sessions s ON s.id = m.session_id "
                 "WHERE s.thread_ts = ? AND m.role = 'candidate' AND NOT m.deleted AND m.id > "
                 "COALESCE((SELECT max(r.answers_through) FROM messages r WHERE r.session_id = s.id"
-                " AND r.kind IN ('opening', 'reply') AND r.slack_ts IS NOT NULL), 0)",
+                f" AND r.kind IN {ANSWERING} AND r.slack_ts IS NOT NULL), 0)",
                 (thread_ts,),
             )[0][0]
         )
@@ -656,7 +660,7 @@ def check_lane(db_path: Path, slack: FakeSlackServer, ledger: Ledger) -> LaneRep
     replies = _query(
         db_path,
         "SELECT session_id, answers_through FROM messages "
-        "WHERE kind IN ('opening', 'reply') AND slack_ts IS NOT NULL",
+        f"WHERE kind IN {ANSWERING} AND slack_ts IS NOT NULL",
     )
     answered_through: dict[int, int] = {}
     for session_id, through in replies:
