@@ -540,6 +540,18 @@ def talks_about_testing(text: str) -> bool:
     return bool(_TESTING.search(text))
 
 
+_EDGE_TALK = re.compile(
+    r"\b(tests?|testing|tested|edge[- ]cases?|corner[- ]cases?|empty|null|nil|"
+    r"duplicates?|negatives?|overflow|single element|one element|dry[- ]run)\b",
+    re.IGNORECASE,
+)
+
+
+def discusses_edge_cases(text: str) -> bool:
+    """True when the text talks about tests or edge cases (not just what the code returns)."""
+    return bool(_EDGE_TALK.search(text[:MAX_READ_CHARS]))
+
+
 def names_complexity(text: str) -> bool:
     times, spaces = complexity_claims(text)
     return bool(times or spaces) or bool(

@@ -22,9 +22,10 @@ import re
 
 from bot.interview.conversation import (
     describes_approach,
+    discusses_edge_cases,
     gives_up,
     names_complexity,
-    talks_about_testing,
+    prose_of,
 )
 from bot.interview.models import Phase, Role, TurnContext
 
@@ -65,7 +66,7 @@ def next_phase(ctx: TurnContext) -> Phase:
     phase = ctx.phase
     if ctx.minutes_left <= wrap_up_threshold_minutes(ctx.time_limit_minutes):
         return Phase.WRAP_UP
-    said = "\n".join(entry.text for entry in ctx.pending if entry.role is Role.CANDIDATE)
+    said = "\n".join(prose_of(entry.text) for entry in ctx.pending if entry.role is Role.CANDIDATE)
     if gives_up(said):
         return Phase.WRAP_UP
     has_code = ctx.new_code or ctx.code_submissions > 0
@@ -88,7 +89,7 @@ def next_phase(ctx: TurnContext) -> Phase:
             or candidate_messages >= APPROACH_MAX_CANDIDATE_MESSAGES
         ):
             phase = Phase.CODE
-    elif phase is Phase.TEST and said and not ctx.new_code and talks_about_testing(said):
+    elif phase is Phase.TEST and said and not ctx.new_code and discusses_edge_cases(said):
         phase = Phase.WRAP_UP
 
     half_time_gone = ctx.minutes_left * 2 <= ctx.time_limit_minutes

@@ -220,6 +220,9 @@ def test_offline_interviewer_satisfies_the_protocol() -> None:
         (Phase.CODE, "Still typing.", Phase.CODE),
         (Phase.TEST, "I'd test an empty list.", Phase.WRAP_UP),
         (Phase.TEST, "It works.", Phase.TEST),
+        # Tracing an example is not yet the edge-case talk that ends the test phase.
+        (Phase.TEST, "It returns [0, 1] for the example.", Phase.TEST),
+        (Phase.APPROACH, "I give up.", Phase.WRAP_UP),
     ],
 )
 def test_next_phase_follows_the_conversation(phase: Phase, said: str, expected: Phase) -> None:
