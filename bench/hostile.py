@@ -1,11 +1,13 @@
-"""Hostile run: ordinary interviews on a real `interview-bot run`, with the world's faults mixed in.
+"""Hostile run: ordinary interviews on real `interview-bot run` processes, faults mixed in.
 
-    python bench/hostile.py [--candidates 6] [--interviews 2] [--idle 1100] [--seed 1]
-                            [--minutes 8] [--keep DIR]
+    python bench/hostile.py [--candidates 6] [--offline-candidates 3] [--interviews 2]
+                            [--idle 1100] [--seed 1] [--minutes 8] [--keep DIR]
 
-One bot process (SQLite, the model behind a fake Chat Completions server, an open-files limit of
-1024 as on an ordinary host) serves simulated candidates who click Start, write, share snippets
-and fenced code and finish — while this script, on 127.0.0.1 only:
+Two bot processes (SQLite, an open-files limit of 1024 as on an ordinary host): one with the
+model behind a fake Chat Completions server, one with the offline interviewer, which reads
+every turn's code itself. Simulated candidates click Start, write, share snippets and fenced
+code and finish, while bystanders open their App Home twice a second (so a stall of the bot
+shows in the acks whenever it happens) — and this script, on 127.0.0.1 only:
 
 - holds slow clients open: raw connections dripping a request body a byte at a time, and waves
   of idle, half-open connections (more than the bot's connection limit);
@@ -19,11 +21,12 @@ and fenced code and finish — while this script, on 127.0.0.1 only:
   text, private-use characters, 40 KB messages;
 - measures every ack and polls /healthz throughout.
 
-Then, with the bot running undisturbed, it checks that every acked candidate message was
+Then, with the bots running undisturbed, it checks that every acked candidate message was
 stored once and answered once, every finished interview graded and recorded once, every file
 stored whole or rejected with a message, no interview is stuck and every candidate can start a
 new interview. It prints a "fault | tried | outcome" table and
-"lost 0, duplicated 0, stuck 0, max ack X ms", and exits with 1 unless all of it holds.
+"lost 0, duplicated 0, stuck 0, max ack X ms", and exits with 1 unless all of it holds and
+every ack came in under Slack's 3 s.
 """
 
 from __future__ import annotations
@@ -1263,7 +1266,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle", type=int, default=1100, help="idle connections per wave")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--minutes", type=float, default=8, help="give up after this long")
-    parser.add_argument("--keep", type=Path, default=None, help="keep the database and log here")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep the databases, logs and timelines here"
+    )
     args = parser.parse_args(argv)
     # The fakes see connections cut by the bot's timeouts; that is the point, not news.
     logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
