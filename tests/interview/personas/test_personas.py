@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -337,3 +338,22 @@ def test_every_problem_has_probes_apart_from_its_hidden_notes() -> None:
             grams = {tuple(words[i : i + 5]) for i in range(len(words) - 4)}
             assert not grams & hidden_ngrams(problem), (problem.id, probe)
             assert probe.count("?") <= 1, probe
+
+
+def test_the_readme_excerpt_is_a_real_suite_transcript() -> None:
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    name = "buggy-then-fixed-double-booked-room.md"
+    start = readme.index(f"transcripts/{name}")
+    excerpt_lines = []
+    for line in readme[start:].splitlines()[1:]:
+        if line.strip().startswith(">"):
+            excerpt_lines.append(line.strip().lstrip(">").strip().rstrip("\\"))
+        elif excerpt_lines:
+            break
+    excerpt = " ".join(excerpt_lines)
+    said = re.findall(r"\*\*Interviewer:\*\* (.*?)(?= \*\*Candidate:\*\*|$)", excerpt)
+    assert len(said) >= 3
+    transcript = (TRANSCRIPTS_DIR / name).read_text(encoding="utf-8")
+    flat = " ".join(line.lstrip("> ").strip() for line in transcript.splitlines())
+    for text in said:
+        assert " ".join(text.split()) in " ".join(flat.split()), text
