@@ -195,7 +195,7 @@ class CppRunner(LanguageRunner):
             if outcome.returncode != 0 or not _regular_file(built):
                 return CompileFailed(_compile_message(outcome.stderr), seconds)
             os.replace(built, binary)
-            os.chmod(binary, 0o755)
+            _own(binary, 0o755)
         finally:
             shutil.rmtree(out_dir, ignore_errors=True)
         self._evict()
@@ -210,16 +210,21 @@ class CppRunner(LanguageRunner):
         if uid is not None:
             os.chown(out_dir, uid, uid)
         pch_dir = self.cache_dir / "pch"
+        if self._pch_ready:
+            prelude, runtime = "/pch/prelude.hpp", ["-x", "none", "/pch/runtime.o"]
+        else:
+            prelude, runtime = f"{HARNESS_MOUNT}/prelude.hpp", [f"{HARNESS_MOUNT}/runtime.cpp"]
         argv = [
             self.compiler,
             *self.flags,
             "-I",
             f"{HARNESS_MOUNT}",
             "-include",
-            "/pch/prelude.hpp" if self._pch_ready else f"{HARNESS_MOUNT}/prelude.hpp",
+            prelude,
             "-x",
             "c++",
             "-",
+            *runtime,
             "-o",
             "/out/solution",
         ]
@@ -257,20 +262,24 @@ class CppRunner(LanguageRunner):
         uid = slot_uid(slot)
         if uid is not None:
             os.chown(out_dir, uid, uid)
-        shutil.copy(Path(HARNESS_DIR) / "prelude.hpp", out_dir / "prelude.hpp")
-        os.chmod(out_dir / "prelude.hpp", 0o644)
-        argv = [
-            self.compiler,
-            *self.flags,
-            "-x",
-            "c++-header",
-            "/out/prelude.hpp",
-            "-o",
-            "/out/prelude.hpp.gch",
-        ]
+        for name in ("prelude.hpp", "runtime.cpp"):
+            shutil.copy(Path(HARNESS_DIR) / name, out_dir / name)
+            os.chmod(out_dir / name, 0o644)
         binds = [Bind("/usr", "/usr"), Bind(str(out_dir), "/out", writable=True)]
-        outcome = await sandbox.run(argv, binds=binds, limits=self.compile_limits, slot=slot)
-        _install_pch(out_dir, pch_dir, stamp, built=outcome.returncode == 0)
+        built = True
+        # The precompiled header, then the harness functions every program links against.
+        for argv in (
+            ["-x", "c++-header", "/out/prelude.hpp", "-o", "/out/prelude.hpp.gch"],
+            ["-include", "/out/prelude.hpp", "-c", "/out/runtime.cpp", "-o", "/out/runtime.o"],
+        ):
+            outcome = await sandbox.run(
+                [self.compiler, *self.flags, *argv],
+                binds=binds,
+                limits=self.compile_limits,
+                slot=slot,
+            )
+            built = built and outcome.returncode == 0
+        _install_pch(out_dir, pch_dir, stamp, built=built)
 
     def _evict(self) -> None:
         binaries = sorted(self.cache_dir.glob("*.bin"), key=lambda p: p.stat().st_mtime)
@@ -286,9 +295,17 @@ def _regular_file(path: Path) -> bool:
         return False
 
 
+def _own(path: Path, mode: int) -> None:
+    # Built by the sandbox's uid, kept as the bot's: sandboxes only ever read them.
+    os.chown(path, os.getuid(), os.getgid())
+    os.chmod(path, mode)
+
+
 def _install_pch(out_dir: Path, pch_dir: Path, stamp: Path, *, built: bool) -> None:
-    if built and (out_dir / "prelude.hpp.gch").exists():
-        os.chmod(out_dir, 0o755)
+    if built and all((out_dir / name).exists() for name in ("prelude.hpp.gch", "runtime.o")):
+        for path in out_dir.iterdir():
+            _own(path, 0o644)
+        _own(out_dir, 0o755)
         os.replace(out_dir, pch_dir)
         stamp.touch()
     else:
@@ -297,8 +314,8 @@ def _install_pch(out_dir: Path, pch_dir: Path, stamp: Path, *, built: bool) -> N
 
 def _harness_version() -> str:
     digest = hashlib.sha256()
-    for name in ("prelude.hpp", "cpp.py"):
-        path = Path(HARNESS_DIR) / name if name.endswith(".hpp") else Path(__file__).parent / name
+    for name in ("prelude.hpp", "runtime.cpp", "cpp.py"):
+        path = Path(__file__).parent / name if name.endswith(".py") else Path(HARNESS_DIR) / name
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
