@@ -122,8 +122,12 @@ def build_web_app(
             except (aiohttp.ClientPayloadError, ValueError):
                 # A broken chunked or compressed body.
                 return web.json_response({"error": "malformed request"}, status=400)
-            except ConnectionError:
+            except (ConnectionError, RuntimeError):
                 # The client left (or was closed to make room) mid-body: nobody to answer.
+                # aiohttp says so with a RuntimeError when the connection is already gone.
+                transport = request.transport
+                if transport is not None and not transport.is_closing():
+                    raise
                 return web.Response(status=400)
             if _is_ssl_check(request, body):
                 return web.Response(status=200)  # Slack's certificate probe, as Bolt answers it

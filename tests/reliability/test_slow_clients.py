@@ -70,6 +70,11 @@ async def served(tmp_path: Path, fake_slack: FakeSlackServer) -> AsyncIterator[S
         await runtime.close()
 
 
+def _gc_noise(record: logging.LogRecord) -> bool:
+    # asyncio reports other tests' unclosed sessions whenever the collector finds them.
+    return record.name == "asyncio" and str(record.msg).startswith("Unclosed")
+
+
 async def _healthy(served: Served) -> int:
     async with served.http.get(
         f"http://127.0.0.1:{served.port}/healthz", timeout=aiohttp.ClientTimeout(total=5)
@@ -152,7 +157,9 @@ async def test_malformed_http_gets_a_4xx_or_a_close(
     assert outcome.cut_off and outcome.seconds < 5
     assert outcome.status is None or 400 <= outcome.status < 500, outcome.raw[:200]
     assert await _healthy(served) == 200
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text[-2000:]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR and not _gc_noise(r)], (
+        caplog.text[-2000:]
+    )
 
 
 # A whole process with a small open-files limit ---------------------------------------------

@@ -82,8 +82,15 @@ def _command_body(text: str) -> bytes:
 
 
 def _no_trouble_logged(caplog: pytest.LogCaptureFixture) -> None:
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text[-2000:]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR and not _gc_noise(r)], (
+        caplog.text[-2000:]
+    )
     assert "Traceback" not in caplog.text
+
+
+def _gc_noise(record: logging.LogRecord) -> bool:
+    # asyncio reports other tests' unclosed sessions whenever the collector finds them.
+    return record.name == "asyncio" and str(record.msg).startswith("Unclosed")
 
 
 # Item: bodies that fail verification never reach the log ---------------------------------
