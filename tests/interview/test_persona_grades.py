@@ -16,10 +16,13 @@ import pytest
 from bot.interview.grading import heuristic_grade
 from bot.interview.model import ModelInterviewer, model_client
 from bot.interview.models import Grade
+from bot.interview.problem_bank import ProblemBank
 from tests.fakes.model_server import FakeModelServer
 from tests.interview.personas import PERSONAS, play, senior_ranking
+from tests.interview.personas.checks import leaks
 
 MIN_SPEARMAN = 0.8
+BANK = ProblemBank.default()
 PROBLEMS = sorted({problem for persona in PERSONAS.values() for problem in persona.scripts})
 # What a lenient model says about every interview, whatever happened in it.
 GENEROUS = {
@@ -161,3 +164,20 @@ async def test_the_ranking_over_all_problems_follows_the_senior_ranking() -> Non
     correlation = spearman([-PERSONAS[name].senior_rank for name in names], means)
 
     assert correlation >= 0.9, dict(zip(names, means, strict=True))
+
+
+@pytest.mark.parametrize("problem_id", PROBLEMS)
+async def test_offline_feedback_leaks_nothing_and_always_has_a_next_step(problem_id: str) -> None:
+    grades = await _grades(problem_id, model=None)
+    problem = BANK.get(problem_id)
+    assert problem is not None
+
+    for name, grade in grades.items():
+        feedback = " ".join((grade.summary, *grade.strengths, *grade.improvements))
+        assert not leaks(problem, feedback), (name, feedback)
+        assert grade.improvements and "Next step:" in grade.summary, name
+        if name == "prose-no-code":
+            assert "in the code" not in feedback and "your code" not in feedback
+    # Strengths are picked per interview, not one fixed list for every good run.
+    good = {grades[name].strengths for name in (*SOLVED, "stuck-asks-hints")}
+    assert len(good) >= 3
