@@ -408,6 +408,12 @@ class MessageFacts:
     words: int
 
 
+_PROPOSAL = re.compile(
+    r"^\W*(so,? )?(could|can|should|shall|may|would it work if|what if|how about) (i|we)\b",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=4096)
 def read_message(text: str) -> MessageFacts:
     """Read one candidate message (cached: a transcript is re-read every turn)."""
@@ -416,19 +422,26 @@ def read_message(text: str) -> MessageFacts:
     # Sentences asking to be graded a certain way earn nothing, not even an approach; the
     # grader's own reading of them (``evidence``) counts too, so both agree.
     steering = [s for s in sentences if _GRADE_TALK.search(s) or is_manipulation(s)]
-    honest = " ".join(s for s in sentences if s not in steering)
-    times, spaces = complexity_claims(honest)
+    honest_sentences = [s for s in sentences if s not in steering]
+    honest = " ".join(honest_sentences)
+    # What the candidate claims: statements, and proposals ("Could I sort them first?");
+    # "Is the input sorted?" asks about the input and states no approach.
+    proposals = [s for s in honest_sentences if _is_question(s) and _PROPOSAL.match(s)]
+    claims = " ".join(s for s in honest_sentences if not _is_question(s) or s in proposals)
+    times, spaces = complexity_claims(claims)
     return MessageFacts(
         prose=prose,
         # Questions as the grader counts them: "Is that clear?" and hint requests are not.
         questions=tuple(
-            s for s in sentences_of(honest) if _is_question(s) and is_clarifying_question(s)
+            s
+            for s in honest_sentences
+            if _is_question(s) and is_clarifying_question(s) and s not in proposals
         ),
-        approach=bool(_APPROACH.search(honest)),
-        brute_force=bool(_BRUTE_FORCE.search(honest)),
+        approach=bool(_APPROACH.search(claims)),
+        brute_force=bool(_BRUTE_FORCE.search(claims)),
         times=tuple(times),
         spaces=tuple(spaces),
-        techniques=techniques_named(honest),
+        techniques=techniques_named(claims),
         gives_up=bool(_GIVE_UP.search(prose)),
         cannot_code=bool(_CANNOT_CODE.search(prose)),
         hint_request=bool(_HINT_REQUEST.search(prose)) and not _GIVE_UP.search(prose),
@@ -574,7 +587,7 @@ _TOPICS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     ),
     (
         re.compile(r"\b(negative|negatives|range|values?|overflow|integers?|numbers?|zero|big)\b"),
-        re.compile(r"-\d|<=\s*-?\d|value|\bints?\b|integers?"),
+        re.compile(r"(?:^|[\s\[(,=<])-\d|<=\s*-?\d|value|\bints?\b|integers?"),
     ),
     (re.compile(r"\b(sorted|order|ordered)\b"), re.compile(r"\bsort|\border")),
     (

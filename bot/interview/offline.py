@@ -279,14 +279,15 @@ def _answers(c: Conversation, taken: set[str]) -> list[str]:
     """Answers to this turn's questions, quoting the problem's own lines, said once each."""
     said: list[str] = []
     quoted_now: set[str] = set()
-    not_input = no_answer = repeated = 0
+    not_input = repeated = 0
+    unanswered: list[str] = []
     for question in c.questions_now[:3]:
         answer = answer_from_problem(c.problem, question)
         lines = [(line, True) for line in answer.constraints]
         lines += [(line, False) for line in answer.statement]
         if not lines:
             if is_input_question(question):
-                no_answer += 1
+                unanswered.append(question)
             else:
                 not_input += 1
             continue
@@ -308,13 +309,23 @@ def _answers(c: Conversation, taken: set[str]) -> list[str]:
         said.extend(_join_constraint_quotes(fresh) or repeats[:1])
         if forms and not fresh and not repeats:
             repeated += 1
-    if no_answer:
-        said.append(_fresh(c, REACT_NO_ANSWER, taken))
+    if unanswered:
+        said.append(_fresh(c, REACT_NO_ANSWER, taken) or _cannot_answer(c, unanswered[0]))
     elif not_input and not said:
         said.append(_fresh(c, REACT_NOT_INPUT, taken))
     if repeated and not said:
         said.append(_fresh(c, REACT_ANSWERED_BEFORE, taken))
     return [s for s in said if s]
+
+
+def _cannot_answer(c: Conversation, question: str) -> str:
+    """Said plainly, once per question, after the general wording has been used."""
+    shown = " ".join(question.replace('"', "'").split())
+    if len(shown) <= 120:
+        sentence = f"I can't answer \"{shown}\" from the problem's text either."
+        if not c.asked(sentence):
+            return sentence
+    return _fresh(c, REACT_ANSWERED_BEFORE)
 
 
 def _quoted_before(c: Conversation, first: str, again: str) -> bool:
@@ -423,8 +434,10 @@ def _before_code(
         ask = _fresh(c, ASK_TRACE_OUTLINE)
         return reply(ask or _fresh(c, ASK_WRAP_UP), Phase.TEST if ask else Phase.WRAP_UP)
     if not c.approach_stated:
-        if c.questions_now and not c.asked_any(ASK_ANYTHING_ELSE):
-            return reply(_fresh(c, ASK_ANYTHING_ELSE), Phase.CLARIFY)
+        if c.questions_now:
+            # Still clarifying: answers, then a nudge, never a hint nobody asked for.
+            ask = _fresh(c, ASK_ANYTHING_ELSE) or _fresh(c, ASK_CARRY_ON) or _fresh(c, ASK_APPROACH)
+            return reply(ask, Phase.CLARIFY)
         ask = _fresh(c, ASK_APPROACH)
         if ask:
             return reply(ask, Phase.APPROACH)
