@@ -440,3 +440,43 @@ async def test_a_shared_file_whose_handling_always_fails_is_set_aside_and_the_tu
     assert not unanswered(messages)  # and the message itself answered
     assert all(m.files_done for m in messages)
     assert_each_posted_once(fake_slack)
+
+
+async def test_a_problem_message_slack_never_takes_closes_that_interview_for_a_new_one(
+    monkeypatch: pytest.MonkeyPatch, launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
+) -> None:
+    RecordedSlackWaits(monkeypatch)
+    tuning = EngineTuning(
+        lease_seconds=FAST_TUNING.lease_seconds,
+        retry_backoff_seconds=0.05,
+        max_retry_backoff_seconds=0.2,
+        max_step_failures=2,
+    )
+    bot = await launch(slack=fake_slack, database_url=sqlite_url, tuning=tuning)
+    refusing = True
+
+    def refuse_problem_posts(call: Call) -> None:
+        text = str(call.params.get("text"))
+        if refusing and call.method == "chat.postMessage" and text.startswith("Your interview"):
+            fake_slack.fail("chat.postMessage", 500)
+
+    fake_slack.hooks.append(refuse_problem_posts)
+    await bot.runtime.start()
+    assert await click_start(bot) == 200
+
+    async def statuses() -> dict[int, str]:
+        async with bot.runtime.db.sessions() as s:
+            rows = await s.execute(select(InterviewSession.id, InterviewSession.status))
+            return {int(i): str(status) for i, status in rows.all()}
+
+    async def closed() -> bool:
+        return list((await statuses()).values()) == ["abandoned"]
+
+    # Without its problem message the interview has no thread: it is closed, not kept open,
+    # so the user can start another.
+    await wait_for(closed)
+    [first] = await statuses()
+    refusing = False
+    thread = await start_interview(bot)
+    assert await statuses() == {first: "abandoned", thread.session_id: "active"}
+    await bot.settle()
