@@ -124,3 +124,28 @@ async def test_a_huge_message_is_answered_without_stalling(text: str) -> None:
     reply = await OfflineInterviewer().reply(ctx)
     assert reply.text
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_question_states_no_approach_but_a_proposal_does() -> None:
+    asked = read_conversation(context([(Role.CANDIDATE, "Is the input sorted?")]))
+    proposed = read_conversation(
+        context([(Role.CANDIDATE, "Could I sort the numbers and use two pointers?")])
+    )
+    assert not asked.approach_stated and asked.questions_asked == 1
+    assert proposed.approach_stated and proposed.questions_asked == 0
+
+
+async def test_a_clarifying_candidate_gets_no_unasked_for_hint() -> None:
+    conversation: list[tuple[Role, str]] = []
+    interviewer = OfflineInterviewer()
+    for question in (
+        "Can the array be empty?",
+        "Are the values sorted?",
+        "Can numbers repeat?",
+        "Is there always an answer?",
+        "How big can the numbers get?",
+    ):
+        conversation.append((Role.CANDIDATE, question))
+        reply = await interviewer.reply(context(conversation))
+        assert "Hint" not in reply.text, reply.text
+        conversation.append((Role.INTERVIEWER, reply.text))
