@@ -165,7 +165,6 @@ _COMPLEXITY_WORDS = (
     (re.compile(r"\bconstant (time|space|memory|extra)\b", re.IGNORECASE), "o(1)"),
     (re.compile(r"\bexponential\b", re.IGNORECASE), "o(2^n)"),
 )
-_COMPLEXITY_TALK = re.compile(r"\b(complexity|big[- ]o|runtime|run time)\b", re.IGNORECASE)
 _SPACE_AFTER = re.compile(r"\s{0,3}(extra |auxiliary |additional )?(space|memory)\b", re.I)
 _SPACE_BEFORE = re.compile(
     r"\b(space|memory)( complexity)?( is| of| would be| stays)?:?\s{0,3}$", re.I
@@ -246,11 +245,6 @@ def is_manipulation(sentence: str) -> bool:
     return bool(_MANIPULATION.search(sentence[:MAX_SENTENCE_CHARS]))
 
 
-def manipulation_attempts(text: str) -> list[str]:
-    """The sentences of ``text`` (prose and code comments alike) that try to steer the grade."""
-    return [sentence for sentence in sentences_in(text) if is_manipulation(sentence)]
-
-
 def without_score_steering(text: str) -> str:
     """``text`` without the sentences that try to steer the grade or override instructions."""
     return " ".join(s for s in _SENTENCE_END.split(text[:MAX_READ_CHARS]) if not is_manipulation(s))
@@ -259,11 +253,6 @@ def without_score_steering(text: str) -> str:
 def prose_of(text: str) -> str:
     """The candidate's words: fenced code and score-steering sentences removed."""
     return without_score_steering(split_fences(text)[0])
-
-
-def asks_question(text: str) -> bool:
-    """True when the text asks something."""
-    return "?" in text
 
 
 def _words(text: str) -> list[str]:
@@ -333,11 +322,6 @@ def named_complexities(text: str) -> tuple[NamedComplexity, ...]:
 def complexity_terms(text: str) -> tuple[str, ...]:
     """Big-O terms named in ``text``, normalised (``"O(n log n)"`` → ``"o(nlogn)"``), once each."""
     return tuple(dict.fromkeys(named.term for named in named_complexities(text)))
-
-
-def mentions_complexity(text: str) -> bool:
-    """True when the text talks about time or space complexity."""
-    return bool(complexity_terms(text)) or bool(_COMPLEXITY_TALK.search(text[:MAX_READ_CHARS]))
 
 
 def discusses_testing(text: str) -> bool:
