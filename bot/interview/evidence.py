@@ -6,9 +6,12 @@ model talked into 100s by the candidate cannot outscore what the code and transc
 
 Everything here is linear in the size of its input. Candidate code can be 100 KB of
 anything (one-word lines, unbalanced backticks, lone surrogates) and is read on the event
-loop, so no pattern may backtrack across lines: code is tokenised by a single left-to-right
-scanner, lines are matched one at a time, and every quantifier that could meet a long run
-of the same character is bounded or excludes what follows it.
+loop, so no pattern may backtrack across lines: code is tokenised by one ``finditer`` pass
+whose every match consumes what it looks at, brackets are paired once with a stack, scans
+ahead from a token are bounded, and every quantifier that could meet a long run of the
+same character is bounded or excludes what follows it. Code is read up to its first
+``MAX_CODE_READ_CHARS`` characters (what the grading model is shown), messages up to
+``MAX_READ_CHARS``.
 
 Reading the candidate's words
 -----------------------------
@@ -19,8 +22,8 @@ Reading the candidate's words
   clear?" and questions of two words or fewer are not, and neither is a hint request
   ("Can I get a hint?", "I'm stuck, any clue?"). Hint requests are counted on their own.
 * An *approach* is a statement (not a question) of six words or more that names a
-  technique. A sentence naming four or more unrelated techniques is keyword salad and
-  does not count.
+  technique and says what to do ("sort ... and compare ..."). A sentence naming four or
+  more unrelated techniques is keyword salad and does not count.
 * Complexities are read in order with their kind (time or space) from the words next to
   them, so "first O(n^2), then O(n log n)" is visible to the grader.
 
@@ -34,7 +37,8 @@ for is among them, whether the code is a stub (every body that matters is ``pass
 edge-case checks, comments and tests.
 
 When code execution lands, ``InterviewEvidence.pass_rate`` carries the share of the
-problem's tests the latest code passes; the caps in ``grading`` already use it.
+problem's tests the latest code passes (``gather_evidence(ctx, pass_rate=...)``, then
+``heuristic_grade``/``apply_evidence_caps(..., evidence=...)``); the caps already use it.
 """
 
 from __future__ import annotations
@@ -48,8 +52,8 @@ from typing import NamedTuple
 
 from bot.interview.models import CodeSnapshot, Problem, Role, TurnContext
 
-# Code is at most 100 KB when stored; anything longer (a pasted log in a message) is read
-# up to this many characters. Reading is linear, so this only bounds the constant.
+# A candidate message is read up to this many characters (code up to MAX_CODE_READ_CHARS).
+# Reading is linear; the cap only bounds how long one grade can hold the event loop.
 MAX_READ_CHARS = 50_000
 # Sentences longer than this are cut before the sentence patterns look at them.
 MAX_SENTENCE_CHARS = 2_000
