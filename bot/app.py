@@ -102,6 +102,7 @@ def build_web_app(
     """
     limits = limits or ServerLimits()
     slow_bodies = ThrottledLog(logger)
+    refusals = ThrottledLog(logger)
 
     async def slack_events(request: web.Request) -> web.Response:
         with priority.request():  # from the first byte: parsing and verifying count too
@@ -138,8 +139,9 @@ def build_web_app(
                 signing_secret,
             )
             if refusal is not None:
-                # The reason only: the body and headers are the sender's, not Slack's.
-                logger.info("refused a request: %s", refusal)
+                # The reason only (the body and headers are the sender's, not Slack's), and
+                # a line per interval at most, however many a sender posts.
+                refusals.warning("refused a request: %s", refusal)
                 return web.json_response({"error": "invalid request"}, status=401)
             try:
                 bolt_request = await to_bolt_request(request)
