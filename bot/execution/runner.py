@@ -185,7 +185,13 @@ class CodeRunner:
         )
 
 
-_MEMORY_MARKERS = ("MemoryError", "std::bad_alloc", "heap out of memory", "Allocation failed")
+_MEMORY_MARKERS = (
+    "MemoryError",
+    "std::bad_alloc",
+    "heap out of memory",
+    "Allocation failed",
+    "Array buffer allocation failed",
+)
 
 
 def _judge(
@@ -244,12 +250,13 @@ def _judge(
         else:
             hidden_failed += 1
 
-    if outcome.timed_out or _cpu_exhausted(outcome):
+    # Running out of memory comes first: the time lost to it is a consequence.
+    if memory or any(marker in output for marker in _MEMORY_MARKERS):
+        status = RunStatus.MEMORY_LIMIT
+    elif outcome.timed_out or _cpu_exhausted(outcome):
         status = RunStatus.TIMEOUT
     elif outcome.output_exceeded:
         status = RunStatus.OUTPUT_LIMIT
-    elif memory or any(marker in output for marker in _MEMORY_MARKERS):
-        status = RunStatus.MEMORY_LIMIT
     elif not done:
         status = RunStatus.CRASHED
     else:

@@ -276,3 +276,35 @@ async def test_the_event_loop_keeps_ticking_while_hostile_runs_execute(
     # Three runs through two slots take two wall clocks; the loop ticked all along.
     assert len(ticks) > 2 * WALL / 0.01 / 4
     assert max(gaps) < 0.5, max(gaps)
+
+
+HOSTILE = {
+    ("javascript", "loop"): "function min_toll(t) { for (;;) {} }",
+    ("javascript", "memory"): (
+        "function min_toll(t) { const all = []; for (;;) all.push(new Array(1e7).fill(7)); }"
+    ),
+    ("javascript", "fork"): (
+        "const { execFileSync } = require('child_process');\n"
+        "function min_toll(t) { for (;;) { try { execFileSync('/proc/self/exe', ['-e', '1']); }"
+        " catch (e) {} } }"
+    ),
+    ("cpp", "loop"): "int min_toll(vector<int> t) { volatile long x = 0; for (;;) x++; }",
+    ("cpp", "memory"): (
+        "int min_toll(vector<int> t) { vector<vector<char>> all;"
+        " for (;;) all.emplace_back(1 << 24, 'x'); }"
+    ),
+    ("cpp", "fork"): ("#include <unistd.h>\nint min_toll(vector<int> t) { for (;;) fork(); }"),
+}
+EXPECTED = {"loop": RunStatus.TIMEOUT, "memory": RunStatus.MEMORY_LIMIT, "fork": RunStatus.TIMEOUT}
+
+
+@pytest.mark.parametrize(("language", "attack"), list(HOSTILE))
+async def test_every_language_is_contained_the_same_way(
+    runner: CodeRunner, problem: Problem, language: str, attack: str
+) -> None:
+    started = time.perf_counter()
+    result = await runner.run(problem, Submission(language, HOSTILE[(language, attack)]))
+    run_seconds = time.perf_counter() - started - result.compile_seconds
+    assert result.status is EXPECTED[attack], result
+    assert result.passed == 0
+    assert run_seconds < STOPPED_WITHIN
