@@ -699,6 +699,7 @@ _CONSTANT_WORDS = frozenset(
     }
 )  # fmt: skip
 _CONSTANT_OPS = frozenset({"[", "]", "{", "}", "(", ")", "-", "+", ",", "<", ">", "::", ".", "!"})
+_PANIC_MACROS = frozenset({"todo", "unimplemented", "unreachable", "panic"})
 _STUB_STARTERS = frozenset({"pass", "...", ";", "todo", "TODO"})
 _EDGE_WORDS = frozenset(
     {
@@ -744,30 +745,35 @@ def _body_is_stub(body: list[_Token], params: frozenset[str]) -> bool:
     index = 0
     while index < len(significant):
         token = significant[index]
+        if token.text in {"raise", "throw"} or (
+            token.text in _PANIC_MACROS
+            and index + 1 < len(significant)
+            and significant[index + 1].text == "!"
+        ):
+            return True  # everything after a lone throw (or Rust's todo!()) is unreachable
         if token.text in _STUB_STARTERS:
             index += 1
-        elif token.text in {"raise", "throw"}:
-            return True  # everything after a lone throw is unreachable
         elif token.text == "return":
             index += 1
             while index < len(significant):
                 value = significant[index]
                 if value.text in {";", "return", "pass"}:
                     break
-                constant = (
-                    value.kind in {"num", "str"}
-                    or (
-                        value.kind == "id"
-                        and (value.text in _CONSTANT_WORDS or value.text in params)
-                    )
-                    or (value.kind == "op" and value.text in _CONSTANT_OPS)
-                )
-                if not constant:
+                if not _is_constant_token(value, params):
                     return False
                 index += 1
         else:
-            return False
+            # A body that is only a value (Rust's `{ false }`) returns a constant too.
+            return all(_is_constant_token(t, params) for t in significant[index:])
     return True
+
+
+def _is_constant_token(token: _Token, params: frozenset[str]) -> bool:
+    return (
+        token.kind in {"num", "str"}
+        or (token.kind == "id" and (token.text in _CONSTANT_WORDS or token.text in params))
+        or (token.kind == "op" and token.text in _CONSTANT_OPS)
+    )
 
 
 _GUARD_COMPARISONS = frozenset({"==", "===", "!=", "<=", "<", ">"})
@@ -917,7 +923,7 @@ class _TokenReader:
         if (
             token.kind != "id"
             or token.text in _NOT_FUNCTIONS
-            or previous in {".", "new", "->", "::"}
+            or previous in {".", "new", "->"}
             or previous in _DEF_KEYWORDS
             or index + 1 >= count
         ):
