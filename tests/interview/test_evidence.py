@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,7 +27,8 @@ from bot.interview.evidence import (
     tokenize,
 )
 from bot.interview.grading import apply_evidence_caps, heuristic_grade, parse_grade
-from bot.interview.models import CodeSnapshot, Problem, Role
+from bot.interview.models import CodeSnapshot, Phase, Problem, Role
+from bot.interview.offline import OfflineInterviewer
 from bot.interview.problem_bank import ProblemBank
 from tests.interview.samples import context
 
@@ -213,8 +215,6 @@ def test_every_problem_names_its_entry_point() -> None:
 
 
 def test_the_statement_names_the_entry_point_when_none_is_declared() -> None:
-    from dataclasses import replace
-
     undeclared = replace(BOOKINGS, entry_point=None)
     garage = replace(problem("parking-garage-gate"), entry_point=None)
 
@@ -467,3 +467,25 @@ def test_code_past_the_read_limit_is_cut_at_a_line() -> None:
 
     assert evidence.defines_entry_point and not evidence.is_stub
     assert evidence.lines <= MAX_CODE_READ_CHARS // 10 + 2
+
+
+async def test_the_offline_review_of_one_hundred_kilobytes_of_short_lines_is_prompt() -> None:
+    # The offline interviewer reviews every submission as it arrives, on the event loop.
+    snippet = "public\n" * (100 * 1024 // len("public\n"))
+    message = f"```java\n{snippet}```"
+    ctx = context(
+        [(Role.CANDIDATE, message)],
+        problem=BOOKINGS,
+        phase=Phase.CODE,
+        code=code(snippet, "java"),
+        new_code=True,
+    )
+    interviewer = OfflineInterviewer()
+
+    started = time.perf_counter()
+    reply = await interviewer.reply(ctx)
+    grade = await interviewer.grade(ctx)
+    elapsed = time.perf_counter() - started
+
+    assert elapsed < BUDGET_SECONDS, f"took {elapsed:.2f}s"
+    assert reply.text and grade.code_quality <= 20
