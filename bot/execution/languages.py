@@ -8,6 +8,7 @@ compiling it first in its own sandbox when the language needs that.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import os
 import re
@@ -176,14 +177,18 @@ class CppRunner(LanguageRunner):
         digest = hashlib.sha256(
             "\0".join((*self.flags, source, _harness_version())).encode()
         ).hexdigest()[:32]
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        # The sandbox's unprivileged uid reads binaries and writes builds below it.
-        os.chmod(self.cache_dir, 0o755)
+        _prepare_cache_dir(self.cache_dir)
         binary = self.cache_dir / f"{digest}.bin"
         run_binds = (Bind(str(binary), "/sandbox/solution"),)
         if binary.exists():
             os.utime(binary)  # most recently used, for eviction
-            return Program(("/sandbox/solution",), run_binds, False, self.memory_bytes, 0, True)
+            return Program(
+                ("/sandbox/solution",),
+                run_binds,
+                wants_source=False,
+                memory_bytes=self.memory_bytes,
+                cached=True,
+            )
         await self._ensure_pch(sandbox, slot)
         started = time.perf_counter()
         outcome, out_dir = await self._compile(source, sandbox, slot)
@@ -199,7 +204,13 @@ class CppRunner(LanguageRunner):
         finally:
             shutil.rmtree(out_dir, ignore_errors=True)
         self._evict()
-        return Program(("/sandbox/solution",), run_binds, False, self.memory_bytes, seconds)
+        return Program(
+            ("/sandbox/solution",),
+            run_binds,
+            wants_source=False,
+            memory_bytes=self.memory_bytes,
+            compile_seconds=seconds,
+        )
 
     async def _compile(
         self, source: str, sandbox: Sandbox, slot: int
@@ -312,6 +323,16 @@ def _install_pch(out_dir: Path, pch_dir: Path, stamp: Path, *, built: bool) -> N
         shutil.rmtree(out_dir, ignore_errors=True)
 
 
+def _prepare_cache_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    # Binaries found here get run: the directory must be the bot's own, not planted by others.
+    if path.stat().st_uid != os.geteuid() or path.is_symlink():
+        raise PermissionError(f"{path} is not owned by this user; set another C++ cache_dir")
+    # The sandbox's unprivileged uid reads binaries and writes builds below it.
+    os.chmod(path, 0o755)
+
+
+@functools.cache
 def _harness_version() -> str:
     digest = hashlib.sha256()
     for name in ("prelude.hpp", "runtime.cpp", "cpp.py"):

@@ -152,7 +152,13 @@ class CodeRunner:
         asked = time.perf_counter()
         async with self.pool.slot(on_queued) as slot:
             queued = time.perf_counter() - asked
-            program = await runner.prepare(submission.code, entry, sandbox=self.sandbox, slot=slot)
+            try:
+                program = await runner.prepare(
+                    submission.code, entry, sandbox=self.sandbox, slot=slot
+                )
+            except OSError as exc:
+                message = f"code execution is unavailable on this server: {exc}"
+                return RunResult(RunStatus.UNAVAILABLE, language, 0, len(cases), message=message)
             if isinstance(program, CompileFailed):
                 return RunResult(
                     RunStatus.COMPILE_ERROR,

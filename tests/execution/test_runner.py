@@ -4,9 +4,12 @@ run, and results that candidate code cannot forge."""
 from __future__ import annotations
 
 import asyncio
+import os
+from pathlib import Path
 
 import pytest
 
+from bot.execution.languages import CppRunner, default_runners
 from bot.execution.runner import CodeRunner, RunStatus, Submission
 from bot.execution.sandbox import Limits, Sandbox
 from bot.interview.models import Problem
@@ -195,3 +198,18 @@ async def test_leetcode_style_solution_classes_and_camel_case_names_run(
     code = CORRIDOR[language].replace("{body}", BODIES[language])
     result = await runner.run(problem("corridor-toll-steps"), Submission(language, code))
     assert result.all_passed, result
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the directory away")
+async def test_a_cpp_cache_directory_planted_by_another_user_is_refused(tmp_path: Path) -> None:
+    cache = tmp_path / "cpp-cache"
+    cache.mkdir()
+    os.chown(cache, 4242, 4242)
+    runners = default_runners()
+    runners["cpp"] = CppRunner(cache_dir=cache)
+    runner = CodeRunner(runners=runners)
+    code = "int min_toll(vector<int> t) { return 0; }"
+    result = await runner.run(problem("corridor-toll-steps"), Submission("cpp", code))
+    assert result.status is RunStatus.UNAVAILABLE
+    assert "not owned by this user" in result.message
+    assert list(cache.iterdir()) == []
