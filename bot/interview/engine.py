@@ -65,6 +65,10 @@ STEP_SKIPPED_TEXT = (
     "Something went wrong handling your last message, so I had to skip it. "
     "Please send it again if it mattered — the interview goes on."
 )
+FILE_SKIPPED_TEXT = (
+    "Something went wrong handling the file in your last message, so I set it aside. "
+    "Please send it again if it mattered — the interview goes on."
+)
 # Posted in place of an opening that kept failing: the interview must start somehow.
 STAND_IN_OPENING = (
     "Let's begin. Read the problem above, then tell me how you understand it and how you "
@@ -693,7 +697,9 @@ class InterviewEngine:
         pending_files = [m for m in state.messages if not m.files_done]
         if pending_files:
             await repo.mark_files_done(self.db, message_id=pending_files[0].id)
-            await self._notice_skipped(state, key=f"skipped:files:{pending_files[0].id}")
+            await self._notice_skipped(
+                state, key=f"skipped:files:{pending_files[0].id}", text=FILE_SKIPPED_TEXT
+            )
             return _StepOutcome(progressed=True)
         if status == SessionStatus.GRADING:
             # The model's grade is what kept failing: the rubric grades instead.
@@ -719,13 +725,15 @@ class InterviewEngine:
             return _StepOutcome(progressed=True)
         return None
 
-    async def _notice_skipped(self, state: SessionState, *, key: str, through: int = 0) -> None:
+    async def _notice_skipped(
+        self, state: SessionState, *, key: str, through: int = 0, text: str = STEP_SKIPPED_TEXT
+    ) -> None:
         await repo.queue_bot_message(
             self.db,
             session_id=state.id,
             role=Role.SYSTEM,
             kind="step_skipped",
-            text=STEP_SKIPPED_TEXT,
+            text=text,
             now=self.clock(),
             dedupe_key=key,
             # Closes the turn it stands for (0: none), so the next message is answered.

@@ -48,6 +48,9 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 FALLBACK_GRADER = "fallback"
+# A reply is cut here (max_tokens asks for about a third of it): every later turn sends the
+# whole transcript back to the model, so one runaway answer must not grow them all.
+MAX_REPLY_CHARS = 6000
 GRADE_RESPONSE_FORMAT: ResponseFormatJSONSchema = {
     "type": "json_schema",
     "json_schema": {"name": "interview_grade", "strict": True, "schema": GRADE_JSON_SCHEMA},
@@ -241,11 +244,18 @@ class ModelInterviewer:
             stream_cls=openai.AsyncStream[object],
         )
         parts: list[str] = []
+        size = 0
         async with stream:
             async for chunk in stream:
-                parts.extend(_delta_texts(chunk))
+                for piece in _delta_texts(chunk):
+                    parts.append(piece)
+                    size += len(piece)
+                if size > MAX_REPLY_CHARS:
+                    break  # a server ignoring max_tokens: the rest is not waited for
         # What no store can hold (a NUL, a lone surrogate escaped in the JSON) never reaches one.
         text = clean_text("".join(parts)).strip()
+        if len(text) > MAX_REPLY_CHARS:
+            text = text[: MAX_REPLY_CHARS - 1].rstrip() + "…"
         if not text:
             raise EmptyReplyError("the model sent an empty reply")
         return text
