@@ -12,11 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import resource
 import shutil
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # Host uids for sandboxes when the bot runs as root: one per pool slot, so RLIMIT_NPROC (which
@@ -71,6 +70,9 @@ class Sandbox:
     """Runs programs under bubblewrap; ``unavailable_reason()`` is None when it can."""
 
     bwrap: str | None = field(default_factory=lambda: shutil.which("bwrap"))
+    # util-linux's prlimit sets the rlimits and execs bwrap: no Python runs between fork and
+    # exec (a preexec_fn can deadlock a process that has threads).
+    prlimit: str | None = field(default_factory=lambda: shutil.which("prlimit"))
     _checked: str | None = field(default=None, init=False)
     _probed: bool = field(default=False, init=False)
 
@@ -81,11 +83,13 @@ class Sandbox:
         binds: Sequence[Bind] = (),
         env: dict[str, str] | None = None,
         limits: Limits = Limits(),  # noqa: B008 - frozen, so sharing the default is safe
+        slot: int = 0,
     ) -> list[str]:
-        """The bwrap command line that runs ``argv`` inside the sandbox."""
-        if self.bwrap is None:
-            raise RuntimeError("bubblewrap is not installed")
+        """The command line that runs ``argv`` inside the sandbox, rlimits set."""
+        if self.bwrap is None or self.prlimit is None:
+            raise RuntimeError("bubblewrap or prlimit is not installed")
         command = [
+            *_rlimits(self.prlimit, limits, slot),
             self.bwrap,
             "--unshare-all",
             "--unshare-user",
@@ -142,7 +146,8 @@ class Sandbox:
         slot: int = 0,
     ) -> SandboxOutcome:
         """Run ``argv`` in the sandbox to completion, the wall clock or the output bound."""
-        command = self.command(argv, binds=binds, env=env, limits=limits)
+        command = self.command(argv, binds=binds, env=env, limits=limits, slot=slot)
+        uid = slot_uid(slot)
         started = time.perf_counter()
         process = await asyncio.create_subprocess_exec(
             *command,
@@ -152,7 +157,9 @@ class Sandbox:
             # bwrap sees none of the bot's environment (so neither does /proc/1/environ inside).
             env={"PATH": "/usr/bin:/bin"},
             start_new_session=True,
-            preexec_fn=_child_setup(limits, slot),
+            user=uid,
+            group=uid,
+            extra_groups=[] if uid is not None else None,
         )
         assert process.stdin and process.stdout and process.stderr
         exceeded = asyncio.Event()
@@ -211,6 +218,8 @@ class Sandbox:
     async def _probe(self) -> str | None:
         if self.bwrap is None:
             return "bubblewrap (bwrap) is not installed"
+        if self.prlimit is None:
+            return "prlimit (util-linux) is not installed"
         true = shutil.which("true", path="/usr/bin")
         if true is None:
             return "/usr/bin/true is missing"
@@ -231,28 +240,19 @@ def slot_uid(slot: int) -> int | None:
     return SLOT_UID_BASE + slot if os.geteuid() == 0 else None
 
 
-def _child_setup(limits: Limits, slot: int) -> Callable[[], None]:
-    uid = slot_uid(slot)
+def _rlimits(prlimit: str, limits: Limits, slot: int) -> list[str]:
     # Without per-slot uids every sandbox shares the bot user's process count.
-    processes = limits.processes if uid is not None else limits.processes * 16 + 512
-    bounds = (
-        (resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 1),
-        (resource.RLIMIT_AS, limits.memory_bytes, limits.memory_bytes),
-        (resource.RLIMIT_NPROC, processes, processes),
-        (resource.RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes),
-        (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
-        (resource.RLIMIT_CORE, 0, 0),
-    )
-
-    def setup() -> None:  # runs in the forked child, before exec
-        if uid is not None:
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
-        for kind, soft, hard in bounds:
-            resource.setrlimit(kind, (soft, hard))
-
-    return setup
+    processes = limits.processes if slot_uid(slot) is not None else limits.processes * 16 + 512
+    return [
+        prlimit,
+        f"--cpu={limits.cpu_seconds}:{limits.cpu_seconds + 1}",
+        f"--as={limits.memory_bytes}",
+        f"--nproc={processes}",
+        f"--fsize={limits.file_bytes}",
+        f"--nofile={limits.open_files}",
+        "--core=0",
+        "--",
+    ]
 
 
 def _kill_group(pid: int) -> None:
