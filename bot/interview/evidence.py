@@ -153,6 +153,8 @@ _ACTION = re.compile(
 _NAMES_WITH_VERBS = re.compile(
     r"\bunion[- ]find\b|\blookup table\b|\bmemo(ization|isation)\b", re.I
 )
+# One search tells most sentences apart from the ones worth the per-kind searches.
+_ANY_TECHNIQUE = re.compile("|".join(f"(?:{p.pattern})" for _, p in _TECHNIQUES), re.I)
 # Four or more unrelated techniques in one sentence is a list of buzzwords, not a plan.
 SALAD_TECHNIQUES = 4
 MIN_APPROACH_WORDS = 6
@@ -265,21 +267,23 @@ def _words(text: str) -> list[str]:
 
 def techniques_in(text: str) -> tuple[str, ...]:
     """The kinds of technique ``text`` names, in a fixed order."""
+    if not _ANY_TECHNIQUE.search(text):
+        return ()
     return tuple(kind for kind, pattern in _TECHNIQUES if pattern.search(text))
 
 
 def describes_approach(text: str) -> bool:
     """True when some statement in ``text`` explains a plan rather than listing buzzwords."""
-    return any(_is_approach(sentence) for sentence in sentences_in(text))
+    return any(_is_approach(sentence, techniques_in(sentence)) for sentence in sentences_in(text))
 
 
-def _is_approach(sentence: str) -> bool:
+def _is_approach(sentence: str, kinds: tuple[str, ...]) -> bool:
     # A plan says what to do with the input: a technique and an action, not a list of names.
-    if sentence.rstrip().endswith("?") or len(_words(sentence)) < MIN_APPROACH_WORDS:
+    if not 0 < len(kinds) < SALAD_TECHNIQUES or sentence.rstrip().endswith("?"):
         return False
-    kinds = techniques_in(sentence)
-    actions = _ACTION.search(_NAMES_WITH_VERBS.sub(" ", sentence))
-    return 0 < len(kinds) < SALAD_TECHNIQUES and actions is not None
+    if len(_words(sentence)) < MIN_APPROACH_WORDS:
+        return False
+    return _ACTION.search(_NAMES_WITH_VERBS.sub(" ", sentence)) is not None
 
 
 def is_keyword_salad(sentence: str) -> bool:
@@ -777,6 +781,8 @@ def _is_constant_token(token: _Token, params: frozenset[str]) -> bool:
 
 
 _GUARD_COMPARISONS = frozenset({"==", "===", "!=", "<=", "<", ">"})
+# A guard condition is short: `if (!xs || xs.length < 2)`.
+_CONDITION_LIMIT = 16
 # A stub is short: a body of more tokens than this does something.
 _STUB_SCAN_LIMIT = 400
 # Between a parameter list and its body: return types, qualifiers, throws clauses.
@@ -879,10 +885,10 @@ class _TokenReader:
         code = self.code
         start = index + 1
         if self.text(start) == "(":
-            end = min(self.close_of(start), start + _EXPRESSION_LIMIT)
+            end = min(self.close_of(start), start + _CONDITION_LIMIT)
         else:
             end = start
-            while end < min(len(code), start + _EXPRESSION_LIMIT) and code[end].text not in {
+            while end < min(len(code), start + _CONDITION_LIMIT) and code[end].text not in {
                 ":",
                 "{",
             }:
@@ -1228,7 +1234,7 @@ def gather_evidence(ctx: TurnContext, *, pass_rate: float | None = None) -> Inte
         for body in fenced:  # comments in code can carry an injection too
             manipulation += sum(1 for s in sentences_in(body) if is_manipulation(s))
         kept: list[str] = []
-        asked_for_hint = False
+        asked_for_hint = salad_here = False
         for sentence in sentences_in(prose):
             if is_manipulation(sentence):
                 manipulation += 1
@@ -1240,10 +1246,10 @@ def gather_evidence(ctx: TurnContext, *, pass_rate: float | None = None) -> Inte
                 clarifying.add(" ".join(sentence.lower().split()))
             if _GAVE_UP.search(sentence):
                 gave_up = True
-            if _is_approach(sentence):
-                approach = True
-            if is_keyword_salad(sentence):
-                salad = True
+            kinds = techniques_in(sentence)
+            approach = approach or _is_approach(sentence, kinds)
+            if len(kinds) >= SALAD_TECHNIQUES:
+                salad = salad_here = True
             if _FIX_REPORT.search(sentence):
                 fix = True
         hints += asked_for_hint
@@ -1252,7 +1258,7 @@ def gather_evidence(ctx: TurnContext, *, pass_rate: float | None = None) -> Inte
         if count:
             messages += 1
             words += count
-            if count >= 25 and not any(is_keyword_salad(s) for s in kept):
+            if count >= 25 and not salad_here:
                 long += 1
         prose_parts.append(said)
     said = "\n".join(prose_parts)
