@@ -39,6 +39,10 @@ async def runner() -> AsyncIterator[CodeRunner]:
     reason = await runner.unavailable_reason()
     assert reason is None, reason
     yield runner
+    # Killed processes take a moment to die; none may survive.
+    deadline = time.monotonic() + 5
+    while _sandbox_processes() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
     assert _sandbox_processes() == [], "a sandboxed process outlived its run"
 
 
