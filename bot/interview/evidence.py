@@ -476,15 +476,18 @@ def entry_point_names(problem: Problem) -> tuple[str, ...]:
 
 
 def _problem_identifiers(problem: Problem) -> set[str]:
+    """Names only an attempt at this problem would use: the entry point, its methods and
+    parameters (or, when none is declared, the identifiers the statement quotes)."""
     names = {_norm(name) for name in entry_point_names(problem)}
     declared = getattr(problem, "entry_point", None)
-    for param in getattr(declared, "params", ()) or ():
-        names.add(_norm(param.name))
-    for method in getattr(declared, "methods", ()) or ():
-        for param in method.params:
+    if declared is None:
+        names |= {_norm(found) for found in _BACKTICKED.findall(problem.statement)}
+    else:
+        for param in getattr(declared, "params", ()) or ():
             names.add(_norm(param.name))
-    names |= {_norm(found) for found in _BACKTICKED.findall(problem.statement)}
-    # Single letters and very common words say nothing about which problem this is.
+        for method in getattr(declared, "methods", ()) or ():
+            names.update(_norm(param.name) for param in method.params)
+    # Short names (`n`, `k`, `ms`) say nothing about which problem this is.
     return {name for name in names if len(name) > 2}
 
 

@@ -489,3 +489,15 @@ async def test_the_offline_review_of_one_hundred_kilobytes_of_short_lines_is_pro
 
     assert elapsed < BUDGET_SECONDS, f"took {elapsed:.2f}s"
     assert reply.text and grade.code_quality <= 20
+
+
+def test_another_problem_with_common_variable_names_still_misses_the_problem() -> None:
+    merge = (
+        "def merge_intervals(intervals):\n    merged = []\n"
+        "    for start, end in sorted(intervals):\n"
+        "        if merged and start <= merged[-1][1]:\n"
+        "            merged[-1][1] = max(merged[-1][1], end)\n"
+        "        else:\n            merged.append([start, end])\n    return merged\n"
+    )
+
+    assert read_code(code(merge), BOOKINGS).misses_the_problem
