@@ -510,7 +510,7 @@ def _improvements(ev: InterviewEvidence, entry: str | None, ctx: TurnContext) ->
             _Point(96, f"Fill in {named}; a slow but correct version beats an empty one.")
         )
     elif code.defines_entry_point is False:
-        points.append(_Point(80, f"Name your function {named} as the statement asks."))
+        points.append(_Point(80, f"Call your solution {named}, as the statement asks."))
     if ev.manipulation_attempts:
         points.append(_Point(90, "Let the work speak: asking for a score earns nothing."))
     if ev.claimed_faster_than_possible:
