@@ -73,8 +73,7 @@ class Sandbox:
     # util-linux's prlimit sets the rlimits and execs bwrap: no Python runs between fork and
     # exec (a preexec_fn can deadlock a process that has threads).
     prlimit: str | None = field(default_factory=lambda: shutil.which("prlimit"))
-    _checked: str | None = field(default=None, init=False)
-    _probed: bool = field(default=False, init=False)
+    _probe_task: asyncio.Task[str | None] | None = field(default=None, init=False)
 
     def command(
         self,
@@ -209,11 +208,11 @@ class Sandbox:
 
     async def unavailable_reason(self) -> str | None:
         """None when sandboxed runs work here; otherwise why not (checked once)."""
-        if self._probed:
-            return self._checked
-        self._checked = await self._probe()
-        self._probed = True
-        return self._checked
+        # One probe however many runs ask at once (per event loop: a task belongs to one).
+        task = self._probe_task
+        if task is None or task.get_loop() is not asyncio.get_running_loop():
+            task = self._probe_task = asyncio.ensure_future(self._probe())
+        return await asyncio.shield(task)
 
     async def _probe(self) -> str | None:
         if self.bwrap is None:
