@@ -25,7 +25,7 @@ from bot.interview.code import (
     extract_fenced_code,
 )
 from bot.interview.grading import heuristic_grade
-from bot.interview.model import FALLBACK_GRADER
+from bot.interview.llm_interviewer import FALLBACK_GRADER
 from bot.interview.models import (
     ActiveInterview,
     CodeSnapshot,

@@ -31,7 +31,7 @@ from bot.interview.grading import (
     parse_grade,
     weighted_overall,
 )
-from bot.interview.model import ModelInterviewer, model_client
+from bot.interview.llm_interviewer import ModelInterviewer, model_client
 from bot.interview.models import CodeSnapshot, Grade, Problem, Role, TurnContext
 from bot.interview.problem_bank import ProblemBank
 from tests.fakes.model_server import FakeModelServer, GradeReply, Obey

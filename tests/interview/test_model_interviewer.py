@@ -12,7 +12,7 @@ import openai
 import pytest
 
 from bot.interview.grading import GRADE_JSON_SCHEMA, heuristic_grade
-from bot.interview.model import ModelInterviewer, _delta_texts, model_client
+from bot.interview.llm_interviewer import ModelInterviewer, _delta_texts, model_client
 from bot.interview.models import Interviewer, InterviewerUnavailable, Phase, Role, TurnContext
 from bot.interview.prompts import RECORD_END, RECORD_START
 from tests.fakes.model_server import (

@@ -16,7 +16,7 @@ from slack_sdk.http_retry import async_handler, builtin_async_handlers
 from sqlalchemy import func, select, update
 
 from bot.interview.engine import EngineTuning
-from bot.interview.model import ModelInterviewer, model_client
+from bot.interview.llm_interviewer import ModelInterviewer, model_client
 from bot.interview.models import Interviewer
 from handlers.blocks import ids
 from storage.db import Database

@@ -22,7 +22,7 @@ from bot.interview.engine import (
     STEP_SKIPPED_TEXT,
     EngineTuning,
 )
-from bot.interview.model import MAX_REPLY_CHARS, ModelInterviewer, model_client
+from bot.interview.llm_interviewer import MAX_REPLY_CHARS, ModelInterviewer, model_client
 from bot.interview.models import RetryNotice, TurnContext
 from bot.interview.offline import OfflineInterviewer
 from storage.models import CodeSubmission, InterviewSession
