@@ -15,9 +15,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import jobs
 from bot.app import build_bolt_app, build_web_app
 from bot.config import Settings
+from bot.interview.domain import Interviewer
 from bot.interview.engine import EngineTuning, InterviewEngine
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
-from bot.interview.models import Interviewer
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.problem_bank import ProblemBank
 from bot.tasks import RequestPriority, TaskTracker, in_request

@@ -11,8 +11,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.interview.domain import HomePage
 from bot.interview.engine import DownloadFailed, Outgoing, Posted, SessionView
-from bot.interview.models import HomePage
 from bot.interview.timing import decode_time_left, time_left_phrase
 from handlers.blocks import home, interview, start_card
 from handlers.blocks.text import as_utc, escape_mrkdwn

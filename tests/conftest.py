@@ -13,8 +13,8 @@ import pytest
 from aiohttp import web
 
 from bot.config import Settings
+from bot.interview.domain import Interviewer
 from bot.interview.engine import EngineTuning
-from bot.interview.models import Interviewer
 from bot.runtime import BotRuntime
 from bot.web_server import ServerLimits, start_web_server
 from tests.fakes.model_server import FakeModelServer

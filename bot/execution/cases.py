@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.interview.models import EntryPoint, Problem
+from bot.interview.domain import EntryPoint, Problem
 
 
 class CaseError(ValueError):

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from bot.execution.sandbox import Bind, Limits, Sandbox, SandboxOutcome, slot_uid
-from bot.interview.models import EntryPoint
+from bot.interview.domain import EntryPoint
 
 HARNESS_DIR = str(files("bot.execution").joinpath("harness"))
 HARNESS_MOUNT = "/harness"

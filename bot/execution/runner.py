@@ -15,7 +15,7 @@ from bot.execution.cases import Case, CaseError, matches, problem_cases
 from bot.execution.languages import CompileFailed, LanguageRunner, default_runners
 from bot.execution.pool import QueueNotice, RunPool
 from bot.execution.sandbox import Limits, Sandbox, SandboxOutcome
-from bot.interview.models import EntryPoint, Problem
+from bot.interview.domain import EntryPoint, Problem
 
 
 class RunStatus(StrEnum):

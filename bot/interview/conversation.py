@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.interview.domain import CodeSnapshot, Problem, Role, TurnContext
 from bot.interview.evidence import entry_point_names, is_clarifying_question, is_manipulation
 from bot.interview.evidence import read_code as read_code_evidence
-from bot.interview.models import CodeSnapshot, Problem, Role, TurnContext
 
 _FENCED = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")

@@ -24,9 +24,7 @@ from bot.interview.code import (
     decode_file,
     extract_fenced_code,
 )
-from bot.interview.grading import heuristic_grade
-from bot.interview.llm_interviewer import FALLBACK_GRADER
-from bot.interview.models import (
+from bot.interview.domain import (
     ActiveInterview,
     CodeSnapshot,
     Difficulty,
@@ -45,6 +43,8 @@ from bot.interview.models import (
     TranscriptEntry,
     TurnContext,
 )
+from bot.interview.grading import heuristic_grade
+from bot.interview.llm_interviewer import FALLBACK_GRADER
 from bot.interview.problem_bank import ProblemBank
 from bot.interview.timing import encode_time_left, warning_lead_seconds
 from bot.tasks import RequestPriority, TaskTracker, WorkSlots

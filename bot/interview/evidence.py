@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from bot.interview.models import CodeSnapshot, Problem, Role, TurnContext
+from bot.interview.domain import CodeSnapshot, Problem, Role, TurnContext
 
 # A candidate message is read up to this many characters (code up to MAX_CODE_READ_CHARS).
 # Reading is linear; the cap only bounds how long one grade can hold the event loop.

@@ -72,13 +72,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.interview.domain import Difficulty, Grade, TurnContext
 from bot.interview.evidence import (
     GROWTH_RANK,
     InterviewEvidence,
     entry_point_names,
     gather_evidence,
 )
-from bot.interview.models import Difficulty, Grade, TurnContext
 
 WEIGHT_COMMUNICATION = 0.3
 WEIGHT_PROBLEM_SOLVING = 0.4

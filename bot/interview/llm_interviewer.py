@@ -25,19 +25,19 @@ import openai
 from openai.types.chat import ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
 
+from bot.interview.domain import (
+    Grade,
+    InterviewerReply,
+    InterviewerUnavailable,
+    RetryNotice,
+    TurnContext,
+)
 from bot.interview.grading import (
     GRADE_JSON_SCHEMA,
     GradeParseError,
     apply_evidence_caps,
     heuristic_grade,
     parse_grade,
-)
-from bot.interview.models import (
-    Grade,
-    InterviewerReply,
-    InterviewerUnavailable,
-    RetryNotice,
-    TurnContext,
 )
 from bot.interview.phases import next_phase
 from bot.interview.prompts import build_grading_messages, build_interviewer_messages

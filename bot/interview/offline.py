@@ -27,8 +27,7 @@ from bot.interview.conversation import (
     read_conversation,
     sentences_of,
 )
-from bot.interview.grading import heuristic_grade
-from bot.interview.models import (
+from bot.interview.domain import (
     Grade,
     InterviewerReply,
     Phase,
@@ -36,6 +35,7 @@ from bot.interview.models import (
     RetryNotice,
     TurnContext,
 )
+from bot.interview.grading import heuristic_grade
 from bot.interview.phases import PHASE_ORDER, wrap_up_threshold_minutes
 
 OFFLINE_GRADER = "offline"

@@ -27,7 +27,7 @@ from bot.interview.conversation import (
     names_complexity,
     prose_of,
 )
-from bot.interview.models import Phase, Role, TurnContext
+from bot.interview.domain import Phase, Role, TurnContext
 
 PHASE_ORDER: tuple[Phase, ...] = (
     Phase.CLARIFY,

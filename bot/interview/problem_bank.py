@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 import yaml
 
 from bot.execution.types import TypeSyntaxError, parse_type
-from bot.interview.models import (
+from bot.interview.domain import (
     Difficulty,
     EntryPoint,
     Example,

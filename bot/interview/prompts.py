@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import re
 
+from bot.interview.domain import CodeSnapshot, Phase, Problem, Role, TurnContext
 from bot.interview.evidence import entry_point_names
-from bot.interview.models import CodeSnapshot, Phase, Problem, Role, TurnContext
 from bot.interview.phases import next_phase, wrap_up_threshold_minutes
 
 # The oldest turns are dropped beyond this, keeping long interviews inside small contexts.

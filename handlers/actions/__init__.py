@@ -9,8 +9,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.interview.domain import Difficulty
 from bot.interview.engine import FinishOutcome
-from bot.interview.models import Difficulty
 from handlers.blocks import feedback as feedback_blocks
 from handlers.blocks import ids, start_card
 from handlers.blocks import interview as interview_blocks

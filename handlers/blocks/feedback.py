@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.interview.models import InterviewFeedback
+from bot.interview.domain import InterviewFeedback
 from handlers.blocks import ids
 from handlers.blocks.elements import (
     Block,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.interview.models import ActiveInterview, HomePage, InterviewSummary, ProfileStats
+from bot.interview.domain import ActiveInterview, HomePage, InterviewSummary, ProfileStats
 from handlers.blocks import ids
 from handlers.blocks.elements import (
     VIEW_MAX_BLOCKS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.interview.models import ActiveInterview, Difficulty, Example, Grade, Problem
+from bot.interview.domain import ActiveInterview, Difficulty, Example, Grade, Problem
 from bot.interview.timing import time_left_phrase
 from handlers.blocks import ids
 from handlers.blocks.elements import (

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.interview.models import ActiveInterview, Difficulty
+from bot.interview.domain import ActiveInterview, Difficulty
 from bot.interview.timing import time_left_phrase, warning_lead_seconds
 from handlers.blocks import ids
 from handlers.blocks.elements import (

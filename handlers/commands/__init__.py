@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.interview.models import Difficulty
+from bot.interview.domain import Difficulty
 from bot.interview.problem_bank import normalize_topic
 from handlers.blocks import start_card
 from handlers.context import services_of

@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from bot.execution.cases import CaseError, matches, problem_cases
-from bot.interview.models import EntryPoint, Example, Parameter
-from bot.interview.models import TestCase as StoredTest
+from bot.interview.domain import EntryPoint, Example, Parameter
+from bot.interview.domain import TestCase as StoredTest
 from bot.interview.problem_bank import ProblemBank
 
 EXACT = EntryPoint("function", "f", (Parameter("x", "int"),), returns="int")

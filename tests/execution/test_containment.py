@@ -18,7 +18,7 @@ import pytest
 
 from bot.execution.runner import CodeRunner, RunResult, RunStatus, Submission
 from bot.execution.sandbox import SLOT_UID_BASE, Limits
-from bot.interview.models import Problem
+from bot.interview.domain import Problem
 from bot.interview.problem_bank import ProblemBank
 
 WALL = 2.0

@@ -12,7 +12,7 @@ import pytest
 from bot.execution.languages import CppRunner, default_runners
 from bot.execution.runner import CodeRunner, RunStatus, Submission
 from bot.execution.sandbox import Limits, Sandbox
-from bot.interview.models import Problem
+from bot.interview.domain import Problem
 from bot.interview.problem_bank import ProblemBank
 
 

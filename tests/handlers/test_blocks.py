@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.interview.models import (
+from bot.interview.domain import (
     ActiveInterview,
     Difficulty,
     Example,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.interview.models import (
+from bot.interview.domain import (
     CodeSnapshot,
     Difficulty,
     Example,

@@ -12,7 +12,7 @@ from bot.interview.conversation import (
     growth_degree,
     read_conversation,
 )
-from bot.interview.models import CodeSnapshot, Phase, Role
+from bot.interview.domain import CodeSnapshot, Phase, Role
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.problem_bank import ProblemBank
 from tests.interview.samples import context

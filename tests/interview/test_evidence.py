@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.interview.code import extract_fenced_code
+from bot.interview.domain import CodeSnapshot, Phase, Problem, Role
 from bot.interview.evidence import (
     MAX_CODE_READ_CHARS,
     entry_point_names,
@@ -27,7 +28,6 @@ from bot.interview.evidence import (
     tokenize,
 )
 from bot.interview.grading import apply_evidence_caps, heuristic_grade, parse_grade
-from bot.interview.models import CodeSnapshot, Phase, Problem, Role
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.problem_bank import ProblemBank
 from tests.interview.samples import context

@@ -9,6 +9,7 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
+from bot.interview.domain import CodeSnapshot, Grade, Problem, Role, TurnContext
 from bot.interview.evidence import complexity_terms, gather_evidence, without_score_steering
 from bot.interview.grading import (
     GRADE_JSON_SCHEMA,
@@ -32,7 +33,6 @@ from bot.interview.grading import (
     weighted_overall,
 )
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
-from bot.interview.models import CodeSnapshot, Grade, Problem, Role, TurnContext
 from bot.interview.problem_bank import ProblemBank
 from tests.fakes.model_server import FakeModelServer, GradeReply, Obey
 from tests.interview.samples import (

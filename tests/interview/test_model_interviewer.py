@@ -11,9 +11,9 @@ from typing import Any
 import openai
 import pytest
 
+from bot.interview.domain import Interviewer, InterviewerUnavailable, Phase, Role, TurnContext
 from bot.interview.grading import GRADE_JSON_SCHEMA, heuristic_grade
 from bot.interview.llm_interviewer import ModelInterviewer, _delta_texts, model_client
-from bot.interview.models import Interviewer, InterviewerUnavailable, Phase, Role, TurnContext
 from bot.interview.prompts import RECORD_END, RECORD_START
 from tests.fakes.model_server import (
     Delay,

@@ -6,8 +6,8 @@ from dataclasses import dataclass, replace
 
 import pytest
 
+from bot.interview.domain import CodeSnapshot, Interviewer, Phase, Role
 from bot.interview.grading import heuristic_grade
-from bot.interview.models import CodeSnapshot, Interviewer, Phase, Role
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.phases import next_phase
 from tests.interview.samples import (

@@ -13,9 +13,9 @@ from collections.abc import AsyncIterator, Sequence
 
 import pytest
 
+from bot.interview.domain import Grade
 from bot.interview.grading import heuristic_grade
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
-from bot.interview.models import Grade
 from bot.interview.problem_bank import ProblemBank
 from tests.fakes.model_server import FakeModelServer
 from tests.interview.personas import PERSONAS, play, senior_ranking

@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from bot.interview import problem_bank as problem_bank_module
-from bot.interview.models import Difficulty, Example, Problem
-from bot.interview.models import TestCase as ProblemTestCase
+from bot.interview.domain import Difficulty, Example, Problem
+from bot.interview.domain import TestCase as ProblemTestCase
 from bot.interview.problem_bank import (
     TOPICS,
     ProblemBank,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.interview.domain import Difficulty, SessionStatus
 from bot.interview.engine import Outgoing, SessionView
-from bot.interview.models import Difficulty, SessionStatus
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.timing import (
     decode_time_left,

@@ -15,9 +15,9 @@ import pytest
 from slack_sdk.http_retry import async_handler, builtin_async_handlers
 from sqlalchemy import func, select, update
 
+from bot.interview.domain import Interviewer
 from bot.interview.engine import EngineTuning
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
-from bot.interview.models import Interviewer
 from handlers.blocks import ids
 from storage.db import Database
 from storage.models import CodeSubmission, Interview, InterviewSession, Message, SlackEvent

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.interview.domain import RetryNotice, TurnContext
 from bot.interview.engine import (
     FILE_SKIPPED_TEXT,
     STAND_IN_OPENING,
@@ -23,7 +24,6 @@ from bot.interview.engine import (
     EngineTuning,
 )
 from bot.interview.llm_interviewer import MAX_REPLY_CHARS, ModelInterviewer, model_client
-from bot.interview.models import RetryNotice, TurnContext
 from bot.interview.offline import OfflineInterviewer
 from storage.models import CodeSubmission, InterviewSession
 from storage.repository import UNSENT_TS_PREFIX

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from bot.interview.code import extract_fenced_code
-from bot.interview.models import (
+from bot.interview.domain import (
     CodeSnapshot,
     Interviewer,
     Phase,

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from bot.interview.conversation import sentences_of
-from bot.interview.models import Problem
+from bot.interview.domain import Problem
 
 LEAK_NGRAM = 5
 _WORDS = re.compile(r"[a-z0-9]+")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.interview.conversation import entry_point_of
-from bot.interview.models import Phase, Problem, Role
+from bot.interview.domain import Phase, Problem, Role
 from bot.interview.offline import ASK_BETTER, ASK_CODE, ASK_FIX, ASK_WRAP_UP
 from bot.interview.problem_bank import ProblemBank
 from tests.interview.personas import (
