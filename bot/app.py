@@ -17,7 +17,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.tasks import RequestPriority
+from bot.admission import RequestPriority
 from bot.web_server import ServerLimits, ThrottledLog
 from handlers import actions, commands, events
 from handlers.context import Services, services_middleware

@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import jobs
+from bot.admission import RequestPriority, TaskTracker, in_request
 from bot.app import build_bolt_app, build_web_app
 from bot.config import Settings
 from bot.interview.domain import Interviewer
@@ -20,7 +21,6 @@ from bot.interview.engine import EngineTuning, InterviewEngine
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.problem_bank import ProblemBank
-from bot.tasks import RequestPriority, TaskTracker, in_request
 from bot.web_server import ServerLimits
 from handlers.context import Services
 from handlers.delivery import SlackDelivery

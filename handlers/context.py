@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.admission import RequestPriority, TaskTracker
 from bot.interview.engine import InterviewEngine
-from bot.tasks import RequestPriority, TaskTracker
 
 SERVICES_KEY = "services"
 

@@ -137,10 +137,10 @@ class Database:
             self.relaxed_engine, expire_on_commit=False
         )
         # Whether the work at hand must be flushed before its commit returns; the runtime
-        # says "only requests from Slack" (bot.tasks.in_request).
+        # says "only requests from Slack" (bot.admission.in_request).
         self.durable: Callable[[], bool] = _always
         # Entered around every session and transaction; the runtime uses it to let requests
-        # from Slack go ahead of background work (bot.tasks.RequestPriority).
+        # from Slack go ahead of background work (bot.admission.RequestPriority).
         self.admission: Callable[[], contextlib.AbstractAsyncContextManager[None]] = (
             contextlib.nullcontext
         )

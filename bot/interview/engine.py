@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
+from bot.admission import RequestPriority, TaskTracker, WorkSlots
 from bot.interview.code import (
     FileRejected,
     check_file_metadata,
@@ -47,7 +48,6 @@ from bot.interview.grading import heuristic_grade
 from bot.interview.llm_interviewer import FALLBACK_GRADER
 from bot.interview.problem_bank import ProblemBank
 from bot.interview.timing import encode_time_left, warning_lead_seconds
-from bot.tasks import RequestPriority, TaskTracker, WorkSlots
 from storage import repository as repo
 from storage.db import Database
 from storage.models import Interview, InterviewSession, MessageRow, SessionState

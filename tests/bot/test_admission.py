@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.tasks import RequestPriority, TaskTracker, WorkSlots
+from bot.admission import RequestPriority, TaskTracker, WorkSlots
 
 
 async def test_slots_bound_concurrent_work_but_not_network_waits() -> None:

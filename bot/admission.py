@@ -1,4 +1,5 @@
-"""Background work started after an ack, tracked so shutdown and tests can wait for it."""
+"""Admission and scheduling of work: requests from Slack go first, background steps take
+one of a few work slots, and background tasks are tracked so shutdown and tests can wait."""
 
 from __future__ import annotations
 
