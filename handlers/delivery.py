@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.interview.domain import HomePage
-from bot.interview.engine import DownloadFailed, Outgoing, Posted, SessionView
+from bot.interview.engine import DownloadFailed, Outgoing, Posted, SessionRef
 from bot.interview.timing import decode_time_left, time_left_phrase
 from handlers.blocks import home, interview, start_card
 from handlers.blocks.text import as_utc, escape_mrkdwn
@@ -56,7 +56,7 @@ class SlackDelivery:
         }
         self._file_origins.add(origin_of(client.base_url))
 
-    async def post(self, session: SessionView, item: Outgoing) -> Posted:
+    async def post(self, session: SessionRef, item: Outgoing) -> Posted:
         text, blocks = render(session, item)
         # The notification text is mrkdwn too and may quote the model or the candidate:
         # escaped, it can never mention anyone (<!channel>, <@U…>).
@@ -96,7 +96,7 @@ class SlackDelivery:
             )
         return Posted(channel_id=str(response["channel"]), ts=str(response["ts"]))
 
-    async def find_posted(self, session: SessionView, item: Outgoing) -> Posted | None:
+    async def find_posted(self, session: SessionRef, item: Outgoing) -> Posted | None:
         """Look in the conversation for a message carrying this item's marker."""
         channel = session.channel_id
         if channel is None:
@@ -135,7 +135,7 @@ class SlackDelivery:
             replace_original=True,
         )
 
-    async def mark_problem_finished(self, session: SessionView, overall: int) -> None:
+    async def mark_problem_finished(self, session: SessionRef, overall: int) -> None:
         if not session.channel_id or not session.thread_ts:
             return
         await self.client.chat_update(
@@ -170,7 +170,7 @@ class SlackDelivery:
 
 
 def render(
-    session: SessionView, item: Outgoing, *, now: datetime | None = None
+    session: SessionRef, item: Outgoing, *, now: datetime | None = None
 ) -> tuple[str, list[dict[str, Any]]]:
     """Notification text and blocks for a queued message (`now`: when it is posted)."""
     kind = item.kind

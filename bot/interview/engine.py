@@ -92,7 +92,7 @@ def post_marker(session_id: int, message_id: int) -> str:
 
 
 @dataclass(frozen=True)
-class SessionView:
+class SessionRef:
     id: int
     team_id: str
     user_id: str
@@ -134,15 +134,15 @@ class DownloadFailed(Exception):
 class Delivery(Protocol):
     """Slack out: implemented in handlers/, injected here so the engine never imports Slack."""
 
-    async def post(self, session: SessionView, item: Outgoing) -> Posted: ...
+    async def post(self, session: SessionRef, item: Outgoing) -> Posted: ...
 
-    async def find_posted(self, session: SessionView, item: Outgoing) -> Posted | None: ...
+    async def find_posted(self, session: SessionRef, item: Outgoing) -> Posted | None: ...
 
     async def permalink(self, channel_id: str, ts: str) -> str | None: ...
 
     async def replace_start_card(self, response_url: str, permalink: str | None) -> None: ...
 
-    async def mark_problem_finished(self, session: SessionView, overall: int) -> None: ...
+    async def mark_problem_finished(self, session: SessionRef, overall: int) -> None: ...
 
     async def download(self, file: dict[str, Any]) -> bytes: ...
 
@@ -796,7 +796,7 @@ class InterviewEngine:
     async def _post(
         self,
         state: SessionState,
-        view: SessionView,
+        view: SessionRef,
         message: MessageRow,
         *,
         attempt_noted: bool = False,
@@ -992,7 +992,7 @@ class InterviewEngine:
                 await self._post(state, view, message)
 
     async def _grade(
-        self, state: SessionState, view: SessionView, *, fallback: bool = False
+        self, state: SessionState, view: SessionRef, *, fallback: bool = False
     ) -> _StepOutcome:
         ctx = self._context(state)
         if fallback:
@@ -1031,8 +1031,8 @@ class InterviewEngine:
             raise LookupError(f"problem {problem_id!r} is not in the problem bank")
         return problem
 
-    def _view(self, state: SessionState) -> SessionView:
-        return SessionView(
+    def _view(self, state: SessionState) -> SessionRef:
+        return SessionRef(
             id=state.id,
             team_id=state.team_id,
             user_id=state.user_id,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.interview.domain import Difficulty, SessionStatus
-from bot.interview.engine import Outgoing, SessionView
+from bot.interview.engine import Outgoing, SessionRef
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.timing import (
     decode_time_left,
@@ -69,7 +69,7 @@ NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 
 
 def _warning_text(stored: str, seconds_to_deadline: float = 600) -> tuple[str, str]:
-    session = SessionView(
+    session = SessionRef(
         id=1,
         team_id="T1",
         user_id="U1",
