@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
+from handlers.blocks import ids
 from tests.fakes.slack_requests import event_envelope, sign
 from tests.fakes.slack_server import APP_ID, TEAM_ID
 
@@ -89,15 +90,15 @@ class SlackRequests:
     def start_click(self, *, user: str, difficulty: str = "medium") -> SlackRequest:
         """The start card's Start Interview button, with the card's difficulty select state."""
         action = {
-            "action_id": "start_interview",
+            "action_id": ids.START_INTERVIEW,
             "block_id": "start",
             "type": "button",
             "value": json.dumps({"difficulty": difficulty, "topic": None}),
             "action_ts": f"{time.time():.6f}",
         }
         state = {
-            "difficulty": {
-                "select_difficulty": {
+            ids.DIFFICULTY_BLOCK: {
+                ids.SELECT_DIFFICULTY: {
                     "type": "static_select",
                     "selected_option": {"value": difficulty},
                 }
@@ -109,8 +110,8 @@ class SlackRequests:
         """Choosing a difficulty on the start card: Slack sends block_actions, the app acks."""
         option = {"text": {"type": "plain_text", "text": difficulty.title()}, "value": difficulty}
         action = {
-            "action_id": "select_difficulty",
-            "block_id": "difficulty",
+            "action_id": ids.SELECT_DIFFICULTY,
+            "block_id": ids.DIFFICULTY_BLOCK,
             "type": "static_select",
             "selected_option": option,
             "action_ts": f"{time.time():.6f}",

@@ -26,7 +26,7 @@ from typing import Any
 import aiohttp
 import psutil
 
-from tests.fakes import postgres as fake_postgres
+from sandbox import postgres as fake_postgres
 from tests.fakes.slack_requests import SIGNING_SECRET
 from tests.fakes.slack_server import BOT_TOKEN
 
@@ -239,7 +239,7 @@ def scratch_dir() -> tempfile.TemporaryDirectory[str]:
 
 
 async def _serve_model(latency: float) -> None:
-    from tests.fakes.model_server import FakeModelServer
+    from sandbox.model_server import FakeModelServer
 
     server = FakeModelServer(latency=latency)
     # A run sends tens of thousands of requests; keeping every body would only grow.

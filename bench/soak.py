@@ -49,12 +49,13 @@ if str(ROOT) not in sys.path:  # run as a script (`python bench/soak.py`)
     sys.path.insert(0, str(ROOT))
 
 from bot.interview.engine import ANSWERING_KINDS  # noqa: E402
-from tests.fakes.model_server import FakeModelServer  # noqa: E402
+from handlers.blocks import ids  # noqa: E402
+from sandbox.model_server import FakeModelServer  # noqa: E402
 from tests.fakes.slack_requests import SIGNING_SECRET, sign  # noqa: E402
 from tests.fakes.slack_server import APP_ID, BOT_TOKEN, TEAM_ID, Call, FakeSlackServer  # noqa: E402
 
-START_ACTION = "start_interview"
-FINISH_ACTION = "finish_interview"
+START_ACTION = ids.START_INTERVIEW
+FINISH_ACTION = ids.FINISH_INTERVIEW
 MODEL_KEY = "sk-soak-fake-model-key-000000"
 # Bot messages that close a candidate's turn: the interviewer's words, or the notice that a
 # turn which kept failing was skipped (as an SQL list).

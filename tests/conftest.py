@@ -17,8 +17,8 @@ from bot.interview.domain import Interviewer
 from bot.interview.engine import EngineTuning
 from bot.runtime import BotRuntime
 from bot.web_server import ServerLimits, start_web_server
-from tests.fakes.model_server import FakeModelServer
-from tests.fakes.postgres import DEFAULT_ADMIN_DSN, postgres_available, postgres_database
+from sandbox.model_server import FakeModelServer
+from sandbox.postgres import DEFAULT_ADMIN_DSN, postgres_available, postgres_database
 from tests.fakes.slack_requests import SIGNING_SECRET, SlackSender
 from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
 

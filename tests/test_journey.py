@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from bot.interview.evidence import entry_point_names
 from bot.interview.problem_bank import ProblemBank
 from handlers.blocks import ids
+from sandbox.model_server import GradeReply, Reply
 from storage.models import CodeSubmission, Interview, InterviewSession, Message
 from tests.conftest import BotHarness, stop_bot
-from tests.fakes.model_server import GradeReply, Reply
 from tests.fakes.slack_requests import USER_ID
 from tests.fakes.slack_server import FakeSlackServer
 from tests.slack_validation import assert_valid_blocks, assert_valid_view

@@ -19,10 +19,10 @@ from bot.interview.domain import Interviewer
 from bot.interview.engine import EngineTuning
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
 from handlers.blocks import ids
+from sandbox.model_server import FakeModelServer
 from storage.db import Database
 from storage.models import CodeSubmission, Interview, InterviewSession, Message, SlackEvent
 from tests.conftest import BotHarness, start_bot, stop_bot
-from tests.fakes.model_server import FakeModelServer
 from tests.fakes.slack_requests import USER_ID
 from tests.fakes.slack_server import Call, FakeSlackServer
 

@@ -20,9 +20,9 @@ import pytest
 from sqlalchemy import select
 
 from bench.soak import BotProcess, SlackDeliveries, run_soak
+from sandbox.model_server import FakeModelServer
 from storage.db import Database
 from storage.models import InterviewSession
-from tests.fakes.model_server import FakeModelServer
 from tests.fakes.slack_requests import SIGNING_SECRET, TEAM_ID, USER_ID
 from tests.fakes.slack_server import BOT_TOKEN, Call, FakeSlackServer
 from tests.reliability.conftest import (

@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from tests.fakes.model_server import (
+from sandbox.model_server import (
     DEFAULT_GRADE,
     Behaviour,
     Delay,

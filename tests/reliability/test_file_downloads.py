@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from bot.interview.code import MAX_CODE_BYTES
 from handlers.file_download import DownloadLimits
+from sandbox.model_server import FakeModelServer
 from storage.models import CodeSubmission
-from tests.fakes.model_server import FakeModelServer
 from tests.fakes.slack_server import FakeSlackServer
 from tests.reliability.conftest import (
     launch_model_bot,

@@ -30,10 +30,10 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.runtime import BotRuntime
 from handlers.blocks import ids
+from sandbox.model_server import FakeModelServer, GradeReply, Reply
 from storage.db import Database
 from storage.models import CodeSubmission, Interview, InterviewSession, Message
 from tests.conftest import BotHarness, fresh_pg_database
-from tests.fakes.model_server import FakeModelServer, GradeReply, Reply
 from tests.fakes.slack_requests import SIGNING_SECRET, TEAM_ID, USER_ID, sign
 from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
 from tests.reliability.conftest import (

@@ -25,9 +25,7 @@ import pytest
 from bot.config import Settings
 from bot.runtime import BotRuntime
 from bot.web_server import LINGERING_SECONDS, ServerLimits, start_web_server
-from tests.fakes.slack_requests import SIGNING_SECRET, SlackSender
-from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
-from tests.fakes.slow_client import (
+from sandbox.slow_client import (
     BAD_REQUESTS,
     Outcome,
     drip_body,
@@ -35,6 +33,8 @@ from tests.fakes.slow_client import (
     send_raw,
     stall_headers,
 )
+from tests.fakes.slack_requests import SIGNING_SECRET, SlackSender
+from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
 
 
 @dataclass

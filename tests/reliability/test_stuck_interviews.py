@@ -25,9 +25,7 @@ from bot.interview.engine import (
 )
 from bot.interview.llm_interviewer import MAX_REPLY_CHARS, ModelInterviewer, model_client
 from bot.interview.offline import OfflineInterviewer
-from storage.models import CodeSubmission, InterviewSession
-from storage.repository import UNSENT_TS_PREFIX
-from tests.fakes.model_server import (
+from sandbox.model_server import (
     Behaviour,
     Degenerate,
     Drip,
@@ -36,6 +34,8 @@ from tests.fakes.model_server import (
     Reply,
     Stall,
 )
+from storage.models import CodeSubmission, InterviewSession
+from storage.repository import UNSENT_TS_PREFIX
 from tests.fakes.slack_server import Call, FakeSlackServer
 from tests.reliability.conftest import (
     FAST_TUNING,

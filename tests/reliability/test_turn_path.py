@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import event, select, update
 
 from bot.interview.engine import utcnow
+from sandbox.model_server import Delay, FakeModelServer, Reply
 from storage import repository as repo
 from storage.models import InterviewSession, Message
-from tests.fakes.model_server import Delay, FakeModelServer, Reply
 from tests.fakes.slack_server import FakeSlackServer
 from tests.reliability.conftest import (
     Thread,

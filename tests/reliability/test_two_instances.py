@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import update
 
+from sandbox.model_server import FakeModelServer
 from storage.models import InterviewSession
 from tests.conftest import BotHarness
-from tests.fakes.model_server import FakeModelServer
 from tests.fakes.slack_requests import TEAM_ID
 from tests.fakes.slack_server import FakeSlackServer
 from tests.reliability.conftest import (

@@ -20,10 +20,10 @@ import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.logging_setup import MAX_MESSAGE_CHARS, RedactingFilter
+from sandbox.slow_client import Outcome, request_head, send_raw
 from tests.conftest import BotHarness
 from tests.fakes.slack_requests import SIGNING_SECRET, sign
 from tests.fakes.slack_server import FakeSlackServer
-from tests.fakes.slow_client import Outcome, request_head, send_raw
 
 USER_TEXT = "my-private-answer-4711"
 FORGED_LINE = "2026-11-28 01:00:00,000 INFO bot.app: FORGED admin granted"
