@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from handlers.blocks import ids
 from storage.models import InterviewSession, Message
+from tests.bot.interview.personas import PERSONAS, play
+from tests.bot.interview.personas.checks import fences_balanced, thread_problems
 from tests.conftest import BotHarness, stop_bot
 from tests.fakes.slack_requests import USER_ID
 from tests.fakes.slack_server import FakeSlackServer
-from tests.bot.interview.personas import PERSONAS, play
-from tests.bot.interview.personas.checks import fences_balanced, thread_problems
 
 DM = "D" + USER_ID[1:]
 PERSONA = "buggy-then-fixed"

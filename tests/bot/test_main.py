@@ -15,8 +15,6 @@ import aiohttp
 from tests.fakes.slack_requests import SIGNING_SECRET, SlackSender
 from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
 
-ROOT = Path(__file__).parents[1]
-
 
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_"))}
