@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.execution.cases import Case, CaseError, matches, problem_cases
+from bot.execution.detect import detect_language
 from bot.execution.languages import CompileFailed, LanguageRunner, default_runners
 from bot.execution.pool import QueueNotice, RunPool
 from bot.execution.sandbox import Limits, Sandbox, SandboxOutcome
@@ -129,7 +130,8 @@ class CodeRunner:
         self, problem: Problem, submission: Submission, *, on_queued: QueueNotice | None = None
     ) -> RunResult:
         """Run ``submission`` against every test of ``problem``."""
-        language = submission.language
+        # "py", "node", "c++"... name the languages the runners know by their ids.
+        language = detect_language(fence=submission.language).language or submission.language
         reason = await self.unavailable_reason()
         if reason is not None:
             return RunResult(RunStatus.UNAVAILABLE, language, 0, 0, message=reason)

@@ -18,9 +18,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-# Host uids for sandboxes when the bot runs as root: one per pool slot, so RLIMIT_NPROC (which
-# the kernel counts per uid) bounds each run on its own and a fork bomb starves only its slot.
+# Host uids for sandboxes when the bot runs as root: one per pool slot of each bot process, so
+# RLIMIT_NPROC (which the kernel counts per uid) bounds each run on its own and a fork bomb
+# starves only its own slot, not another run or another bot process on the host.
 SLOT_UID_BASE = 1_000_000
+MAX_SLOTS = 64
 # The uid/gid the code sees inside its user namespace ("nobody").
 INNER_ID = 65534
 WORK_DIR = "/tmp"
@@ -181,7 +183,7 @@ class Sandbox:
             if not done:
                 timed_out = True
             if timed_out or exceeded.is_set():
-                _kill_group(process.pid)
+                await _stop(process)
             await wait_task
             # The pipes close once every process of the sandbox is gone.
             stdout, _ = await stdout_task
@@ -189,9 +191,7 @@ class Sandbox:
         finally:
             # Also on cancellation: nothing of the run outlives it.
             if process.returncode is None:
-                _kill_group(process.pid)
-                with contextlib.suppress(ProcessLookupError):
-                    await process.wait()
+                await _stop(process)
             for task in (stdout_task, stderr_task, feed_task, wait_task, exceeded_task):
                 task.cancel()
         seconds = time.perf_counter() - started
@@ -236,7 +236,11 @@ class Sandbox:
 
 def slot_uid(slot: int) -> int | None:
     """The host uid a sandbox in ``slot`` runs as; None keeps the bot's own (non-root) uid."""
-    return SLOT_UID_BASE + slot if os.geteuid() == 0 else None
+    if not 0 <= slot < MAX_SLOTS:
+        raise ValueError(f"slot {slot} is not below {MAX_SLOTS}")
+    if os.geteuid() != 0:
+        return None
+    return SLOT_UID_BASE + (os.getpid() % 1_000_000) * MAX_SLOTS + slot
 
 
 def _rlimits(prlimit: str, limits: Limits, slot: int) -> list[str]:
@@ -252,6 +256,29 @@ def _rlimits(prlimit: str, limits: Limits, slot: int) -> list[str]:
         "--core=0",
         "--",
     ]
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    """Kill the sandbox, innermost first, so bwrap reaps its child and no zombie is left for
+    the host's init (until reaped it would count against the slot's process limit)."""
+    for child in _children(process.pid):
+        # The program is its namespace's pid 1: the kernel kills every process inside with it.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(child, signal.SIGKILL)
+    try:
+        await asyncio.wait_for(asyncio.shield(process.wait()), timeout=1.0)
+    except TimeoutError:
+        _kill_group(process.pid)
+        with contextlib.suppress(ProcessLookupError):
+            await process.wait()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as listing:  # procfs: never blocks
+            return [int(child) for child in listing.read().split()]
+    except (OSError, ValueError):
+        return []
 
 
 def _kill_group(pid: int) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.execution.runner import CodeRunner, RunResult, RunStatus, Submission
-from bot.execution.sandbox import SLOT_UID_BASE, Limits
+from bot.execution.sandbox import MAX_SLOTS, Limits, slot_uid
 from bot.interview.domain import Problem
 from bot.interview.problem_bank import ProblemBank
 
@@ -40,15 +40,17 @@ async def runner() -> AsyncIterator[CodeRunner]:
     assert reason is None, reason
     yield runner
     # Killed processes take a moment to die; none may survive.
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 1
     while _sandbox_processes() and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     assert _sandbox_processes() == [], "a sandboxed process outlived its run"
 
 
 def _sandbox_processes() -> list[int]:
-    """Pids of live processes running as a sandbox slot's uid (when the bot runs as root)."""
-    if os.geteuid() != 0:
+    """Pids of processes, zombies included, running as one of this process's sandbox uids
+    (when the bot runs as root)."""
+    first = slot_uid(0)
+    if first is None:
         return []
     pids = []
     for entry in Path("/proc").iterdir():
@@ -60,7 +62,7 @@ def _sandbox_processes() -> list[int]:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
         uid = int(fields.get("Uid", "0").split()[0])
-        if uid >= SLOT_UID_BASE and not fields.get("State", "").strip().startswith("Z"):
+        if first <= uid < first + MAX_SLOTS:
             pids.append(int(entry.name))
     return pids
 
@@ -294,8 +296,10 @@ HOSTILE = {
     ),
     ("cpp", "loop"): "int min_toll(vector<int> t) { volatile long x = 0; for (;;) x++; }",
     ("cpp", "memory"): (
-        "int min_toll(vector<int> t) { vector<vector<char>> all;"
-        " for (;;) all.emplace_back(1 << 24, 'x'); }"
+        "int min_toll(vector<int> t) {\n"
+        "    vector<char*> all;\n"
+        "    for (;;) all.push_back(new char[1 << 26]);\n"
+        "}"
     ),
     ("cpp", "fork"): ("#include <unistd.h>\nint min_toll(vector<int> t) { for (;;) fork(); }"),
 }

@@ -213,3 +213,16 @@ async def test_a_cpp_cache_directory_planted_by_another_user_is_refused(tmp_path
     assert result.status is RunStatus.UNAVAILABLE
     assert "not owned by this user" in result.message
     assert list(cache.iterdir()) == []
+
+
+@pytest.mark.parametrize("spelling", ["py", "Python3", "node", "C++"])
+async def test_common_spellings_of_a_language_run(runner: CodeRunner, spelling: str) -> None:
+    code = {
+        "py": "def min_toll(t):\n    return 0\n",
+        "Python3": "def min_toll(t):\n    return 0\n",
+        "node": "function min_toll(t) { return 0; }",
+        "C++": "int min_toll(vector<int> t) { return 0; }",
+    }[spelling]
+    result = await runner.run(problem("corridor-toll-steps"), Submission(spelling, code))
+    assert result.status is RunStatus.OK, result
+    assert result.passed == 2  # [7] and [0, 0, 0] cost 0
