@@ -151,10 +151,6 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
-    @property
-    def offline_interviewer(self) -> bool:
-        return self.openai_api_key is None
-
     def missing_for_run(self) -> list[str]:
         """Variables that must be set before the bot can talk to a real workspace."""
         missing = []

@@ -65,7 +65,6 @@ Evidence caps (applied after the score, to both graders)
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
@@ -200,21 +199,6 @@ def parse_grade(raw: str) -> Grade:
         strengths=tuple(parsed.strengths),
         improvements=tuple(parsed.improvements),
         graded_by="model",
-    )
-
-
-def grade_as_json(grade: Grade) -> str:
-    """Serialise a grade with the keys of ``GRADE_JSON_SCHEMA`` (round-trips ``parse_grade``)."""
-    return json.dumps(
-        {
-            "overall": grade.overall,
-            "communication": grade.communication,
-            "problem_solving": grade.problem_solving,
-            "code_quality": grade.code_quality,
-            "summary": grade.summary,
-            "strengths": list(grade.strengths),
-            "improvements": list(grade.improvements),
-        }
     )
 
 

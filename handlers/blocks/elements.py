@@ -16,7 +16,6 @@ from handlers.blocks.text import (
 
 Block = dict[str, Any]
 
-MESSAGE_MAX_BLOCKS = 50
 VIEW_MAX_BLOCKS = 100
 HEADER_TEXT_LIMIT = 150
 FIELD_TEXT_LIMIT = 2000
