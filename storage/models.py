@@ -22,6 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.interview.timing import utcnow
+
 # Statuses in which a user "has an interview"; at most one such session per user.
 OPEN_STATUSES = ("active", "grading")
 
@@ -41,10 +43,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 # BIGINT on PostgreSQL, INTEGER (rowid alias, so autoincrement works) on SQLite.

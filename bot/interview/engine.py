@@ -14,7 +14,7 @@ import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -47,7 +47,7 @@ from bot.interview.domain import (
 from bot.interview.grading import heuristic_grade
 from bot.interview.llm_interviewer import FALLBACK_GRADER
 from bot.interview.problem_bank import ProblemBank
-from bot.interview.timing import encode_time_left, warning_lead_seconds
+from bot.interview.timing import encode_time_left, utcnow, warning_lead_seconds
 from storage import repository as repo
 from storage.db import Database
 from storage.models import Interview, InterviewSession, MessageRow, SessionState
@@ -77,10 +77,6 @@ STAND_IN_OPENING = (
 # Kinds of bot message that close the candidate's turn: the interviewer's own words, or
 # the notice that a turn which kept failing was skipped.
 ANSWERING_KINDS = INTERVIEWER_KINDS | {"step_skipped"}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def post_marker(session_id: int, message_id: int) -> str:

@@ -8,11 +8,17 @@ with an "s" under a minute.
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 
 # A long interview is warned this long before the end.
 LONG_WARNING_SECONDS = 5 * 60
 # Never closer to the end than this: enough to paste the latest code.
 MIN_WARNING_SECONDS = 30
+
+
+def utcnow() -> datetime:
+    """Now, as an aware UTC datetime: the clock the engine and the storage defaults read."""
+    return datetime.now(UTC)
 
 
 def warning_lead_seconds(time_limit_minutes: int) -> int:

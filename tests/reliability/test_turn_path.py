@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, update
 
-from bot.interview.engine import utcnow
+from bot.interview.timing import utcnow
 from sandbox.model_server import Delay, FakeModelServer, Reply
 from storage import repository as repo
 from storage.models import InterviewSession, Message
