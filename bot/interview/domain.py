@@ -233,6 +233,10 @@ class ActiveInterview:
     permalink: str | None
 
 
+# Finished interviews shown per page of the Home tab.
+HOME_PAGE_SIZE = 20
+
+
 @dataclass(frozen=True)
 class HomePage:
     """One page of the Home tab."""

@@ -26,6 +26,7 @@ from bot.interview.code import (
     extract_fenced_code,
 )
 from bot.interview.domain import (
+    HOME_PAGE_SIZE,
     ActiveInterview,
     CodeSnapshot,
     Difficulty,
@@ -55,7 +56,6 @@ from storage.models import Interview, InterviewSession, MessageRow, SessionState
 logger = logging.getLogger(__name__)
 
 FINISH_WORDS = frozenset({"done", "finish", "finished", "i'm done", "im done", "end"})
-HOME_PAGE_SIZE = 20
 # Kinds of bot message that are part of what the interviewer said.
 INTERVIEWER_KINDS = frozenset({"opening", "reply"})
 # One "grading now" note per interview, however it was finished.

@@ -5,7 +5,7 @@ They never do I/O and never see Slack payloads; action ids live in `ids`.
 
 from handlers.blocks import ids
 from handlers.blocks.feedback import build_feedback_modal
-from handlers.blocks.home import HOME_PAGE_SIZE, build_home_view
+from handlers.blocks.home import build_home_view
 from handlers.blocks.interview import (
     build_completion_dm,
     build_file_rejected,
@@ -28,7 +28,6 @@ from handlers.blocks.start_card import (
 )
 
 __all__ = [
-    "HOME_PAGE_SIZE",
     "build_already_active_note",
     "build_completion_dm",
     "build_feedback_modal",

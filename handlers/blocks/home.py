@@ -28,7 +28,6 @@ from handlers.blocks.text import (
     truncate,
 )
 
-HOME_PAGE_SIZE = 20
 TITLE_LIMIT = 150
 TREND_LENGTH = 10
 

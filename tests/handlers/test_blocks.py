@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.interview.domain import (
+    HOME_PAGE_SIZE,
     ActiveInterview,
     Difficulty,
     Example,
@@ -26,7 +27,6 @@ from bot.interview.domain import (
     ProfileStats,
 )
 from handlers.blocks import (
-    HOME_PAGE_SIZE,
     build_already_active_note,
     build_completion_dm,
     build_feedback_modal,
