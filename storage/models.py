@@ -22,10 +22,12 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.interview.domain import Phase, SessionStatus
 from bot.interview.timing import utcnow
 
 # Statuses in which a user "has an interview"; at most one such session per user.
-OPEN_STATUSES = ("active", "grading")
+OPEN_STATUSES = (SessionStatus.ACTIVE.value, SessionStatus.GRADING.value)
+_OPEN_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -62,8 +64,8 @@ class InterviewSession(Base):
             "team_id",
             "user_id",
             unique=True,
-            sqlite_where=text("status IN ('active', 'grading')"),
-            postgresql_where=text("status IN ('active', 'grading')"),
+            sqlite_where=text(_OPEN_SQL),
+            postgresql_where=text(_OPEN_SQL),
         ),
         Index("ix_interview_sessions_wake_at", "wake_at"),
         Index("ix_interview_sessions_user", "team_id", "user_id", "started_at"),
@@ -80,8 +82,8 @@ class InterviewSession(Base):
     problem_id: Mapped[str] = mapped_column(String(100))
     difficulty: Mapped[str] = mapped_column(String(16))
     topic: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="active")
-    phase: Mapped[str] = mapped_column(String(16), default="clarify")
+    status: Mapped[str] = mapped_column(String(16), default=SessionStatus.ACTIVE.value)
+    phase: Mapped[str] = mapped_column(String(16), default=Phase.CLARIFY.value)
     time_limit_minutes: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -190,7 +192,7 @@ class Interview(Base):
     strengths: Mapped[list[Any]] = mapped_column(JSON, default=list)
     improvements: Mapped[list[Any]] = mapped_column(JSON, default=list)
     graded_by: Mapped[str] = mapped_column(String(16), default="model")
-    status: Mapped[str] = mapped_column(String(16), default="completed")
+    status: Mapped[str] = mapped_column(String(16), default=SessionStatus.COMPLETED.value)
 
 
 class SlackEvent(Base):

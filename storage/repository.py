@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from bot.interview.domain import Phase, SessionStatus
 from storage.db import Database
 from storage.models import (
     OPEN_STATUSES,
@@ -104,7 +105,7 @@ def _thread_insert(dialect_name: str) -> Any:
         _SESSIONS.c.thread_ts == bindparam("w_thread_ts"),
         _SESSIONS.c.team_id == bindparam("w_team_id"),
         _SESSIONS.c.user_id == bindparam("w_user_id"),
-        _SESSIONS.c.status == "active",
+        _SESSIONS.c.status == SessionStatus.ACTIVE.value,
     )
     return _insert_ignoring_conflicts_for(dialect_name, _MESSAGES).from_select(
         ["session_id", *_CANDIDATE_COLUMNS], source
@@ -220,8 +221,11 @@ def _nulls(columns: list[Any]) -> list[Any]:
 def _finish_statement() -> Any:
     return (
         update(_SESSIONS)
-        .where(_SESSIONS.c.id == bindparam("f_session_id"), _SESSIONS.c.status == "active")
-        .values(status="grading")
+        .where(
+            _SESSIONS.c.id == bindparam("f_session_id"),
+            _SESSIONS.c.status == SessionStatus.ACTIVE.value,
+        )
+        .values(status=SessionStatus.GRADING.value)
     )
 
 
@@ -382,8 +386,8 @@ def _new_session_values(*, team_id: str, user_id: str, new: NewSession) -> dict[
         "problem_id": new.problem_id,
         "difficulty": new.difficulty,
         "topic": new.topic,
-        "status": "active",
-        "phase": "clarify",
+        "status": SessionStatus.ACTIVE.value,
+        "phase": Phase.CLARIFY.value,
         "time_limit_minutes": new.time_limit_minutes,
         "started_at": new.started_at,
         "deadline_at": new.deadline_at,
@@ -1081,7 +1085,7 @@ async def record_completed_interview(
     """
     async with db.sessions() as session:
         row = await session.get(InterviewSession, session_id)
-        if row is None or row.status != "grading":
+        if row is None or row.status != SessionStatus.GRADING.value:
             await session.rollback()
             return False
         duration = max(0, int((now - row.started_at).total_seconds()))
@@ -1106,7 +1110,7 @@ async def record_completed_interview(
                 strengths=result.strengths,
                 improvements=result.improvements,
                 graded_by=result.graded_by,
-                status="completed",
+                status=SessionStatus.COMPLETED.value,
             )
             .returning(Interview.id)
         )
@@ -1116,7 +1120,11 @@ async def record_completed_interview(
         await session.execute(
             update(InterviewSession)
             .where(InterviewSession.id == session_id)
-            .values(status="completed", completed_at=now, phase="wrap_up")
+            .values(
+                status=SessionStatus.COMPLETED.value,
+                completed_at=now,
+                phase=Phase.WRAP_UP.value,
+            )
         )
         for kind, text, in_key in (
             ("scorecard", scorecard_text, "scorecard"),
@@ -1161,7 +1169,9 @@ async def get_interview(
 
 def _history(team_id: str, user_id: str) -> Any:
     return and_(
-        Interview.team_id == team_id, Interview.user_id == user_id, Interview.status == "completed"
+        Interview.team_id == team_id,
+        Interview.user_id == user_id,
+        Interview.status == SessionStatus.COMPLETED.value,
     )
 
 
