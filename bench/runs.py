@@ -23,8 +23,34 @@ from bot.execution.runner import CodeRunner, RunResult, Submission
 from bot.interview.problem_bank import ProblemBank
 
 PROBLEM_ID = "corridor-toll-steps"
-SOLUTIONS = Path(__file__).parents[1] / "tests" / "execution" / "solutions" / PROBLEM_ID
-LANGUAGES = {"python": "solution.py", "javascript": "solution.js", "cpp": "solution.cpp"}
+# Correct solutions of PROBLEM_ID (tests/execution/solutions/ holds every problem's).
+SOLUTIONS = {
+    "python": """def min_toll(tolls):
+    a = b = 0
+    for toll in tolls:
+        a, b = b, min(a, b) + toll
+    return min(a, b)
+""",
+    "javascript": """function min_toll(tolls) {
+  let a = 0, b = 0;
+  for (const toll of tolls) [a, b] = [b, Math.min(a, b) + toll];
+  return Math.min(a, b);
+}
+""",
+    "cpp": """#include <bits/stdc++.h>
+using namespace std;
+
+int min_toll(vector<int>& tolls) {
+    int a = 0, b = 0;
+    for (int toll : tolls) {
+        int c = min(a, b) + toll;
+        a = b;
+        b = c;
+    }
+    return min(a, b);
+}
+""",
+}
 LEVELS = (1, 4, 16)
 
 
@@ -75,7 +101,7 @@ async def _compile_cost(runner: CodeRunner, samples: int) -> dict[str, Any]:
     """Cold compiles (a fresh cache; each source differs by a comment), one at a time."""
     problem = ProblemBank.default().get(PROBLEM_ID)
     assert problem is not None
-    code = (SOLUTIONS / LANGUAGES["cpp"]).read_text()
+    code = SOLUTIONS["cpp"]
     seconds: list[float] = []
     cpu: list[float] = []
     for sample in range(samples):
@@ -108,13 +134,12 @@ async def measure_runs(*, quick: bool = False, slots: int | None = None) -> dict
         assert problem is not None
         report: dict[str, Any] = {"slots": slots, "problem": PROBLEM_ID, "languages": {}}
         started = time.perf_counter()
-        cpp = (SOLUTIONS / LANGUAGES["cpp"]).read_text()
+        cpp = SOLUTIONS["cpp"]
         warm = await runner.run(problem, Submission("cpp", f"// warm-up\n{cpp}"))
         report["cpp_harness_build_s"] = round(time.perf_counter() - started, 1)
         report["cpp_warmup_status"] = str(warm.status)
         report["cpp_compile"] = await _compile_cost(runner, 3 if quick else 8)
-        for language, filename in LANGUAGES.items():
-            code = (SOLUTIONS / filename).read_text()
+        for language, code in SOLUTIONS.items():
             await runner.run(problem, Submission(language, code))
             levels = []
             for concurrency in LEVELS:
