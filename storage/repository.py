@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy import cast as cast_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.interview.domain import Phase, SessionStatus
 from storage.db import Database
@@ -275,39 +275,6 @@ class NewSession:
     start_response_url: str | None = None
 
 
-async def create_session(
-    db: Database,
-    *,
-    team_id: str,
-    user_id: str,
-    api_app_id: str | None,
-    problem_id: str,
-    difficulty: str,
-    topic: str | None,
-    time_limit_minutes: int,
-    started_at: datetime,
-    deadline_at: datetime,
-    warning_at: datetime,
-    start_response_url: str | None,
-    problem_text: str,
-) -> InterviewSession | None:
-    """Create an active session and queue its problem message; None if one is already open."""
-    new = NewSession(
-        problem_id=problem_id,
-        difficulty=difficulty,
-        topic=topic,
-        time_limit_minutes=time_limit_minutes,
-        started_at=started_at,
-        deadline_at=deadline_at,
-        warning_at=warning_at,
-        problem_text=problem_text,
-        api_app_id=api_app_id,
-        start_response_url=start_response_url,
-    )
-    async with db.sessions() as session:
-        return await _add_session(session, team_id=team_id, user_id=user_id, new=new)
-
-
 async def open_session(
     db: Database,
     *,
@@ -412,21 +379,6 @@ def _problem_message_values(*, session_id: int, new: NewSession) -> dict[str, An
         "post_attempts": 0,
         "created_at": new.started_at,
     }
-
-
-async def _add_session(
-    session: AsyncSession, *, team_id: str, user_id: str, new: NewSession
-) -> InterviewSession | None:
-    row = InterviewSession(**_new_session_values(team_id=team_id, user_id=user_id, new=new))
-    session.add(row)
-    try:
-        await session.flush()
-        session.add(Message(**_problem_message_values(session_id=row.id, new=new)))
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
-        return None
-    return row
 
 
 async def get_open_session(db: Database, *, team_id: str, user_id: str) -> InterviewSession | None:

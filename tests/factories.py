@@ -20,11 +20,7 @@ async def try_create_session(
     now: datetime = NOW,
 ) -> InterviewSession | None:
     """An active session, as Start Interview creates it; None if the user has one open."""
-    return await repo.create_session(
-        db,
-        team_id=team_id,
-        user_id=user_id,
-        api_app_id="A1",
+    new = repo.NewSession(
         problem_id=problem_id,
         difficulty="easy",
         topic=None,
@@ -32,9 +28,13 @@ async def try_create_session(
         started_at=now,
         deadline_at=now + timedelta(minutes=45),
         warning_at=now + timedelta(minutes=40),
-        start_response_url=None,
         problem_text="P",
+        api_app_id="A1",
     )
+    row, created = await repo.open_session(
+        db, team_id=team_id, user_id=user_id, prepare=lambda _history: new
+    )
+    return row if created else None
 
 
 async def make_session(
