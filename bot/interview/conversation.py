@@ -80,15 +80,6 @@ _APPROACH = re.compile(
     r"nested loops?|pass(es)? over|one pass|single pass|neighbou?rs?|compare)\b",
     re.IGNORECASE,
 )
-_BRUTE_FORCE = re.compile(
-    r"\b(brute[- ]force|every pair|each pair|all pairs|nested loops?|naive|try (all|every))\b",
-    re.IGNORECASE,
-)
-_TESTING = re.compile(
-    r"\b(tests?|testing|tested|edge[- ]cases?|corner[- ]cases?|empty|returns?|trace|traced|"
-    r"walk(ed)? through|example|output|gives|expect(ed)?)\b",
-    re.IGNORECASE,
-)
 _SPACE_WORD = re.compile(r"\b(space|memory|extra storage|storage)\b", re.IGNORECASE)
 _BIG_O = re.compile(
     r"\bO\s*\(\s*([^()\n]{1,30}?(?:\([^()\n]*\)[^()\n]{0,10})?)\s*\)", re.IGNORECASE
@@ -321,13 +312,11 @@ class Conversation:
     """Everything the offline interviewer needs to decide its next reply."""
 
     problem: Problem
-    # What the candidate said so far (all turns, prose only) and in this turn.
-    said_before: str
+    # What the candidate said in this turn (prose only).
     said_now: str
     # Candidate side, over the whole interview.
     questions_asked: int
     approach_stated: bool
-    brute_force_stated: bool
     time_bound: str | None  # the latest time bound stated, normalised ("o(n)")
     space_stated: bool
     time_bound_optimal: bool | None  # internal only: never said in the thread
@@ -346,9 +335,7 @@ class Conversation:
     ready_to_code: bool
     questions_now: tuple[str, ...]
     time_bound_now: str | None
-    space_now: bool
     approach_now: bool
-    testing_talk_now: bool
     # Interviewer side.
     interviewer_messages: tuple[str, ...]
     spoken: frozenset[str]
@@ -393,7 +380,6 @@ class MessageFacts:
     prose: str
     questions: tuple[str, ...]
     approach: bool
-    brute_force: bool
     times: tuple[str, ...]
     spaces: tuple[str, ...]
     techniques: tuple[str, ...]
@@ -404,7 +390,6 @@ class MessageFacts:
     bug_report: bool
     grade_talk: bool
     ready_to_code: bool
-    testing_talk: bool
     words: int
 
 
@@ -423,7 +408,6 @@ def read_message(text: str) -> MessageFacts:
     # grader's own reading of them (``evidence``) counts too, so both agree.
     steering = [s for s in sentences if _GRADE_TALK.search(s) or is_manipulation(s)]
     honest_sentences = [s for s in sentences if s not in steering]
-    honest = " ".join(honest_sentences)
     # What the candidate claims: statements, and proposals ("Could I sort them first?");
     # "Is the input sorted?" asks about the input and states no approach.
     proposals = [s for s in honest_sentences if _is_question(s) and _PROPOSAL.match(s)]
@@ -438,7 +422,6 @@ def read_message(text: str) -> MessageFacts:
             if _is_question(s) and is_clarifying_question(s) and s not in proposals
         ),
         approach=bool(_APPROACH.search(claims)),
-        brute_force=bool(_BRUTE_FORCE.search(claims)),
         times=tuple(times),
         spaces=tuple(spaces),
         techniques=techniques_named(claims),
@@ -449,7 +432,6 @@ def read_message(text: str) -> MessageFacts:
         bug_report=bool(_BUG_REPORT.search(prose)),
         grade_talk=bool(steering),
         ready_to_code=bool(_READY_TO_CODE.search(prose)),
-        testing_talk=bool(_TESTING.search(honest)),
         words=len(prose.split()),
     )
 
@@ -458,12 +440,6 @@ def read_conversation(ctx: TurnContext) -> Conversation:
     """Derive the conversation state from a turn context (transcript, latest code)."""
     problem = ctx.problem
     entries = [e for e in ctx.transcript if e.role is Role.CANDIDATE]
-    pending_ids = {id(e) for e in ctx.pending}
-    if ctx.pending and not any(id(e) in pending_ids for e in entries):
-        # Pending entries that are copies of the transcript's tail.
-        split = len(entries) - len(ctx.pending)
-    else:
-        split = sum(1 for e in entries if id(e) not in pending_ids)
     facts = [read_message(e.text) for e in entries]
     now = [read_message(e.text) for e in ctx.pending if e.role is Role.CANDIDATE]
     interviewer = tuple(e.text for e in ctx.transcript if e.role is Role.INTERVIEWER)
@@ -492,11 +468,9 @@ def read_conversation(ctx: TurnContext) -> Conversation:
     times_now = [t for f in now for t in f.times]
     return Conversation(
         problem=problem,
-        said_before="\n".join(f.prose for f in facts[:split]),
         said_now="\n".join(f.prose for f in now),
         questions_asked=sum(len(f.questions) for f in facts),
         approach_stated=any(f.approach for f in facts),
-        brute_force_stated=any(f.brute_force for f in facts),
         time_bound=time_bound,
         space_stated=any(f.spaces for f in facts),
         time_bound_optimal=optimal,
@@ -515,9 +489,7 @@ def read_conversation(ctx: TurnContext) -> Conversation:
         ready_to_code=any(f.ready_to_code for f in now),
         questions_now=tuple(q for f in now for q in f.questions),
         time_bound_now=times_now[-1] if times_now else None,
-        space_now=any(f.spaces for f in now),
         approach_now=any(f.approach for f in now),
-        testing_talk_now=any(f.testing_talk for f in now),
         interviewer_messages=interviewer,
         spoken=spoken_sentences(interviewer),
         hints_given=sum(1 for text in interviewer if HINT_MARK in text),
@@ -547,10 +519,6 @@ def ready_to_code(text: str) -> bool:
 
 def describes_approach(text: str) -> bool:
     return bool(_APPROACH.search(text))
-
-
-def talks_about_testing(text: str) -> bool:
-    return bool(_TESTING.search(text))
 
 
 _EDGE_TALK = re.compile(
