@@ -1182,10 +1182,6 @@ class InterviewEvidence:
     pass_rate: float | None = None
 
     @property
-    def named_complexity(self) -> bool:
-        return bool(self.time_terms or self.space_terms)
-
-    @property
     def discussed_space(self) -> bool:
         return bool(self.space_terms)
 
