@@ -1195,7 +1195,7 @@ async def profile_numbers(db: Database, *, team_id: str, user_id: str) -> Profil
 
 
 @functools.cache
-def _delivery_statement(dialect_name: str) -> Any:
+def _claim_event_statement(dialect_name: str) -> Any:
     table = cast(Table, SlackEvent.__table__)
     return _insert_ignoring_conflicts_for(dialect_name, SlackEvent).values(
         key=bindparam("d_key", type_=table.c.key.type),
@@ -1208,20 +1208,20 @@ async def confirm_turn(db: Database, *, key: str, now: datetime) -> None:
 
     PostgreSQL writes and flushes its log in order, so the flushed commit of a later write
     flushes the turn too. A commit that wrote nothing is not flushed, hence a real row: the
-    delivery key of the acked turn, forgotten after a week like the others. SQLite has
+    Slack event key of the acked turn, forgotten after a week like the others. SQLite has
     nothing to wait for.
     """
     if db.is_sqlite:
         return
     async with db.autocommit(durable=True) as conn:
-        await conn.execute(_delivery_statement(_dialect(db)), {"d_key": key[:200], "d_now": now})
+        await conn.execute(_claim_event_statement(_dialect(db)), {"d_key": key[:200], "d_now": now})
 
 
 async def claim_slack_event(db: Database, *, key: str, now: datetime) -> bool:
-    """True the first time a delivery key is seen, False on every retry (any process)."""
+    """True the first time a Slack event key is seen, False on every retry (any process)."""
     async with db.transaction() as conn:
         result = await conn.execute(
-            _delivery_statement(_dialect(db)), {"d_key": key[:200], "d_now": now}
+            _claim_event_statement(_dialect(db)), {"d_key": key[:200], "d_now": now}
         )
         return _rowcount(result) == 1
 
