@@ -19,7 +19,7 @@ from bot.interview.timing import (
 from handlers.blocks import build_start_card, build_time_warning
 from handlers.delivery import render
 from tests.bot.interview.samples import context, two_sum
-from tests.handlers.test_blocks import assert_valid_message
+from tests.handlers.blocks.checks import assert_valid_message
 
 
 @pytest.mark.parametrize(
