@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.interview.domain import Phase, SessionStatus
+from bot.interview.domain import Phase, Role, SessionStatus
 from storage.db import Database
 from storage.models import (
     OPEN_STATUSES,
@@ -369,7 +369,7 @@ def _new_session_values(*, team_id: str, user_id: str, new: NewSession) -> dict[
 def _problem_message_values(*, session_id: int, new: NewSession) -> dict[str, Any]:
     return {
         "session_id": session_id,
-        "role": "system",
+        "role": Role.SYSTEM.value,
         "kind": "problem",
         "text": new.problem_text,
         "dedupe_key": "problem",
@@ -766,7 +766,7 @@ def _candidate_values(
     *, slack_ts: str, text: str, files: list[dict[str, Any]] | None, now: datetime
 ) -> dict[str, Any]:
     return {
-        "role": "candidate",
+        "role": Role.CANDIDATE.value,
         "kind": "text",
         "text": storable(text),
         "slack_ts": slack_ts,
@@ -995,7 +995,7 @@ async def edit_candidate_message(
             .where(
                 Message.session_id == session_id,
                 Message.slack_ts == slack_ts,
-                Message.role == "candidate",
+                Message.role == Role.CANDIDATE.value,
             )
             .values(**values)
         )
@@ -1086,7 +1086,7 @@ async def record_completed_interview(
                 _insert_ignoring_conflicts(db, Message).values(
                     **_bot_message_values(
                         session_id=session_id,
-                        role="system",
+                        role=Role.SYSTEM.value,
                         kind=kind,
                         text=text,
                         dedupe_key=in_key,
