@@ -14,7 +14,7 @@ from handlers.blocks.elements import (
     header,
     sections,
 )
-from handlers.blocks.interview import graded_by_note
+from handlers.blocks.interview import LIST_MAX_CHARS, LIST_MAX_ITEMS, graded_by_note
 from handlers.blocks.start_card import DIFFICULTY_LABELS
 from handlers.blocks.text import (
     bullet_list,
@@ -27,8 +27,6 @@ from handlers.blocks.text import (
 
 MODAL_TITLE = "Interview feedback"
 FEEDBACK_MAX_CHARS = 3000
-LIST_MAX_CHARS = 1500
-LIST_MAX_ITEMS = 10
 DESCRIPTION_MAX_CHARS = 4500
 
 

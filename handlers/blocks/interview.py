@@ -40,6 +40,7 @@ EXAMPLES_MAX_CHARS = 2500
 CONSTRAINTS_MAX_CHARS = 1200
 INTERVIEWER_MAX_CHARS = 9000
 SUMMARY_MAX_CHARS = 3000
+# The score card's strengths and improvements; the feedback modal shows the same lists.
 LIST_MAX_CHARS = 1500
 LIST_MAX_ITEMS = 10
 

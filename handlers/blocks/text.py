@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.interview.code import FENCE
+
 ELLIPSIS = "…"
-FENCE = "```"
 SECTION_TEXT_LIMIT = 3000
 
 # Private-use markers: the input is cleaned of them, so they can stand in for spans that
