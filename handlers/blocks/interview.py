@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.interview.code import FENCE
 from bot.interview.domain import ActiveInterview, Difficulty, Example, Grade, Problem
 from bot.interview.timing import time_left_phrase
 from handlers.blocks import ids
@@ -21,7 +22,6 @@ from handlers.blocks.elements import (
 )
 from handlers.blocks.start_card import COMMAND, DIFFICULTY_LABELS
 from handlers.blocks.text import (
-    FENCE,
     bullet_list,
     escape_mrkdwn,
     format_duration,
