@@ -70,7 +70,7 @@ Expected optimal complexity (hidden): {optimal_complexity}
 
 Current state:
 - Phase: {phase} ({phase_goal})
-- Time: {minutes_left} of {time_limit} minutes left.{time_note}
+- Time: {minutes_left} of {time_limit} left.{time_note}
 - Code submissions so far: {code_submissions}.
 
 {task}"""
@@ -86,7 +86,7 @@ PHASE_GOALS: dict[Phase, str] = {
 OPENING_TASK = """\
 Your task now: write the opening message of the interview. Greet the candidate in one \
 line, say the problem ({title}) is in the message at the top of this thread, that they \
-have {time_limit} minutes, that code goes in a Slack snippet or a code block (say "three \
+have {time_limit}, that code goes in a Slack snippet or a code block (say "three \
 backticks" in words: a lone ``` would open a code block), and that \
 they finish by typing `done` or pressing *Finish interview*. Do not restate the problem. \
 End by asking whether they have clarifying questions before they start."""
@@ -199,6 +199,10 @@ def _fence_for(content: str) -> str:
     return "`" * max(3, longest + 1)
 
 
+def _minutes(count: int) -> str:
+    return "1 minute" if count == 1 else f"{count} minutes"
+
+
 def _code_message(code: CodeSnapshot) -> str:
     content = code.content
     truncated = ""
@@ -227,7 +231,9 @@ def build_interviewer_messages(ctx: TurnContext, *, opening: bool) -> list[dict[
     nearly_up = ctx.minutes_left <= wrap_up_threshold_minutes(ctx.time_limit_minutes)
     time_note = TIME_NEARLY_UP_NOTE if nearly_up else ""
     if opening:
-        task = OPENING_TASK.format(title=ctx.problem.title, time_limit=ctx.time_limit_minutes)
+        task = OPENING_TASK.format(
+            title=ctx.problem.title, time_limit=_minutes(ctx.time_limit_minutes)
+        )
     else:
         task = REPLY_TASK.format(code_note=NEW_CODE_NOTE if ctx.new_code else "")
     system = INTERVIEWER_SYSTEM_PROMPT.format(
@@ -238,7 +244,7 @@ def build_interviewer_messages(ctx: TurnContext, *, opening: bool) -> list[dict[
         phase=phase.value,
         phase_goal=PHASE_GOALS[phase],
         minutes_left=max(0, ctx.minutes_left),
-        time_limit=ctx.time_limit_minutes,
+        time_limit=_minutes(ctx.time_limit_minutes),
         time_note=time_note,
         code_submissions=ctx.code_submissions,
         task=task,
@@ -276,6 +282,9 @@ def _quoted_record(ctx: TurnContext) -> str:
                 "language": code.language,
                 "filename": code.filename,
                 "content": code.content[:MAX_CODE_CHARS],
+                # The grader must know when it sees only part of the code.
+                "content_chars": len(code.content),
+                "content_cut_at": MAX_CODE_CHARS if len(code.content) > MAX_CODE_CHARS else None,
             }
             if code is not None
             else None

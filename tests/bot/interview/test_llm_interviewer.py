@@ -11,10 +11,22 @@ from typing import Any
 import openai
 import pytest
 
-from bot.interview.domain import Interviewer, InterviewerUnavailable, Phase, Role, TurnContext
+from bot.interview.domain import (
+    CodeSnapshot,
+    Interviewer,
+    InterviewerUnavailable,
+    Phase,
+    Role,
+    TurnContext,
+)
 from bot.interview.grading import GRADE_JSON_SCHEMA, heuristic_grade
 from bot.interview.llm_interviewer import ModelInterviewer, _delta_texts, model_client
-from bot.interview.prompts import RECORD_END, RECORD_START
+from bot.interview.prompts import (
+    MAX_CODE_CHARS,
+    RECORD_END,
+    RECORD_START,
+    build_interviewer_messages,
+)
 from sandbox.model_server import (
     Delay,
     Empty,
@@ -266,6 +278,26 @@ async def test_grade_asks_for_strict_json_with_the_transcript_as_data(
     assert record["transcript"][-1] == {"role": "candidate", "text": INJECTION}
     assert record["latest_code"]["content"] == STRONG_CODE.content
     assert user["content"].count(RECORD_END) == 1
+
+
+async def test_the_grader_is_told_when_it_sees_only_part_of_the_code(
+    interviewer: ModelInterviewer, server: FakeModelServer
+) -> None:
+    long_code = "x = 1\n" * (MAX_CODE_CHARS // 3)
+    code = CodeSnapshot(language="python", filename="big.py", content=long_code)
+    await interviewer.grade(context(STRONG_CONVERSATION, code=code))
+
+    latest = _record_of(server.requests[0])["latest_code"]
+    assert latest["content"] == long_code[:MAX_CODE_CHARS]
+    assert (latest["content_chars"], latest["content_cut_at"]) == (len(long_code), MAX_CODE_CHARS)
+
+
+def test_a_one_minute_interview_is_not_called_one_minutes() -> None:
+    system = build_interviewer_messages(
+        context(minutes_left=1, time_limit_minutes=1), opening=True
+    )[0]
+    assert "1 of 1 minute left" in system["content"]
+    assert "have 1 minute," in system["content"]
 
 
 async def test_record_markers_cannot_be_forged_by_the_candidate(
