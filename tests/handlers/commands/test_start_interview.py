@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
+from bot.interview.domain import Difficulty
 from handlers.blocks import ids
+from handlers.commands.start_interview import StartArguments, parse_start_arguments
 from storage.models import InterviewSession
 from tests.conftest import BotHarness
 from tests.handlers.steps import dump
@@ -64,3 +67,25 @@ async def test_help_and_unknown_arguments_show_usage(bot: BotHarness) -> None:
         assert "Start Interview" not in dump(body["blocks"])
     # Bolt's own auth.test aside, nothing reached Slack.
     assert not [c for c in bot.slack.calls if c.method != "auth.test"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", StartArguments(Difficulty.MEDIUM, None)),
+        ("   ", StartArguments(Difficulty.MEDIUM, None)),
+        ("hard", StartArguments(Difficulty.HARD, None)),
+        ("EASY", StartArguments(Difficulty.EASY, None)),
+        ("graphs easy", StartArguments(Difficulty.EASY, "graphs")),
+        ("easy graphs", StartArguments(Difficulty.EASY, "graphs")),
+        ("graphs", StartArguments(Difficulty.MEDIUM, "graphs")),
+        ("help", None),
+        ("--help", None),
+        ("extreme", None),
+        ("easy underwater-basket-weaving", None),
+    ],
+)
+def test_arguments_are_a_difficulty_and_a_topic_in_any_order(
+    text: str, expected: StartArguments | None
+) -> None:
+    assert parse_start_arguments(text) == expected
