@@ -16,10 +16,11 @@ from sqlalchemy.orm import aliased
 from bench.load import Percentiles, Sender, SlackRequest, SlackRequests, open_loop, summarise
 from bench.observer import SlackObserver, dm_channel
 from bench.processes import ManagedProcess
+from bot.interview.outbox import Kind
+from sandbox.slack_double import TEAM_ID
 from storage import repository as repo
 from storage.db import Database
 from storage.models import InterviewSession, Message
-from tests.fakes.slack_server import TEAM_ID
 
 ACK_KINDS = ("slash_command", "block_actions_select", "block_actions_start", "message_im")
 
@@ -209,7 +210,7 @@ def _commands(ctx: Context, count: int, prefix: str) -> list[SlackRequest]:
 
 
 def _secret() -> str:
-    from tests.fakes.slack_requests import SIGNING_SECRET
+    from sandbox.slack_double import SIGNING_SECRET
 
     return SIGNING_SECRET
 
@@ -324,7 +325,7 @@ async def seed_live_interviews(
                     {
                         **common,
                         "role": "system",
-                        "kind": "problem",
+                        "kind": Kind.PROBLEM,
                         "text": "problem",
                         "dedupe_key": "problem",
                         "slack_ts": t.thread_ts,
@@ -334,7 +335,7 @@ async def seed_live_interviews(
                     {
                         **common,
                         "role": "interviewer",
-                        "kind": "opening",
+                        "kind": Kind.OPENING,
                         "text": "Hi! Walk me through how you would approach this problem.",
                         "dedupe_key": "opening:0",
                         "answers_through": 0,
@@ -344,8 +345,8 @@ async def seed_live_interviews(
             for turn in range(exchanges):
                 for session_id in ids:
                     for role, kind, text in (
-                        ("candidate", "text", CANDIDATE_LINES[turn % len(CANDIDATE_LINES)]),
-                        ("interviewer", "reply", INTERVIEWER_LINE),
+                        ("candidate", Kind.CANDIDATE, CANDIDATE_LINES[turn % len(CANDIDATE_LINES)]),
+                        ("interviewer", Kind.REPLY, INTERVIEWER_LINE),
                     ):
                         messages.append(
                             {
@@ -369,7 +370,7 @@ async def seed_live_interviews(
                 # Every seeded reply answers the turns before it: nothing is pending.
                 await session.execute(
                     update(Message)
-                    .where(Message.session_id.in_(ids), Message.kind == "reply")
+                    .where(Message.session_id.in_(ids), Message.kind == Kind.REPLY)
                     .values(
                         answers_through=select(func.max(candidate.id))
                         .where(

@@ -13,7 +13,23 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.interview.domain import HomePage
 from bot.interview.engine import DownloadFailed, Outgoing, Posted, SessionRef
-from bot.interview.timing import decode_time_left, time_left_phrase
+from bot.interview.outbox import (
+    Apology,
+    CompletionDm,
+    EndedNote,
+    FileRejected,
+    GradingNote,
+    Opening,
+    Placement,
+    ProblemPost,
+    Reply,
+    RetryNotice,
+    Scorecard,
+    StepSkipped,
+    TimeUp,
+    TimeWarning,
+)
+from bot.interview.timing import time_left_phrase
 from handlers.blocks import home, interview, start_card
 from handlers.blocks.text import as_utc, escape_mrkdwn
 from handlers.file_download import DownloadLimits, fetch_file_bytes, origin_of
@@ -62,10 +78,11 @@ class SlackDelivery:
         # escaped, it can never mention anyone (<!channel>, <@U…>).
         text = escape_mrkdwn(text)
         metadata = {"event_type": METADATA_EVENT_TYPE, "event_payload": {"marker": item.marker}}
-        if item.kind == "problem":
+        placement = item.item.placement
+        if placement is Placement.DM:
             # Posting to the user id lands in the app's DM with them.
             channel, thread_ts = session.user_id, None
-        elif item.kind == "completion_dm":
+        elif placement is Placement.TOP:
             channel, thread_ts = session.channel_id or session.user_id, None
         else:
             channel, thread_ts = session.channel_id or session.user_id, session.thread_ts
@@ -84,12 +101,14 @@ class SlackDelivery:
                 raise
             # Slack refused the layout: say it as plain text rather than not at all.
             logger.warning(
-                "blocks of %s refused (%s); posting text", item.kind, exc.response.get("error")
+                "blocks of %s refused (%s); posting text",
+                item.item.kind,
+                exc.response.get("error"),
             )
             response = await self.client.chat_postMessage(
                 channel=channel,
                 thread_ts=thread_ts,
-                text=(item.text or text)[:3900],
+                text=(item.item.line or text)[:3900],
                 metadata=metadata,
                 unfurl_links=False,
                 unfurl_media=False,
@@ -102,7 +121,7 @@ class SlackDelivery:
         if channel is None:
             opened = await self.client.conversations_open(users=session.user_id)
             channel = str(opened["channel"]["id"])
-        if item.kind in {"problem", "completion_dm"} or not session.thread_ts:
+        if item.item.placement is not Placement.THREAD or not session.thread_ts:
             response = await self.client.conversations_history(
                 channel=channel, limit=50, include_all_metadata=True
             )
@@ -173,72 +192,63 @@ def render(
     session: SessionRef, item: Outgoing, *, now: datetime | None = None
 ) -> tuple[str, list[dict[str, Any]]]:
     """Notification text and blocks for a queued message (`now`: when it is posted)."""
-    kind = item.kind
-    if kind == "problem":
-        return (
-            f"Your interview: {session.problem.title}",
-            interview.build_problem_message(
-                session_id=session.id,
-                problem=session.problem,
-                time_limit_minutes=session.time_limit_minutes,
-                deadline_at=session.deadline_at,
-                offline=session.offline,
-            ),
-        )
-    if kind in {"opening", "reply"}:
-        return _notification(item.text), interview.build_interviewer_message(item.text)
-    if kind == "warning":
-        # Rows written before short limits hold whole minutes; an unreadable one says 5.
-        seconds = decode_time_left(item.text) or 300
-        # Said as it is when posted: a post held up (Slack slow or down) promises no time
-        # that has gone meanwhile.
-        left = (as_utc(session.deadline_at) - (now or datetime.now(UTC))).total_seconds()
-        seconds = min(seconds, max(1, round(left)))
-        return (
-            f"{time_left_phrase(seconds)} left in your interview",
-            interview.build_time_warning(seconds_left=seconds),
-        )
-    if kind == "retry_notice":
-        return item.text, interview.build_retry_notice()
-    if kind == "apology":
-        return item.text, interview.build_interviewer_unavailable()
-    if kind == "file_rejected":
-        filename, _, reason = item.text.partition("\n")
-        return (
-            f"I could not use {filename} as code: {reason}",
-            interview.build_file_rejected(filename=filename, reason=reason),
-        )
-    if kind == "ended_note":
-        return item.text, interview.build_interview_ended_note(overall=None)
-    if kind == "scorecard" and item.grade is not None:
-        return (
-            f"Interview complete — overall {item.grade.overall}/100",
-            interview.build_score_card(
-                grade=item.grade,
-                problem_title=session.problem.title,
-                difficulty=session.difficulty,
-                duration_seconds=item.duration_seconds or 0,
-            ),
-        )
-    if kind == "completion_dm":
-        overall = _score_in(item.text)
-        return (
-            item.text,
-            interview.build_completion_dm(
-                overall=overall,
-                problem_title=session.problem.title,
-                home_url=home_url(session.team_id, session.api_app_id),
-            ),
-        )
-    # time_up, grading_note and anything plain.
-    return item.text, interview.build_interviewer_message(item.text)
+    match item.item:
+        case ProblemPost():
+            return (
+                f"Your interview: {session.problem.title}",
+                interview.build_problem_message(
+                    session_id=session.id,
+                    problem=session.problem,
+                    time_limit_minutes=session.time_limit_minutes,
+                    deadline_at=session.deadline_at,
+                    offline=session.offline,
+                ),
+            )
+        case Opening(text) | Reply(text):
+            return _notification(text), interview.build_interviewer_message(text)
+        case TimeWarning(seconds_left):
+            # Said as it is when posted: a post held up (Slack slow or down) promises no time
+            # that has gone meanwhile.
+            left = (as_utc(session.deadline_at) - (now or datetime.now(UTC))).total_seconds()
+            seconds = min(seconds_left, max(1, round(left)))
+            return (
+                f"{time_left_phrase(seconds)} left in your interview",
+                interview.build_time_warning(seconds_left=seconds),
+            )
+        case RetryNotice(text):
+            return text, interview.build_retry_notice()
+        case Apology(text):
+            return text, interview.build_interviewer_unavailable()
+        case FileRejected(filename, reason) as rejected:
+            return rejected.line, interview.build_file_rejected(filename=filename, reason=reason)
+        case EndedNote(text):
+            return text, interview.build_interview_ended_note(overall=None)
+        case Scorecard() as card if item.grade is not None:
+            return (
+                card.line,
+                interview.build_score_card(
+                    grade=item.grade,
+                    problem_title=session.problem.title,
+                    difficulty=session.difficulty,
+                    duration_seconds=item.duration_seconds or 0,
+                ),
+            )
+        case CompletionDm(overall) as done:
+            return (
+                done.line,
+                interview.build_completion_dm(
+                    overall=overall,
+                    problem_title=session.problem.title,
+                    home_url=home_url(session.team_id, session.api_app_id),
+                ),
+            )
+        case Scorecard() as card:
+            # Its history record is gone: the score said plainly.
+            return card.line, interview.build_interviewer_message(card.line)
+        case TimeUp(text) | GradingNote(text) | StepSkipped(text):
+            return text, interview.build_interviewer_message(text)
 
 
 def _notification(text: str) -> str:
     first = text.strip().splitlines()[0] if text.strip() else "New message from your interviewer"
     return first[:150]
-
-
-def _score_in(text: str) -> int:
-    digits = "".join(ch if ch.isdigit() else " " for ch in text.split("scored", 1)[-1]).split()
-    return int(digits[0]) if digits else 0

@@ -122,9 +122,9 @@ class Message(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("interview_sessions.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(16))
-    # What the message is: text, opening, reply, warning, retry_notice, apology,
-    # file_rejected, scorecard, completion_dm, ended_note.
+    # What the message is: a candidate's text or an outbox kind (bot/interview/outbox.py).
     kind: Mapped[str] = mapped_column(String(24), default="text")
+    # The transcript line; for outbox kinds with data of their own, that data is `payload`.
     text: Mapped[str] = mapped_column(Text, default="")
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     # For bot messages: a stable key so the same notice is never queued twice.
@@ -139,6 +139,7 @@ class Message(Base):
     post_attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     session: Mapped[InterviewSession] = relationship(back_populates="messages")
 
@@ -239,6 +240,7 @@ class MessageRow:
     post_attempts: int = 0
     created_at: datetime = field(default_factory=utcnow)
     posted_at: datetime | None = None
+    payload: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.interview.domain import Phase, Role, SessionStatus
+from bot.interview.outbox import CompletionDm, Kind, OutboxItem, Scorecard, to_row
 from storage.db import Database
 from storage.models import (
     OPEN_STATUSES,
@@ -370,9 +371,9 @@ def _problem_message_values(*, session_id: int, new: NewSession) -> dict[str, An
     return {
         "session_id": session_id,
         "role": Role.SYSTEM.value,
-        "kind": "problem",
+        "kind": Kind.PROBLEM.value,
         "text": new.problem_text,
-        "dedupe_key": "problem",
+        "dedupe_key": Kind.PROBLEM.value,
         "files_done": True,
         "edited": False,
         "deleted": False,
@@ -767,7 +768,7 @@ def _candidate_values(
 ) -> dict[str, Any]:
     return {
         "role": Role.CANDIDATE.value,
-        "kind": "text",
+        "kind": Kind.CANDIDATE.value,
         "text": storable(text),
         "slack_ts": slack_ts,
         "files": files or None,
@@ -844,19 +845,20 @@ def _bot_message_values(
     *,
     session_id: int,
     role: str,
-    kind: str,
-    text: str,
+    item: OutboxItem,
     dedupe_key: str | None,
     now: datetime,
     answers_through: int | None = None,
     post_attempts: int = 0,
 ) -> dict[str, Any]:
     """Column values of a new, not yet posted bot message."""
+    kind, text, payload = to_row(item)
     return {
         "session_id": session_id,
         "role": role,
         "kind": kind,
         "text": storable(text),
+        "payload": payload,
         "dedupe_key": dedupe_key,
         "answers_through": answers_through,
         "files_done": True,
@@ -872,8 +874,7 @@ async def queue_bot_message(
     *,
     session_id: int,
     role: str,
-    kind: str,
-    text: str,
+    item: OutboxItem,
     now: datetime,
     dedupe_key: str | None = None,
     answers_through: int | None = None,
@@ -890,8 +891,7 @@ async def queue_bot_message(
     values = _bot_message_values(
         session_id=session_id,
         role=role,
-        kind=kind,
-        text=text,
+        item=item,
         dedupe_key=dedupe_key,
         now=now,
         answers_through=answers_through,
@@ -1028,8 +1028,6 @@ async def record_completed_interview(
     session_id: int,
     result: CompletedInterview,
     now: datetime,
-    scorecard_text: str,
-    completion_text: str,
 ) -> bool:
     """Write the history record once, complete the session and queue the score messages.
 
@@ -1078,18 +1076,14 @@ async def record_completed_interview(
                 phase=Phase.WRAP_UP.value,
             )
         )
-        for kind, text, in_key in (
-            ("scorecard", scorecard_text, "scorecard"),
-            ("completion_dm", completion_text, "completion_dm"),
-        ):
+        for item in (Scorecard(result.overall), CompletionDm(result.overall)):
             await session.execute(
                 _insert_ignoring_conflicts(db, Message).values(
                     **_bot_message_values(
                         session_id=session_id,
                         role=Role.SYSTEM.value,
-                        kind=kind,
-                        text=text,
-                        dedupe_key=in_key,
+                        item=item,
+                        dedupe_key=item.kind.value,
                         now=now,
                     )
                 )

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.admission import RequestPriority, TaskTracker, WorkSlots
+from bot.interview import outbox
 from bot.interview.code import (
     FileRejected,
     check_file_metadata,
@@ -47,8 +48,23 @@ from bot.interview.domain import (
 )
 from bot.interview.grading import heuristic_grade
 from bot.interview.llm_interviewer import FALLBACK_GRADER
+from bot.interview.outbox import (
+    ANSWERING_KINDS,
+    INTERVIEWER_KINDS,
+    Apology,
+    EndedNote,
+    GradingNote,
+    Kind,
+    Opening,
+    OutboxItem,
+    Reply,
+    RetryNotice,
+    StepSkipped,
+    TimeUp,
+    TimeWarning,
+)
 from bot.interview.problem_bank import ProblemBank
-from bot.interview.timing import encode_time_left, utcnow, warning_lead_seconds
+from bot.interview.timing import utcnow, warning_lead_seconds
 from storage import repository as repo
 from storage.db import Database
 from storage.models import Interview, InterviewSession, MessageRow, SessionState
@@ -56,8 +72,6 @@ from storage.models import Interview, InterviewSession, MessageRow, SessionState
 logger = logging.getLogger(__name__)
 
 FINISH_WORDS = frozenset({"done", "finish", "finished", "i'm done", "im done", "end"})
-# Kinds of bot message that are part of what the interviewer said.
-INTERVIEWER_KINDS = frozenset({"opening", "reply"})
 # One "grading now" note per interview, however it was finished.
 GRADING_NOTE_KEY = "grading_note"
 # Told to the candidate when a step kept failing and was skipped so the interview goes on.
@@ -74,9 +88,6 @@ STAND_IN_OPENING = (
     "Let's begin. Read the problem above, then tell me how you understand it and how you "
     "would approach it."
 )
-# Kinds of bot message that close the candidate's turn: the interviewer's own words, or
-# the notice that a turn which kept failing was skipped.
-ANSWERING_KINDS = INTERVIEWER_KINDS | {"step_skipped"}
 
 
 def post_marker(session_id: int, message_id: int) -> str:
@@ -110,8 +121,7 @@ class Outgoing:
     """A queued bot message. `marker` is attached to the Slack message to find it again."""
 
     message_id: int
-    kind: str
-    text: str
+    item: OutboxItem
     marker: str
     grade: Grade | None = None
     duration_seconds: int | None = None
@@ -328,7 +338,7 @@ class InterviewEngine:
             return MessageOutcome.NOT_CANDIDATE
         if session.status != SessionStatus.ACTIVE:
             key = f"over:{ts}"
-            if await self._notice(session.id, "ended_note", "This interview has ended.", key=key):
+            if await self._notice(session.id, EndedNote("This interview has ended."), key=key):
                 self.kick(session.id)
             return MessageOutcome.INTERVIEW_OVER
         message_id = await repo.record_candidate_message(
@@ -365,13 +375,14 @@ class InterviewEngine:
         if session is None or session.thread_ts is not None:
             return None
         state = await repo.load_session_state(self.db, session_id=session.id)
-        problem = next((m for m in state.messages if m.kind == "problem"), None) if state else None
+        problem = (
+            next((m for m in state.messages if m.kind == Kind.PROBLEM), None) if state else None
+        )
         if state is None or problem is None or problem.post_attempts == 0:
             return None
         item = Outgoing(
             message_id=problem.id,
-            kind=problem.kind,
-            text=problem.text,
+            item=_item_of(problem),
             marker=post_marker(state.id, problem.id),
         )
         try:
@@ -426,8 +437,7 @@ class InterviewEngine:
     async def _notice(
         self,
         session_id: int,
-        kind: str,
-        text: str,
+        item: OutboxItem,
         *,
         key: str,
         bump: bool = True,
@@ -438,8 +448,7 @@ class InterviewEngine:
             self.db,
             session_id=session_id,
             role=Role.SYSTEM,
-            kind=kind,
-            text=text,
+            item=item,
             now=now or self.clock(),
             dedupe_key=key,
             bump=bump,
@@ -447,7 +456,7 @@ class InterviewEngine:
 
     async def _queue_grading_note(self, session_id: int) -> None:
         await self._notice(
-            session_id, "grading_note", "Thanks — grading your interview now.", key=GRADING_NOTE_KEY
+            session_id, GradingNote("Thanks — grading your interview now."), key=GRADING_NOTE_KEY
         )
 
     async def claim_delivery(self, key: str) -> bool:
@@ -675,7 +684,7 @@ class InterviewEngine:
         unposted = [m for m in state.messages if m.role != Role.CANDIDATE and m.slack_ts is None]
         if unposted:
             message = unposted[0]
-            if message.kind == "problem":
+            if message.kind == Kind.PROBLEM:
                 # Without its problem message the interview has no thread to happen in:
                 # closed, so the user can start another.
                 await repo.transition_status(
@@ -687,7 +696,7 @@ class InterviewEngine:
                 )
                 return _StepOutcome(progressed=True, home=True)
             await repo.give_up_post(self.db, message_id=message.id, now=now)
-            if message.kind != "step_skipped":
+            if message.kind != Kind.STEP_SKIPPED:
                 await self._notice_skipped(state, key=f"skipped:post:{message.id}")
             return _StepOutcome(progressed=True)
         pending_files = [m for m in state.messages if not m.files_done]
@@ -707,8 +716,7 @@ class InterviewEngine:
                 self.db,
                 session_id=state.id,
                 role=Role.INTERVIEWER,
-                kind="opening",
-                text=STAND_IN_OPENING,
+                item=Opening(STAND_IN_OPENING),
                 now=now,
                 dedupe_key="opening:0",
                 answers_through=0,
@@ -728,8 +736,7 @@ class InterviewEngine:
             self.db,
             session_id=state.id,
             role=Role.SYSTEM,
-            kind="step_skipped",
-            text=text,
+            item=StepSkipped(text),
             now=self.clock(),
             dedupe_key=key,
             # Closes the turn it stands for (0: none), so the next message is answered.
@@ -745,8 +752,7 @@ class InterviewEngine:
         if status == SessionStatus.ACTIVE and now >= state.deadline_at:
             await self._notice(
                 state.id,
-                "time_up",
-                "Time is up — grading your interview now.",
+                TimeUp("Time is up — grading your interview now."),
                 key=GRADING_NOTE_KEY,
                 now=now,
             )
@@ -779,10 +785,10 @@ class InterviewEngine:
             return await self._speak(state, opening=True)
 
         if now >= state.warning_at:
-            key = "warning"
+            key = Kind.WARNING.value
             if not any(m.dedupe_key == key for m in state.messages):
-                left = encode_time_left((state.deadline_at - now).total_seconds())
-                await self._notice(state.id, "warning", left, key=key, now=now)
+                warning = TimeWarning.at((state.deadline_at - now).total_seconds())
+                await self._notice(state.id, warning, key=key, now=now)
                 return _StepOutcome(progressed=True)
 
         if _pending_candidate(state):
@@ -801,17 +807,15 @@ class InterviewEngine:
         attempt already counted, so there is nothing to look up and nothing to note."""
         item = Outgoing(
             message_id=message.id,
-            kind=message.kind,
-            text=message.text,
+            item=_item_of(message),
             marker=post_marker(state.id, message.id),
         )
-        if message.kind == "scorecard":
+        if message.kind == Kind.SCORECARD:
             interview = await repo.get_interview_for_session(self.db, session_id=state.id)
             if interview is not None:
                 item = Outgoing(
                     message_id=message.id,
-                    kind=message.kind,
-                    text=message.text,
+                    item=item.item,
                     marker=item.marker,
                     grade=_grade_of(interview),
                     duration_seconds=interview.duration_seconds,
@@ -826,7 +830,7 @@ class InterviewEngine:
             posted = await self.slots.outside(self.delivery.post(view, item))
         # Follow-ups are idempotent and run before the post is recorded: a process killed in
         # between finds the post by its marker and does them again, instead of never.
-        if message.kind == "problem":
+        if message.kind == Kind.PROBLEM:
             permalink = await self.slots.outside(
                 self.delivery.permalink(posted.channel_id, posted.ts)
             )
@@ -849,7 +853,7 @@ class InterviewEngine:
                 now=self.clock(),
             )
             return _StepOutcome(progressed=True, home=True)
-        if message.kind == "scorecard" and item.grade is not None:
+        if message.kind == Kind.SCORECARD and item.grade is not None:
             try:
                 await self.slots.outside(
                     self.delivery.mark_problem_finished(view, item.grade.overall)
@@ -857,7 +861,7 @@ class InterviewEngine:
             except Exception:
                 logger.warning("session %s: could not update the problem message", state.id)
         await repo.mark_posted(self.db, message_id=message.id, slack_ts=posted.ts, now=self.clock())
-        return _StepOutcome(progressed=True, home=message.kind == "scorecard")
+        return _StepOutcome(progressed=True, home=message.kind == Kind.SCORECARD)
 
     async def _fetch_files(self, state: SessionState, message: MessageRow) -> None:
         now = self.clock()
@@ -890,8 +894,7 @@ class InterviewEngine:
             if rejection is not None:
                 await self._notice(
                     state.id,
-                    "file_rejected",
-                    f"{rejection.filename}\n{rejection.reason}",
+                    outbox.FileRejected(rejection.filename, rejection.reason),
                     key=f"file:{file_id}"[:128],
                     bump=False,
                     now=now,
@@ -915,8 +918,7 @@ class InterviewEngine:
             retried = True
             queued = await self._notice(
                 state.id,
-                "retry_notice",
-                "The interviewer is thinking — retrying…",
+                RetryNotice("The interviewer is thinking — retrying…"),
                 key=notice_key,
                 bump=False,
             )
@@ -932,23 +934,21 @@ class InterviewEngine:
         except InterviewerUnavailable as exc:
             await self._notice(
                 state.id,
-                "apology",
-                "The interviewer is unavailable right now; your message is saved.",
+                Apology("The interviewer is unavailable right now; your message is saved."),
                 key=f"apology:{'opening' if opening else through}",
                 bump=False,
             )
             await self._flush_outbox(state.id)
             return _StepOutcome(failed=f"interviewer unavailable: {exc}")
-        kind = "opening" if opening else "reply"
+        said = Opening(reply.text) if opening else Reply(reply.text)
         post_now = bool(state.thread_ts)
         message_id = await repo.queue_bot_message(
             self.db,
             session_id=state.id,
             role=Role.INTERVIEWER,
-            kind=kind,
-            text=reply.text,
+            item=said,
             now=self.clock(),
-            dedupe_key=f"{kind}:{through}",
+            dedupe_key=f"{said.kind.value}:{through}",
             answers_through=through,
             bump=False,
             posting_now=post_now,
@@ -962,7 +962,7 @@ class InterviewEngine:
                 id=message_id,
                 session_id=state.id,
                 role=Role.INTERVIEWER,
-                kind=kind,
+                kind=said.kind.value,
                 text=reply.text,
                 post_attempts=1,
             )
@@ -1014,8 +1014,6 @@ class InterviewEngine:
                 graded_by=grade.graded_by,
             ),
             now=self.clock(),
-            scorecard_text=f"Interview complete — overall {grade.overall}/100",
-            completion_text=f"Interview complete — you scored {grade.overall}/100",
         )
         return _StepOutcome(progressed=recorded, home=recorded)
 
@@ -1113,6 +1111,10 @@ def _pending_candidate(state: SessionState) -> bool:
         m.role == Role.CANDIDATE and m.id > answered and not m.deleted and m.files_done
         for m in state.messages
     )
+
+
+def _item_of(message: MessageRow) -> OutboxItem:
+    return outbox.from_row(message.kind, message.text, message.payload)
 
 
 def _candidate_text(message: MessageRow) -> str:

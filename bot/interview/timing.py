@@ -1,9 +1,4 @@
-"""When the time warning comes, and how the time left is stored in its outbox row and said.
-
-The warning's outbox text is what the writer (the engine) and the reader (delivery) share:
-whole minutes as plain digits (the format rows had before short limits), or whole seconds
-with an "s" under a minute.
-"""
+"""When the time warning comes, and how the time left is said."""
 
 from __future__ import annotations
 
@@ -26,23 +21,6 @@ def warning_lead_seconds(time_limit_minutes: int) -> int:
     under 25 minutes (whole minutes), and 30 seconds for limits under 5 minutes."""
     minutes = min(LONG_WARNING_SECONDS // 60, max(0, time_limit_minutes) // 5)
     return max(MIN_WARNING_SECONDS, minutes * 60)
-
-
-def encode_time_left(seconds_left: float) -> str:
-    """The warning row's text for `seconds_left` (rounded to what the candidate is told)."""
-    seconds = _shown_seconds(seconds_left)
-    if seconds >= 60:
-        return str(seconds // 60)
-    return f"{seconds}s"
-
-
-def decode_time_left(text: str) -> int | None:
-    """Seconds left from a warning row's text; None when it is not one of ours."""
-    if text.isascii() and text.isdigit():
-        return int(text) * 60
-    if text.endswith("s") and text[:-1].isascii() and text[:-1].isdigit():
-        return int(text[:-1])
-    return None
 
 
 def time_left_phrase(seconds_left: float) -> str:

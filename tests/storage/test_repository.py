@@ -14,6 +14,15 @@ import pytest
 from sqlalchemy import Table, event, inspect, make_url, select, text
 from sqlalchemy.exc import DBAPIError
 
+from bot.interview.outbox import (
+    CompletionDm,
+    FileRejected,
+    GradingNote,
+    Reply,
+    Scorecard,
+    TimeWarning,
+    from_row,
+)
 from storage import repository as repo
 from storage.db import Database, downgrade_sync, migrate, upgrade_to_head_sync
 from storage.models import (
@@ -117,8 +126,7 @@ async def test_bot_messages_dedupe_by_key(db: Database) -> None:
             db,
             session_id=session.id,
             role="system",
-            kind="warning",
-            text="5",
+            item=TimeWarning(300),
             now=NOW,
             dedupe_key="warning",
         )
@@ -137,8 +145,6 @@ async def test_history_record_is_written_once(db: Database) -> None:
                 session_id=session.id,
                 result=_grade(),
                 now=NOW + timedelta(minutes=20),
-                scorecard_text="s",
-                completion_text="c",
             )
             for _ in range(4)
         )
@@ -212,8 +218,6 @@ async def test_profile_numbers_and_newest_first(db: Database) -> None:
             session_id=session.id,
             result=_grade(overall),
             now=NOW + timedelta(days=i),
-            scorecard_text="s",
-            completion_text="c",
         )
     async with db.sessions() as s:
         await s.execute(text("UPDATE interviews SET user_id = 'UH'"))
@@ -280,6 +284,62 @@ async def test_migrations_round_trip(any_db_url: str) -> None:
     } <= columns
 
 
+async def test_outbox_rows_written_before_payloads_are_converted(any_db_url: str) -> None:
+    """Rows that carried their data inside the text come out of the migration as typed
+    items, their text the line the transcript shows."""
+    url = any_db_url
+    await asyncio.to_thread(upgrade_to_head_sync, url)
+    database = Database(url)
+    session = await make_session(database)
+    await database.close()
+    await asyncio.to_thread(downgrade_sync, url, "0002")
+    database = Database(url)
+    naive_now = NOW.replace(tzinfo=None)  # raw SQL: the columns hold naive UTC
+    old = [
+        ("warning", "5"),
+        ("warning", "30s"),
+        ("warning", "garbage"),
+        ("file_rejected", "solution.exe\nit is a binary file"),
+        ("completion_dm", "Interview complete — you scored 73/100"),
+        ("scorecard", "Interview complete — overall 73/100"),
+        ("reply", "Tell me more."),
+    ]
+    async with database.sessions() as s:
+        for i, (kind, body) in enumerate(old):
+            await s.execute(
+                text(
+                    "INSERT INTO messages (session_id, role, kind, text, dedupe_key, files_done,"
+                    " edited, deleted, post_attempts, created_at)"
+                    " VALUES (:sid, 'system', :kind, :text, :key, true, false, false, 0, :now)"
+                ),
+                {"sid": session.id, "kind": kind, "text": body, "key": f"k{i}", "now": naive_now},
+            )
+        await s.commit()
+    await database.close()
+    await asyncio.to_thread(upgrade_to_head_sync, url)
+    database = Database(url)
+    state = await repo.load_session_state(database, session_id=session.id)
+    await database.close()
+    assert state is not None
+    items = [from_row(m.kind, m.text, m.payload) for m in state.messages if m.kind != "problem"]
+    assert items == [
+        TimeWarning(300),
+        TimeWarning(30),
+        TimeWarning(300),
+        FileRejected("solution.exe", "it is a binary file"),
+        CompletionDm(73),
+        Scorecard(73),
+        Reply("Tell me more."),
+    ]
+    lines = [m.text for m in state.messages if m.kind != "problem"]
+    assert lines[:4] == [
+        "5 minutes left in your interview",
+        "30 seconds left in your interview",
+        "5 minutes left in your interview",
+        "I could not use solution.exe as code: it is a binary file",
+    ]
+
+
 async def test_models_match_migrations(sqlite_url: str) -> None:
     """Autogenerate finds nothing to change: the models and the migrations agree."""
     from alembic.autogenerate import compare_metadata
@@ -320,7 +380,7 @@ async def test_every_session_and_transaction_is_held_in_admission(db: Database) 
     assert calls and calls[-1] == "out"
     calls.clear()
     assert await repo.queue_bot_message(  # a Core transaction
-        db, session_id=session.id, role="system", kind="notice", text="hi", now=NOW
+        db, session_id=session.id, role="system", item=GradingNote("hi"), now=NOW
     )
     assert calls == ["in", "out"]
     claimed = await repo.claim_and_load(
@@ -429,7 +489,7 @@ async def test_claim_reads_the_transcript_in_order(db: Database) -> None:
     session = await _session(db)
     for i in range(3):
         await repo.queue_bot_message(
-            db, session_id=session.id, role="interviewer", kind="reply", text=f"r{i}", now=NOW
+            db, session_id=session.id, role="interviewer", item=Reply(f"r{i}"), now=NOW
         )
     await repo.record_candidate_message(
         db,
@@ -545,8 +605,7 @@ async def test_postgresql_turn_statements_commit_on_their_own(pg_url: str) -> No
             db,
             session_id=session.id,
             role="interviewer",
-            kind="reply",
-            text="hi",
+            item=Reply("hi"),
             now=NOW,
             bump=False,
             posting_now=True,

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from bot.interview.outbox import Reply
 from storage import repository as repo
 from storage.db import Database, migrate
 from storage.models import Message
@@ -155,8 +156,7 @@ async def test_a_second_connection_sees_writes_after_reads(sqlite_url: str) -> N
             writer,
             session_id=session.id,
             role="interviewer",
-            kind="reply",
-            text="later",
+            item=Reply("later"),
             now=NOW,
         )
         async with reader.transaction() as conn:

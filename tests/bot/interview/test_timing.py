@@ -10,12 +10,8 @@ import pytest
 from bot.interview.domain import Difficulty, SessionStatus
 from bot.interview.engine import Outgoing, SessionRef
 from bot.interview.offline import OfflineInterviewer
-from bot.interview.timing import (
-    decode_time_left,
-    encode_time_left,
-    time_left_phrase,
-    warning_lead_seconds,
-)
+from bot.interview.outbox import TimeWarning, from_row, to_row
+from bot.interview.timing import time_left_phrase, warning_lead_seconds
 from handlers.blocks import build_start_card, build_time_warning
 from handlers.delivery import render
 from tests.bot.interview.samples import context, two_sum
@@ -39,36 +35,30 @@ def test_every_limit_is_warned_inside_the_interview() -> None:
 
 
 @pytest.mark.parametrize(
-    ("seconds", "stored", "phrase"),
+    ("seconds", "phrase"),
     [
-        (299.6, "5", "5 minutes"),
-        (60.0, "1", "1 minute"),
-        (59.2, "1", "1 minute"),
-        (29.9, "30s", "30 seconds"),
-        (28.4, "30s", "30 seconds"),
-        (12.0, "12s", "12 seconds"),
-        (0.3, "1s", "1 second"),
+        (299.6, "5 minutes"),
+        (60.0, "1 minute"),
+        (59.2, "1 minute"),
+        (29.9, "30 seconds"),
+        (28.4, "30 seconds"),
+        (12.0, "12 seconds"),
+        (0.3, "1 second"),
     ],
 )
-def test_time_left_is_stored_and_said_as_it_really_is(
-    seconds: float, stored: str, phrase: str
-) -> None:
-    assert encode_time_left(seconds) == stored
-    left = decode_time_left(stored)
-    assert left is not None
-    assert time_left_phrase(left) == phrase
-
-
-def test_rows_stored_before_short_limits_still_read_as_minutes() -> None:
-    assert decode_time_left("5") == 300
-    assert decode_time_left("garbage") is None
-    assert decode_time_left("٣") is None  # a digit, but not one of ours
+def test_time_left_is_stored_and_said_as_it_really_is(seconds: float, phrase: str) -> None:
+    warning = TimeWarning.at(seconds)
+    kind, text, payload = to_row(warning)
+    # The seconds travel in the payload; the text is only what the transcript shows.
+    assert from_row(kind, "not a number", payload) == warning
+    assert time_left_phrase(warning.seconds_left) == phrase
+    assert text == f"{phrase} left in your interview"
 
 
 NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 
 
-def _warning_text(stored: str, seconds_to_deadline: float = 600) -> tuple[str, str]:
+def _warning_text(stored: float, seconds_to_deadline: float = 600) -> tuple[str, str]:
     session = SessionRef(
         id=1,
         team_id="T1",
@@ -85,29 +75,29 @@ def _warning_text(stored: str, seconds_to_deadline: float = 600) -> tuple[str, s
         time_limit_minutes=1,
         offline=True,
     )
-    item = Outgoing(message_id=1, kind="warning", text=stored, marker="m")
+    item = Outgoing(message_id=1, item=TimeWarning.at(stored), marker="m")
     text, blocks = render(session, item, now=NOW)
     assert_valid_message(blocks)
     return text, json.dumps(blocks)
 
 
 def test_delivered_warning_says_the_real_time_left() -> None:
-    text, blocks = _warning_text("30s")
+    text, blocks = _warning_text(30)
     assert text == "30 seconds left in your interview"
     assert "*30 seconds left.*" in blocks
-    text, blocks = _warning_text("1")
+    text, blocks = _warning_text(60)
     assert text == "1 minute left in your interview"
     assert "*1 minute left.*" in blocks
-    assert _warning_text("5")[0] == "5 minutes left in your interview"
+    assert _warning_text(300)[0] == "5 minutes left in your interview"
     assert "*1 minute left.*" in json.dumps(build_time_warning(minutes_left=1))
 
 
 def test_a_warning_posted_late_says_the_time_left_then() -> None:
     # Stored 30 seconds before the end, posted (Slack was slow) with 12 seconds left.
-    text, blocks = _warning_text("30s", seconds_to_deadline=12.2)
+    text, blocks = _warning_text(30, seconds_to_deadline=12.2)
     assert text == "12 seconds left in your interview"
     assert "*12 seconds left.*" in blocks
-    assert _warning_text("5", seconds_to_deadline=130)[0] == "2 minutes left in your interview"
+    assert _warning_text(300, seconds_to_deadline=130)[0] == "2 minutes left in your interview"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,97 @@
+"""Every outbox variant renders from its own fields, never from text parsed back."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.interview.domain import Difficulty, Grade, SessionStatus
+from bot.interview.engine import Outgoing, SessionRef
+from bot.interview.outbox import (
+    Apology,
+    CompletionDm,
+    EndedNote,
+    FileRejected,
+    GradingNote,
+    Opening,
+    OutboxItem,
+    ProblemPost,
+    Reply,
+    RetryNotice,
+    Scorecard,
+    StepSkipped,
+    TimeUp,
+    TimeWarning,
+    from_row,
+    to_row,
+)
+from handlers.delivery import render
+from tests.bot.interview.samples import two_sum
+from tests.handlers.blocks.checks import assert_valid_message
+
+NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
+SESSION = SessionRef(
+    id=1,
+    team_id="T1",
+    user_id="U1",
+    api_app_id="A1",
+    channel_id="D1",
+    thread_ts="1.1",
+    permalink=None,
+    problem=two_sum(),
+    difficulty=Difficulty.EASY,
+    status=SessionStatus.ACTIVE,
+    started_at=NOW - timedelta(minutes=10),
+    deadline_at=NOW + timedelta(minutes=20),
+    time_limit_minutes=30,
+    offline=True,
+)
+GRADE = Grade(71, 70, 72, 69, "Solid.", ("clear",), ("tests",))
+
+EVERY_KIND: list[OutboxItem] = [
+    ProblemPost("Two Sum (easy)"),
+    Opening("Hello.\nTell me your plan."),
+    Reply("Why a hash map?"),
+    TimeWarning(300),
+    TimeUp("Time is up — grading your interview now."),
+    GradingNote("Thanks — grading your interview now."),
+    RetryNotice("The interviewer is thinking — retrying…"),
+    Apology("The interviewer is unavailable right now; your message is saved."),
+    FileRejected("solution.exe", "it is a binary file"),
+    EndedNote("This interview has ended."),
+    StepSkipped("Something went wrong handling your last message."),
+    Scorecard(71),
+    CompletionDm(71),
+]
+
+
+@pytest.mark.parametrize("item", EVERY_KIND, ids=lambda item: item.kind.value)
+def test_every_kind_round_trips_through_its_row_and_renders(item: OutboxItem) -> None:
+    kind, text, payload = to_row(item)
+    assert from_row(kind, text, payload) == item
+    grade = GRADE if isinstance(item, Scorecard) else None
+    notification, blocks = render(
+        SESSION, Outgoing(1, item, "m", grade=grade, duration_seconds=600), now=NOW
+    )
+    assert notification
+    assert_valid_message(blocks)
+
+
+def test_structured_kinds_read_their_payload_not_their_text() -> None:
+    # Rows whose text says something else: what is shown comes from the payload alone.
+    done = from_row("completion_dm", "you scored 5/100", {"overall": 88})
+    text, blocks = render(SESSION, Outgoing(1, done, "m"), now=NOW)
+    assert "88/100" in text and "88" in json.dumps(blocks)
+    rejected = from_row(
+        "file_rejected", "other.py\nnot this", {"filename": "a\nb.py", "reason": "too big"}
+    )
+    text, blocks = render(SESSION, Outgoing(1, rejected, "m"), now=NOW)
+    assert text == "I could not use a\nb.py as code: too big"
+    assert "too big" in json.dumps(blocks)
+
+
+def test_a_kind_the_outbox_does_not_know_is_refused() -> None:
+    with pytest.raises(LookupError):
+        from_row("text", "a candidate's message", None)
