@@ -26,7 +26,7 @@ from bench.scenarios import (
     home_tab,
     per_turn_overhead,
 )
-from tests.fakes.slack_server import FakeSlackServer
+from sandbox.slack_double import SlackDouble
 
 QUICK: dict[str, Any] = {
     "level_seconds": 1.0,
@@ -111,7 +111,7 @@ async def run(config: BenchConfig, args: argparse.Namespace) -> dict[str, Any]:
         results["targets"][kind] = {}
     with processes.scratch_dir() as tmp:
         workdir = Path(tmp)
-        async with FakeSlackServer(latency=config.slack_latency) as slack:
+        async with SlackDouble(latency=config.slack_latency) as slack:
             # The bench reads calls through the observer's hooks; a list of every call of the
             # run would only grow the harness's heap and its collector's pauses.
             slack.calls = processes.Discard()
@@ -217,9 +217,9 @@ def _prefix(kind: str, part: str) -> str:
     return ("S" if kind == "sqlite" else "P") + part.upper()
 
 
-def forget_posted(slack: FakeSlackServer) -> None:
+def forget_posted(slack: SlackDouble) -> None:
     """Drop what the fake Slack keeps of a finished process's posts and card updates."""
-    slack.messages.clear()
+    slack.forget_messages()
     slack.responses.clear()
 
 

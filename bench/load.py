@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 import aiohttp
 
 from handlers.blocks import ids
-from tests.fakes.slack_requests import event_envelope, sign
-from tests.fakes.slack_server import APP_ID, TEAM_ID
+from sandbox.signing import signed_headers
+from sandbox.slack_double import APP_ID, TEAM_ID, event_envelope
 
 SLACK_ACK_DEADLINE = 3.0
 FORM = "application/x-www-form-urlencoded"
@@ -61,7 +61,7 @@ class SlackRequests:
             "command": "/start-interview",
             "text": text,
             "api_app_id": APP_ID,
-            "response_url": self.response_url,
+            "response_url": f"{self.response_url}-{next(_ids)}",
             "trigger_id": f"trig.{next(_ids)}",
         }
         return SlackRequest(urlencode(form), FORM)
@@ -82,7 +82,7 @@ class SlackRequests:
             "team": {"id": TEAM_ID, "domain": "bench"},
             "channel": {"id": "C0GENERAL", "name": "general"},
             "state": {"values": state},
-            "response_url": self.response_url,
+            "response_url": f"{self.response_url}-{next(_ids)}",
             "actions": [action],
         }
         return urlencode({"payload": json.dumps(payload)})
@@ -184,7 +184,10 @@ class Sender:
     async def send(self, request: SlackRequest) -> Sent:
         """Sign now (Slack signs at delivery) and post; the latency is until the full answer."""
         assert self._http is not None
-        headers = {"Content-Type": request.content_type, **sign(request.body, self.secret)}
+        headers = {
+            "Content-Type": request.content_type,
+            **signed_headers(request.body, self.secret),
+        }
         data = request.body.encode()
         started = time.monotonic()
         try:

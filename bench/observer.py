@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections import defaultdict, deque
 
-from tests.fakes.slack_server import Call, FakeSlackServer
+from sandbox.slack_double import Call, SlackDouble
 
 
 def dm_channel(user: str) -> str:
@@ -17,7 +17,7 @@ def dm_channel(user: str) -> str:
 class SlackObserver:
     """Timestamps Web API calls as they arrive (before the fake's latency is served)."""
 
-    def __init__(self, slack: FakeSlackServer) -> None:
+    def __init__(self, slack: SlackDouble) -> None:
         self.slack = slack
         self.calls = 0
         self.last_call_at = time.monotonic()

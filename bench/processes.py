@@ -27,8 +27,7 @@ import aiohttp
 import psutil
 
 from sandbox import postgres as fake_postgres
-from tests.fakes.slack_requests import SIGNING_SECRET
-from tests.fakes.slack_server import BOT_TOKEN
+from sandbox.slack_double import BOT_TOKEN, SIGNING_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

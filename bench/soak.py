@@ -51,8 +51,15 @@ if str(ROOT) not in sys.path:  # run as a script (`python bench/soak.py`)
 from bot.interview.engine import ANSWERING_KINDS  # noqa: E402
 from handlers.blocks import ids  # noqa: E402
 from sandbox.model_server import FakeModelServer  # noqa: E402
-from tests.fakes.slack_requests import SIGNING_SECRET, sign  # noqa: E402
-from tests.fakes.slack_server import APP_ID, BOT_TOKEN, TEAM_ID, Call, FakeSlackServer  # noqa: E402
+from sandbox.signing import signed_headers  # noqa: E402
+from sandbox.slack_double import (  # noqa: E402
+    APP_ID,
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    TEAM_ID,
+    Call,
+    SlackDouble,
+)
 
 START_ACTION = ids.START_INTERVIEW
 FINISH_ACTION = ids.FINISH_INTERVIEW
@@ -215,7 +222,11 @@ class SlackDeliveries:
         await self.http.close()
 
     async def _post(self, body: str, content_type: str, headers: dict[str, str]) -> int | None:
-        all_headers = {"Content-Type": content_type, **sign(body), **headers}
+        all_headers = {
+            "Content-Type": content_type,
+            **signed_headers(body, SIGNING_SECRET),
+            **headers,
+        }
         try:
             async with self.http.post(self.url, data=body.encode(), headers=all_headers) as resp:
                 await resp.read()
@@ -323,7 +334,7 @@ class Candidate:
     def __init__(
         self,
         user: str,
-        slack: FakeSlackServer,
+        slack: SlackDouble,
         deliveries: SlackDeliveries,
         ledger: Ledger,
         rng: random.Random,
@@ -408,7 +419,7 @@ class Candidate:
         def new_thread() -> str | None:
             for m in self._bot_messages():
                 if (
-                    not m.get("thread_ts")
+                    m.get("thread_ts") in (None, m["ts"])
                     and str(m.get("text", "")).startswith("Your interview")
                     and m["ts"] not in self.known_threads
                 ):
@@ -494,7 +505,7 @@ class Killer:
     def __init__(
         self,
         bot: BotProcess,
-        slack: FakeSlackServer,
+        slack: SlackDouble,
         model: FakeModelServer,
         deliveries: SlackDeliveries,
         rng: random.Random,
@@ -576,7 +587,7 @@ async def run_lane(
     db_path = lane_dir / "interview_bot.db"
     model = FakeModelServer(latency=0.3)
     await model.start()
-    slack = FakeSlackServer()
+    slack = SlackDouble()
     await slack.start()
     bot = BotProcess(
         database_url=f"sqlite+aiosqlite:///{db_path}",
@@ -650,7 +661,7 @@ async def settle(db_path: Path, within: float) -> None:
         await asyncio.sleep(0.2)
 
 
-def check_lane(db_path: Path, slack: FakeSlackServer, ledger: Ledger) -> LaneReport:
+def check_lane(db_path: Path, slack: SlackDouble, ledger: Ledger) -> LaneReport:
     """Compare what Slack acked and what Slack shows with what the database holds."""
     report = LaneReport()
     candidate_rows = _query(

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import json
 import logging
 import time
@@ -17,6 +15,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
+from sandbox.signing import signed_headers
 from sandbox.workspace import Identity
 
 logger = logging.getLogger(__name__)
@@ -26,13 +25,6 @@ ACK_TIMEOUT_SECONDS = 3.0
 # Slack retries a failed event nearly at once, after a minute, and after five minutes.
 EVENT_RETRY_DELAYS = (1.0, 60.0, 300.0)
 USER_AGENT = "Slackbot 1.0 (+https://api.slack.com/robots)"
-
-
-def slack_signature(signing_secret: str, timestamp: str, body: bytes) -> str:
-    """Slack's v0 request signature: HMAC-SHA256 of `v0:{timestamp}:{body}`."""
-    base = b"v0:" + timestamp.encode() + b":" + body
-    digest = hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
-    return f"v0={digest}"
 
 
 @dataclass(frozen=True)
@@ -157,12 +149,10 @@ class BotDelivery:
     ) -> DeliveryResult:
         if self._session is None or self.request_url is None:
             return DeliveryResult(None, b"", "", error="dispatch_failed")
-        timestamp = str(int(time.time()))
         headers = {
             "Content-Type": content_type,
             "User-Agent": USER_AGENT,
-            "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": slack_signature(self.signing_secret, timestamp, body),
+            **signed_headers(body, self.signing_secret),
             **(extra_headers or {}),
         }
         try:

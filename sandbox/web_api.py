@@ -3,26 +3,37 @@
 Requests arrive as slack_sdk sends them: JSON bodies, form-encoded bodies or query
 strings, with the token in `Authorization: Bearer …`. Answers are Slack's: HTTP 200
 with `{"ok": true, …}` or `{"ok": false, "error": "<code>"}`.
+
+It is also the Slack double tests and the benchmark use: every call is recorded, a method
+can be told to fail (429 with Retry-After, 5xx) a number of times, every answer can be
+delayed, and files come from a host as rough as a real one (see `Hosting`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import itertools
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from sandbox import block_kit
 from sandbox.delivery import BotDelivery
-from sandbox.workspace import JSONDict, ResponseTarget, TriggerError, Workspace
+from sandbox.workspace import JSONDict, ResponseTarget, StoredFile, TriggerError, Workspace
 
 # Slack lets a response_url be used five times.
 RESPONSE_URL_USES = 5
-# File bodies go out in pieces of this size, as from a real file host.
-FILE_PIECE_BYTES = 4096
+# How long a pushed Socket Mode envelope waits for a connection and its ack.
+SOCKET_WAIT_SECONDS = 10.0
+# Arguments slack_sdk may send as JSON strings; recorded calls hold them decoded.
+_JSON_FIELDS = ("blocks", "view", "metadata", "attachments")
+# Errors that mean the app sent malformed Block Kit or views.
+_MALFORMED = frozenset({"invalid_blocks", "invalid_blocks_format", "invalid_arguments"})
 
 LOGIN_PAGE = (
     "<!DOCTYPE html><html><head><title>Sign in | Slack</title></head><body>"
@@ -82,6 +93,34 @@ def _decode_cursor(cursor: str) -> str:
 Method = Callable[[JSONDict], Awaitable[JSONDict]]
 
 
+@dataclass
+class Call:
+    """One Web API call as it arrived: method, decoded arguments, token."""
+
+    method: str
+    params: JSONDict
+    token: str | None
+
+
+@dataclass
+class Failure:
+    """An answer to give instead of the method's, `times` times."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int = 1
+    body: JSONDict | None = None
+
+
+def _decoded(args: JSONDict) -> JSONDict:
+    params = dict(args)
+    for key in _JSON_FIELDS:
+        if isinstance(params.get(key), str):
+            with contextlib.suppress(ValueError):
+                params[key] = json.loads(params[key])
+    return params
+
+
 class SlackWebApi:
     """The methods under `/api/`, bound to one workspace and one bot delivery."""
 
@@ -92,6 +131,22 @@ class SlackWebApi:
         self.delivery = delivery
         # Slack sends an app the `message` events of its own posts too (Bolt drops them).
         self.echo_bot_messages = echo_bot_messages
+        self.calls: list[Call] = []
+        # Called with each call as it arrives, before `latency` and any failure.
+        self.hooks: list[Callable[[Call], None]] = []
+        # Seconds every Web API answer waits.
+        self.latency = 0.0
+        self.failures: dict[str, list[Failure]] = {}
+        # Extra checks of what the app sends (method, arguments); what they raise is kept.
+        self.checks: list[Callable[[str, JSONDict], None]] = []
+        self.validation_errors: list[str] = []
+        self.responses: list[JSONDict] = []  # bodies posted to response_urls
+        self.file_requests: list[JSONDict] = []
+        # Another origin of this server, for cross-origin redirects of file downloads.
+        self.foreign_base_url: str | None = None
+        self.sockets: list[web.WebSocketResponse] = []
+        self.socket_acks: asyncio.Queue[JSONDict] = asyncio.Queue()
+        self._socket_open = asyncio.Event()
         self.methods: dict[str, Method] = {
             "api.test": self.api_test,
             "auth.test": self.auth_test,
@@ -118,21 +173,75 @@ class SlackWebApi:
 
     # HTTP plumbing ----------------------------------------------------------------------
 
+    # Controls for tests and the benchmark ----------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+        body: JSONDict | None = None,
+    ) -> None:
+        """Answer the next `times` calls of `method` with `status` (and `Retry-After`)."""
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        self.failures.setdefault(method, []).append(Failure(status, headers, times, body))
+
+    def _failure(self, method: str) -> web.Response | None:
+        pending = self.failures.get(method)
+        if not pending:
+            return None
+        failure = pending[0]
+        failure.times -= 1
+        if failure.times <= 0:
+            pending.pop(0)
+        if failure.body is not None:
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        return web.Response(status=failure.status, headers=failure.headers, text="error")
+
+    def _check(self, method: str, args: JSONDict) -> None:
+        for check in self.checks:
+            try:
+                check(method, args)
+            except Exception as exc:
+                self.validation_errors.append(f"{method}: {exc!r}")
+
+    # HTTP plumbing ----------------------------------------------------------------------
+
     async def handle(self, request: web.Request) -> web.Response:
         method_name = request.match_info["method"]
         args = await self._read_arguments(request)
+        token = self._token(request, args)
+        call = Call(method_name, _decoded(args), token or None)
+        self.calls.append(call)
+        self._check(method_name, call.params)
+        for hook in self.hooks:
+            hook(call)
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        failure = self._failure(method_name)
+        if failure is not None:
+            return failure
         try:
+            if method_name == "apps.connections.open":
+                # Socket Mode: only an app-level token opens a connection.
+                if not token.startswith("xapp-"):
+                    raise SlackApiError("not_allowed_token_type")
+                return web.json_response({"ok": True, "url": self._socket_url()})
             method = self.methods.get(method_name)
             if method is None:
                 raise SlackApiError("unknown_method")
             if method_name != "api.test":
-                self._authenticate(request, args)
+                self._authenticate(token)
             result = await method(args)
             body: JSONDict = {"ok": True, **result}
         except SlackApiError as exc:
             body = {"ok": False, "error": exc.code}
             if exc.messages:
                 body["response_metadata"] = {"messages": exc.messages}
+            if exc.code in _MALFORMED:
+                self.validation_errors.append(f"{method_name}: {exc.code} {exc.messages}")
         return web.json_response(body)
 
     async def _read_arguments(self, request: web.Request) -> JSONDict:
@@ -150,10 +259,13 @@ class SlackWebApi:
                 args.update({key: value for key, value in form.items() if isinstance(value, str)})
         return args
 
-    def _authenticate(self, request: web.Request, args: JSONDict) -> None:
+    @staticmethod
+    def _token(request: web.Request, args: JSONDict) -> str:
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        token = token or str(args.get("token") or "")
+        return token or str(args.get("token") or "")
+
+    def _authenticate(self, token: str) -> None:
         if not token:
             raise SlackApiError("not_authed")
         if token != self.workspace.identity.bot_token:
@@ -279,12 +391,13 @@ class SlackWebApi:
         others = [user for user in users if user != ident.bot_user_id]
         if any(self.workspace.user_object(user) is None for user in users):
             raise SlackApiError("user_not_found")
-        if others != [ident.person_id]:
-            # Only the DM between the app and the one person exists in the sandbox.
+        if len(others) != 1 or (others[0] != ident.person_id and not self.workspace.everyone):
+            # Only DMs between the app and one person exist in the sandbox.
             raise SlackApiError("not_enough_users" if not others else "too_many_users")
-        channel: JSONDict = {"id": ident.dm_channel_id}
+        dm = self.workspace.resolve_channel(others[0]) or ident.dm_channel_id
+        channel: JSONDict = {"id": dm}
         if _truthy(args.get("return_im")):
-            channel = (await self.conversations_info({"channel": ident.dm_channel_id}))["channel"]
+            channel = (await self.conversations_info({"channel": dm}))["channel"]
         return {"no_op": True, "already_open": True, "channel": channel}
 
     async def conversations_info(self, args: JSONDict) -> JSONDict:
@@ -313,7 +426,9 @@ class SlackWebApi:
         if not ts:
             raise _missing("ts")
         parent_ts = self.workspace.thread_parent_ts(channel, ts)
-        if parent_ts is None or self.workspace.find_message(channel, parent_ts) is None:
+        if parent_ts is None or (
+            self.workspace.find_message(channel, parent_ts) is None and not self.workspace.everyone
+        ):
             raise SlackApiError("thread_not_found")
         messages = self.workspace.replies(channel, parent_ts)
         return self._page(args, messages, newest_first=False, default_limit=1000)
@@ -382,7 +497,7 @@ class SlackWebApi:
         user = str(args.get("user") or "")
         if not user:
             raise _missing("user")
-        if user != self.workspace.identity.person_id:
+        if user != self.workspace.identity.person_id and not self.workspace.everyone:
             raise SlackApiError("user_not_in_channel")
         text = self._text(args)
         blocks = self._blocks(args, limit=block_kit.MESSAGE_BLOCK_LIMIT)
@@ -568,37 +683,116 @@ class SlackWebApi:
 
     async def download_file(self, request: web.Request) -> web.StreamResponse:
         """`url_private(_download)`: the bytes for the bot token, a sign-in page otherwise."""
-        stored = self.workspace.files.get(request.match_info["file_id"])
-        if stored is None or request.match_info["name"] != stored.info["name"]:
+        self._note_file_request(request)
+        file_id, name = request.match_info["file_id"], request.match_info["name"]
+        stored = self.workspace.files.get(file_id)
+        if stored is None or name != stored.info["name"]:
             return web.Response(status=404, text="File not found")
         header = request.headers.get("Authorization", "")
         if header != f"Bearer {self.workspace.identity.bot_token}":
             # Slack answers an unauthenticated download with its sign-in page, status 200.
             return web.Response(text=LOGIN_PAGE, content_type="text/html")
+        redirect = stored.hosting.redirect
+        if redirect == "same-origin" and "hop" not in request.query:
+            raise web.HTTPFound(f"{request.path}?hop=1")
+        if redirect == "cross-origin" and self.foreign_base_url:
+            raise web.HTTPFound(f"{self.foreign_base_url}/cdn/{file_id}/{name}")
         disposition = "attachment" if request.path.rsplit("/", 2)[-2] == "download" else "inline"
+        return await self._send_file(request, stored, disposition)
+
+    async def download_unsigned(self, request: web.Request) -> web.StreamResponse:
+        """Another origin's copy, served to anyone (a signed CDN URL): a bot must not go
+        there, since following the redirect would carry its token to another host."""
+        self._note_file_request(request)
+        stored = self.workspace.files.get(request.match_info["file_id"])
+        if stored is None:
+            return web.Response(status=404, text="File not found")
+        return await self._send_file(request, stored, "inline")
+
+    def _note_file_request(self, request: web.Request) -> None:
+        self.file_requests.append(
+            {"path": request.path, "authorization": request.headers.get("Authorization")}
+        )
+
+    @staticmethod
+    async def _send_file(
+        request: web.Request, stored: StoredFile, disposition: str
+    ) -> web.StreamResponse:
+        """In pieces with pauses, as Slack's file host sends over TLS: a bot must read to
+        the end, and `Hosting` can make it slower, chunked, or cut off part way."""
+        hosting = stored.hosting
         response = web.StreamResponse(
             headers={
                 "Content-Type": stored.info["mimetype"],
                 "Content-Disposition": f'{disposition}; filename="{stored.info["name"]}"',
             }
         )
-        response.content_length = len(stored.content)
+        if hosting.content_length:
+            response.content_length = len(stored.content)
+        else:
+            response.enable_chunked_encoding()
         await response.prepare(request)
-        # In pieces, as Slack's file host sends over TLS: a bot must read to the end.
+        sent = 0
         try:
-            for start in range(0, len(stored.content), FILE_PIECE_BYTES):
-                await response.write(stored.content[start : start + FILE_PIECE_BYTES])
-                await asyncio.sleep(0)
+            for size in itertools.cycle(hosting.pieces):
+                if sent >= len(stored.content):
+                    break
+                if hosting.cut_after is not None and sent >= hosting.cut_after:
+                    if request.transport is not None:
+                        request.transport.close()
+                    return response
+                if sent:
+                    await asyncio.sleep(hosting.pause)
+                await response.write(stored.content[sent : sent + size])
+                sent += size
             await response.write_eof()
         except ConnectionResetError:
-            pass  # the bot stopped reading; nothing more to send
+            pass  # the bot stopped reading (too large, too slow); nothing more to send
         return response
+
+    # Socket Mode ------------------------------------------------------------------------
+
+    def _socket_url(self) -> str:
+        return self.workspace.base_url.replace("http", "ws", 1) + "/socket"
+
+    async def socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, then collect the app's acks of the envelopes pushed."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        self._socket_open.set()
+        await ws.send_json(
+            {
+                "type": "hello",
+                "num_connections": 1,
+                "connection_info": {"app_id": self.workspace.identity.app_id},
+            }
+        )
+        async for message in ws:
+            if message.type == web.WSMsgType.TEXT:
+                await self.socket_acks.put(json.loads(message.data))
+        return ws
+
+    async def push_envelope(self, envelope: JSONDict) -> JSONDict:
+        """Sends a Socket Mode envelope to the connected app and waits for its ack."""
+        async with asyncio.timeout(SOCKET_WAIT_SECONDS):
+            await self._socket_open.wait()
+            await self.sockets[-1].send_json(envelope)
+            while True:
+                ack = await self.socket_acks.get()
+                if ack.get("envelope_id") == envelope["envelope_id"]:
+                    return ack
 
     # response_url -----------------------------------------------------------------------
 
     async def respond(self, request: web.Request) -> web.Response:
         """A post to a `response_url` from a slash command or an interaction."""
-        target = self.workspace.response_targets.get(request.match_info["token"])
+        token = request.match_info["token"]
+        target = self.workspace.response_targets.get(token)
+        if target is None and self.workspace.everyone:
+            # A response_url a test made up: kept, as where it points was never seen.
+            target = ResponseTarget(channel="", user="", thread_ts=None, original=None)
+            self.workspace.response_targets[token] = target
         if target is None or target.uses >= RESPONSE_URL_USES:
             return web.json_response({"ok": False, "error": "expired_url"}, status=404)
         try:
@@ -607,9 +801,17 @@ class SlackWebApi:
             body = None
         if not isinstance(body, dict):
             return web.json_response({"ok": False, "error": "invalid_payload"}, status=400)
+        self.responses.append({"rid": token, **body})
+        self._check("response_url", body)
         try:
-            self._apply_response(target, body)
+            if target.channel:
+                self._apply_response(target, body)
+            else:
+                self._text(body)
+                self._blocks(body, limit=block_kit.MESSAGE_BLOCK_LIMIT)
         except SlackApiError as exc:
+            if exc.code in _MALFORMED:
+                self.validation_errors.append(f"response_url: {exc.code} {exc.messages}")
             return web.json_response({"ok": False, "error": exc.code}, status=400)
         target.uses += 1
         return web.json_response({"ok": True})
@@ -694,4 +896,6 @@ def add_web_api_routes(app: web.Application, api: SlackWebApi) -> None:
     app.router.add_get(
         "/files-pri/{team:T[A-Z0-9]+}-{file_id:F[A-Z0-9]+}/download/{name}", api.download_file
     )
+    app.router.add_get("/cdn/{file_id}/{name}", api.download_unsigned)
     app.router.add_post("/hooks/{team}/{token}", api.respond)
+    app.router.add_get("/socket", api.socket)

@@ -16,7 +16,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from sandbox import block_kit
 
@@ -45,12 +45,36 @@ class Identity:
     verification_token: str = field(default_factory=lambda: secrets.token_hex(12))
 
 
+# The pieces a file body is sent in, in turn; a real host's TLS records look alike.
+FILE_PIECES = (1024, 3072, 4096, 2048, 1500)
+FILE_PIECE_PAUSE = 0.001
+
+Redirect = Literal["same-origin", "cross-origin"]
+
+
+@dataclass(frozen=True)
+class Hosting:
+    """How the file host sends a body: as rough as a real one, or rougher on request.
+
+    `pieces=(1,), pause=0.05` is a host sending a byte at a time; `redirect` answers with a
+    redirect to this origin or another one; `content_length=False` sends it chunked;
+    `cut_after` drops the connection once that many bytes are sent.
+    """
+
+    pieces: tuple[int, ...] = FILE_PIECES
+    pause: float = FILE_PIECE_PAUSE
+    redirect: Redirect | None = None
+    content_length: bool = True
+    cut_after: int | None = None
+
+
 @dataclass
 class StoredFile:
-    """A file object as Slack describes it, and its bytes."""
+    """A file object as Slack describes it, its bytes, and how the host sends them."""
 
     info: JSONDict
     content: bytes
+    hosting: Hosting = field(default_factory=Hosting)
 
 
 @dataclass
@@ -78,8 +102,15 @@ class TriggerError(Exception):
 class Workspace:
     """In-memory workspace state; every mutation is published to the live channel."""
 
-    def __init__(self, identity: Identity, *, base_url: str = "http://127.0.0.1") -> None:
+    def __init__(
+        self, identity: Identity, *, base_url: str = "http://127.0.0.1", everyone: bool = False
+    ) -> None:
+        """`everyone`: any user id is a person of the workspace with a DM with the app
+        (`U…` talks in `D…`), any other channel id is a conversation the app is in, and
+        messages, threads and trigger_ids the workspace never saw (sent straight to the
+        bot by a test or a benchmark) are taken as real."""
         self.identity = identity
+        self.everyone = everyone
         self.base_url = base_url.rstrip("/")
         self.messages: dict[str, dict[str, JSONDict]] = {identity.dm_channel_id: {}}
         self.ephemerals: dict[str, JSONDict] = {}
@@ -117,6 +148,8 @@ class Workspace:
         """Spends a trigger_id, raising the error Slack gives for a bad one."""
         trigger = self.triggers.get(trigger_id)
         if trigger is None:
+            if self.everyone:
+                return
             raise TriggerError("invalid_trigger_id")
         if trigger.used:
             raise TriggerError("exchanged_trigger_id")
@@ -138,6 +171,8 @@ class Workspace:
             name, real_name, is_bot = ident.person_name, ident.person_name, False
         elif user_id == ident.bot_user_id:
             name, real_name, is_bot = ident.bot_user_name, ident.app_name, True
+        elif self.everyone and user_id[:1] in ("U", "W"):
+            name, real_name, is_bot = user_id.lower(), user_id, False
         else:
             return None
         profile: JSONDict = {
@@ -270,13 +305,14 @@ class Workspace:
 
     # messages -------------------------------------------------------------------------
 
-    def channel_exists(self, channel: str) -> bool:
-        return channel in self.messages
-
     def resolve_channel(self, channel: str) -> str | None:
         """The conversation a `channel` argument names: a user id means the app's DM."""
         if channel in self.messages:
             return channel
+        if self.everyone and channel:
+            dm = "D" + channel[1:] if channel[:1] in ("U", "W") else channel
+            self.messages.setdefault(dm, {})
+            return dm
         if channel == self.identity.person_id:
             return self.identity.dm_channel_id
         return None
@@ -288,7 +324,7 @@ class Workspace:
         """The parent of the thread `thread_ts` names (a reply's ts names its thread)."""
         message = self.find_message(channel, thread_ts)
         if message is None:
-            return None
+            return thread_ts if self.everyone else None
         return str(message.get("thread_ts", thread_ts))
 
     def post_message(
@@ -329,10 +365,11 @@ class Workspace:
         if extra:
             message.update(extra)
         if thread_ts is not None:
-            parent = self.messages[channel][thread_ts]
             message["thread_ts"] = thread_ts
-            message["parent_user_id"] = parent["user"]
-            self._add_reply(channel, parent, message)
+            parent = self.messages[channel].get(thread_ts)
+            if parent is not None:
+                message["parent_user_id"] = parent["user"]
+                self._add_reply(channel, parent, message)
         self.messages[channel][ts] = message
         self._reset_state(f"message:{channel}:{ts}", message.get("blocks", []))
         self._publish_message(channel, message)
@@ -353,8 +390,8 @@ class Workspace:
 
     def replies(self, channel: str, parent_ts: str) -> list[JSONDict]:
         """The parent and its replies, oldest first."""
-        parent = self.messages[channel][parent_ts]
-        return [parent] + [
+        parent = self.messages[channel].get(parent_ts)
+        return ([parent] if parent is not None else []) + [
             message
             for ts, message in sorted(self.messages[channel].items())
             if message.get("thread_ts") == parent_ts and ts != parent_ts
@@ -654,9 +691,14 @@ class Workspace:
         mimetype: str,
         mode: str,
         content: bytes,
+        file_id: str | None = None,
+        size: int | None = None,
+        hosting: Hosting | None = None,
     ) -> JSONDict:
-        """Stores an uploaded file or snippet and returns its Slack file object."""
-        file_id = self.next_id("F")
+        """Stores an uploaded file or snippet and returns its Slack file object.
+
+        `size` declares a size other than the body's (a file object can be wrong)."""
+        file_id = file_id or self.next_id("F")
         created = int(time.time())
         info: JSONDict = {
             "id": file_id,
@@ -670,7 +712,7 @@ class Workspace:
             "user": user,
             "user_team": self.identity.team_id,
             "editable": mode == "snippet",
-            "size": len(content),
+            "size": len(content) if size is None else size,
             "mode": mode,
             "is_external": False,
             "external_type": "",
@@ -690,7 +732,7 @@ class Workspace:
             info["preview_is_truncated"] = len(lines) > 5
             info["lines"] = len(lines)
             info["lines_more"] = max(0, len(lines) - 5)
-        self.files[file_id] = StoredFile(info=info, content=content)
+        self.files[file_id] = StoredFile(info=info, content=content, hosting=hosting or Hosting())
         return info
 
     def _file_links(self, file_id: str, name: str, user: str) -> JSONDict:

@@ -19,8 +19,9 @@ from bot.runtime import BotRuntime
 from bot.web_server import ServerLimits, start_web_server
 from sandbox.model_server import FakeModelServer
 from sandbox.postgres import DEFAULT_ADMIN_DSN, postgres_available, postgres_database
-from tests.fakes.slack_requests import SIGNING_SECRET, SlackSender
-from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
+from sandbox.slack_double import BOT_TOKEN, SIGNING_SECRET, SlackDouble
+from tests.fakes.slack_requests import SlackSender
+from tests.slack_validation import assert_valid_blocks, assert_valid_view
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", DEFAULT_ADMIN_DSN)
 
@@ -58,9 +59,18 @@ def sqlite_url(tmp_path: Any) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'interview_bot.db'}"
 
 
+def check_with_slack_sdk(method: str, params: dict[str, Any]) -> None:
+    """What the bot sends must also pass slack_sdk's own Block Kit models."""
+    if method in {"views.publish", "views.open", "views.update", "views.push"}:
+        assert_valid_view(params["view"])
+    elif params.get("blocks") is not None:
+        assert_valid_blocks(params["blocks"])
+
+
 @pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlackServer]:
-    async with FakeSlackServer() as server:
+async def fake_slack() -> AsyncIterator[SlackDouble]:
+    async with SlackDouble() as server:
+        server.api.checks.append(check_with_slack_sdk)
         yield server
     assert not server.validation_errors, server.validation_errors
 
@@ -80,7 +90,7 @@ class BotHarness:
     """The real bot on a local port, with the fakes it talks to."""
 
     runtime: BotRuntime
-    slack: FakeSlackServer
+    slack: SlackDouble
     send: SlackSender
     url: str
     runner: web.AppRunner
@@ -99,7 +109,7 @@ class BotHarness:
 
 async def start_bot(
     *,
-    slack: FakeSlackServer,
+    slack: SlackDouble,
     database_url: str,
     model: FakeModelServer | None = None,
     time_limit: int = 45,
@@ -158,7 +168,7 @@ def make_bot() -> Callable[..., Any]:
 
 @pytest.fixture
 async def bot(
-    make_bot: Callable[..., Any], fake_slack: FakeSlackServer, sqlite_url: str
+    make_bot: Callable[..., Any], fake_slack: SlackDouble, sqlite_url: str
 ) -> AsyncIterator[BotHarness]:
     """The offline bot on SQLite."""
     harness = await make_bot(slack=fake_slack, database_url=sqlite_url)
@@ -169,7 +179,7 @@ async def bot(
 @pytest.fixture
 async def model_bot(
     make_bot: Callable[..., Any],
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     fake_model: FakeModelServer,
     sqlite_url: str,
 ) -> AsyncIterator[BotHarness]:

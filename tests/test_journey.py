@@ -11,10 +11,9 @@ from bot.interview.evidence import entry_point_names
 from bot.interview.problem_bank import ProblemBank
 from handlers.blocks import ids
 from sandbox.model_server import GradeReply, Reply
+from sandbox.slack_double import USER_ID, SlackDouble
 from storage.models import CodeSubmission, Interview, InterviewSession, Message
 from tests.conftest import BotHarness, stop_bot
-from tests.fakes.slack_requests import USER_ID
-from tests.fakes.slack_server import FakeSlackServer
 from tests.slack_validation import assert_valid_blocks, assert_valid_view
 
 DM = "D" + USER_ID[1:]
@@ -60,7 +59,7 @@ async def test_offline_journey_records_a_scored_interview(bot: BotHarness) -> No
 
 
 async def test_offline_journey_on_postgresql(
-    make_bot: Any, fake_slack: FakeSlackServer, pg_url: str
+    make_bot: Any, fake_slack: SlackDouble, pg_url: str
 ) -> None:
     bot = await make_bot(slack=fake_slack, database_url=pg_url)
     try:

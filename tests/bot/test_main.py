@@ -12,8 +12,8 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.fakes.slack_requests import SIGNING_SECRET, SlackSender
-from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
+from sandbox.slack_double import BOT_TOKEN, SIGNING_SECRET, SlackDouble
+from tests.fakes.slack_requests import SlackSender
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -63,7 +63,7 @@ async def test_run_without_signing_secret_says_what_to_set(tmp_path: Path) -> No
 
 async def test_run_serves_slack_and_stops_cleanly(tmp_path: Path) -> None:
     port = _free_port()
-    async with FakeSlackServer() as slack:
+    async with SlackDouble() as slack:
         env = _env(
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_SIGNING_SECRET=SIGNING_SECRET,

@@ -11,16 +11,15 @@ import pytest
 from bot.config import Settings
 from bot.runtime import BotRuntime
 from handlers.blocks import ids
+from sandbox.slack_double import APP_ID, BOT_TOKEN, BOT_USER_ID, TEAM_ID, USER_ID, SlackDouble
 from storage.models import Message
-from tests.fakes.slack_requests import USER_ID
-from tests.fakes.slack_server import APP_ID, BOT_TOKEN, BOT_USER_ID, TEAM_ID, FakeSlackServer
 from tests.slack_validation import assert_valid_blocks
 
 APP_TOKEN = "xapp-1-test-app-token"
 
 
 @pytest.fixture
-async def socket_runtime(fake_slack: FakeSlackServer, sqlite_url: str) -> AsyncIterator[BotRuntime]:
+async def socket_runtime(fake_slack: SlackDouble, sqlite_url: str) -> AsyncIterator[BotRuntime]:
     settings = Settings(
         _env_file=None,
         slack_bot_token=BOT_TOKEN,
@@ -36,7 +35,7 @@ async def socket_runtime(fake_slack: FakeSlackServer, sqlite_url: str) -> AsyncI
 
 
 async def test_slash_command_and_interview_over_socket_mode(
-    socket_runtime: BotRuntime, fake_slack: FakeSlackServer
+    socket_runtime: BotRuntime, fake_slack: SlackDouble
 ) -> None:
     ack = await fake_slack.push_envelope(
         {

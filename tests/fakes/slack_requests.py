@@ -1,9 +1,8 @@
-"""Signed requests in Slack's real formats, sent over HTTP to the bot's /slack/events."""
+"""Signed requests in Slack's real formats, sent over HTTP to the bot's /slack/events
+(signed by sandbox.signing, with the Slack double's ids)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import json
 import time
@@ -13,38 +12,10 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from tests.fakes.slack_server import APP_ID, BOT_USER_ID, TEAM_ID
+from sandbox.signing import signed_headers
+from sandbox.slack_double import APP_ID, SIGNING_SECRET, TEAM_ID, USER_ID, event_envelope
 
-SIGNING_SECRET = "test-signing-secret-123456"
-USER_ID = "U0CANDIDATE"
 _counter = itertools.count(1)
-
-
-def sign(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
-
-
-def event_envelope(event: dict[str, Any], *, event_id: str) -> dict[str, Any]:
-    """The Events API body Slack wraps an event in."""
-    return {
-        "token": "legacy",
-        "team_id": TEAM_ID,
-        "api_app_id": APP_ID,
-        "event": event,
-        "type": "event_callback",
-        "event_id": event_id,
-        "event_time": int(time.time()),
-        "authorizations": [
-            {
-                "team_id": TEAM_ID,
-                "user_id": BOT_USER_ID,
-                "is_bot": True,
-                "is_enterprise_install": False,
-            }
-        ],
-    }
 
 
 @dataclass
@@ -57,7 +28,10 @@ class Reply:
 
 
 class SlackSender:
-    """Plays Slack delivering requests to the app."""
+    """Plays Slack delivering requests to the app.
+
+    Each request carries its own response_url under `response_url`, as Slack's do (five
+    uses each)."""
 
     def __init__(
         self,
@@ -83,7 +57,7 @@ class SlackSender:
     ) -> Reply:
         all_headers = {"Content-Type": content_type}
         if signed:
-            all_headers.update(sign(body, self.secret, timestamp))
+            all_headers.update(signed_headers(body, self.secret, timestamp))
         all_headers.update(headers or {})
         async with self.http.post(self.url, data=body.encode(), headers=all_headers) as resp:
             return Reply(resp.status, await resp.text())
@@ -108,7 +82,7 @@ class SlackSender:
             "command": command,
             "text": text,
             "api_app_id": APP_ID,
-            "response_url": self.response_url,
+            "response_url": f"{self.response_url}-{next(_counter)}",
             "trigger_id": f"trig.{next(_counter)}",
         }
         return await self.post(urlencode(form), "application/x-www-form-urlencoded", **kw)
@@ -201,9 +175,14 @@ class SlackSender:
             "trigger_id": f"trig.{next(_counter)}",
             "team": {"id": TEAM_ID, "domain": "test"},
             "state": {"values": state or {}},
-            "response_url": self.response_url,
+            "response_url": f"{self.response_url}-{next(_counter)}",
             "actions": [action],
         }
         return await self.post(
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", **kw
         )
+
+
+def sign(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+    """Kept only while the last importer moves to sandbox.signing.signed_headers."""
+    return signed_headers(body, secret, timestamp)

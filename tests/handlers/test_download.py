@@ -21,7 +21,7 @@ from bot.interview.engine import DownloadFailed
 from bot.runtime import BotRuntime
 from handlers.delivery import SlackDelivery
 from handlers.file_download import DownloadLimits
-from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
+from sandbox.slack_double import BOT_TOKEN, SlackDouble
 
 
 def code_of_size(size: int) -> bytes:
@@ -43,15 +43,13 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
         yield session
 
 
-def delivery_for(
-    slack: FakeSlackServer, http: aiohttp.ClientSession, **limits: Any
-) -> SlackDelivery:
+def delivery_for(slack: SlackDouble, http: aiohttp.ClientSession, **limits: Any) -> SlackDelivery:
     client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.api_url, session=http)
     return SlackDelivery(client=client, http=http, download_limits=DownloadLimits(**limits))
 
 
 async def test_a_body_sent_in_pieces_is_read_to_its_end(
-    fake_slack: FakeSlackServer, http: aiohttp.ClientSession
+    fake_slack: SlackDouble, http: aiohttp.ClientSession
 ) -> None:
     content = code_of_size(60 * 1024)
     file = fake_slack.add_file("F0PIECES", content)
@@ -60,7 +58,7 @@ async def test_a_body_sent_in_pieces_is_read_to_its_end(
 
 
 async def test_a_chunked_body_without_a_length_is_read_to_its_end(
-    fake_slack: FakeSlackServer, http: aiohttp.ClientSession
+    fake_slack: SlackDouble, http: aiohttp.ClientSession
 ) -> None:
     content = code_of_size(40 * 1024)
     file = fake_slack.add_file("F0CHUNKED", content, content_length=False)
@@ -69,7 +67,7 @@ async def test_a_chunked_body_without_a_length_is_read_to_its_end(
 
 
 async def test_a_body_larger_than_its_declared_size_is_kept_whole(
-    fake_slack: FakeSlackServer, http: aiohttp.ClientSession
+    fake_slack: SlackDouble, http: aiohttp.ClientSession
 ) -> None:
     content = code_of_size(50 * 1024)
     file = fake_slack.add_file("F0UNDERSTATED", content, size=1024)
@@ -79,7 +77,7 @@ async def test_a_body_larger_than_its_declared_size_is_kept_whole(
 
 @pytest.mark.parametrize("content_length", [True, False])
 async def test_a_body_over_the_cap_is_refused_never_cut(
-    fake_slack: FakeSlackServer, http: aiohttp.ClientSession, content_length: bool
+    fake_slack: SlackDouble, http: aiohttp.ClientSession, content_length: bool
 ) -> None:
     # Declared small, so the metadata check lets it through; the body itself is too big.
     content = code_of_size(MAX_CODE_BYTES + 50 * 1024)
@@ -91,7 +89,7 @@ async def test_a_body_over_the_cap_is_refused_never_cut(
 
 
 async def test_a_body_of_exactly_the_cap_is_kept(
-    fake_slack: FakeSlackServer, http: aiohttp.ClientSession
+    fake_slack: SlackDouble, http: aiohttp.ClientSession
 ) -> None:
     content = code_of_size(MAX_CODE_BYTES)
     file = fake_slack.add_file("F0EXACT", content, content_length=False)
@@ -100,7 +98,7 @@ async def test_a_body_of_exactly_the_cap_is_kept(
 
 
 async def test_a_host_sending_a_byte_at_a_time_runs_out_of_time(
-    fake_slack: FakeSlackServer, http: aiohttp.ClientSession
+    fake_slack: SlackDouble, http: aiohttp.ClientSession
 ) -> None:
     content = code_of_size(4 * 1024)
     file = fake_slack.add_file("F0DRIP", content, pieces=(1,), pause=0.05)
@@ -116,7 +114,7 @@ async def test_a_host_sending_a_byte_at_a_time_runs_out_of_time(
 
 @pytest.mark.parametrize("content_length", [True, False])
 async def test_a_body_cut_off_part_way_is_refused_not_kept(
-    fake_slack: FakeSlackServer, http: aiohttp.ClientSession, content_length: bool
+    fake_slack: SlackDouble, http: aiohttp.ClientSession, content_length: bool
 ) -> None:
     content = code_of_size(40 * 1024)
     file = fake_slack.add_file(
@@ -129,7 +127,7 @@ async def test_a_body_cut_off_part_way_is_refused_not_kept(
 
 
 async def test_a_same_origin_redirect_is_followed_with_the_token(
-    fake_slack: FakeSlackServer, http: aiohttp.ClientSession
+    fake_slack: SlackDouble, http: aiohttp.ClientSession
 ) -> None:
     content = code_of_size(30 * 1024)
     file = fake_slack.add_file("F0MOVED", content, redirect="same-origin")
@@ -141,7 +139,7 @@ async def test_a_same_origin_redirect_is_followed_with_the_token(
 
 
 async def test_a_redirect_to_another_origin_is_refused(
-    fake_slack: FakeSlackServer, http: aiohttp.ClientSession
+    fake_slack: SlackDouble, http: aiohttp.ClientSession
 ) -> None:
     file = fake_slack.add_file("F0AWAY", b"print('from somewhere else')\n", redirect="cross-origin")
 

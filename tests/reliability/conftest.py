@@ -20,11 +20,10 @@ from bot.interview.engine import EngineTuning
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
 from handlers.blocks import ids
 from sandbox.model_server import FakeModelServer
+from sandbox.slack_double import USER_ID, Call, SlackDouble
 from storage.db import Database
 from storage.models import CodeSubmission, Interview, InterviewSession, Message, SlackEvent
 from tests.conftest import BotHarness, start_bot, stop_bot
-from tests.fakes.slack_requests import USER_ID
-from tests.fakes.slack_server import Call, FakeSlackServer
 
 # Retries and back-off in fractions of a second, so failure paths run quickly.
 FAST_TUNING = EngineTuning(
@@ -58,7 +57,7 @@ def fast_model_interviewer(
 
 async def launch_bot(
     *,
-    slack: FakeSlackServer,
+    slack: SlackDouble,
     database_url: str,
     interviewer: Interviewer | None = None,
     tuning: EngineTuning | None = FAST_TUNING,
@@ -94,7 +93,7 @@ async def launch() -> AsyncIterator[Callable[..., Any]]:
 
 
 async def launch_model_bot(
-    launch: Callable[..., Any], slack: FakeSlackServer, model: FakeModelServer, database_url: str
+    launch: Callable[..., Any], slack: SlackDouble, model: FakeModelServer, database_url: str
 ) -> BotHarness:
     """`launch` a bot whose interviewer is the real ModelInterviewer against `model`."""
     harness: BotHarness = await launch(
@@ -150,17 +149,17 @@ async def say(bot: Any, thread: Thread, text: str) -> None:
     assert reply.status == 200
 
 
-def texts(slack: FakeSlackServer, thread: Thread) -> list[str]:
+def texts(slack: SlackDouble, thread: Thread) -> list[str]:
     """The text of the bot's messages in the thread, oldest first."""
     return [str(m.get("text")) for m in bot_posts(slack, thread)]
 
 
-def bot_posts(slack: FakeSlackServer, thread: Thread) -> list[dict[str, Any]]:
-    """Messages the bot has in the thread (as Slack stores them), oldest first."""
+def bot_posts(slack: SlackDouble, thread: Thread) -> list[dict[str, Any]]:
+    """The bot's replies in the thread (as Slack stores them), oldest first."""
     return [
         m
         for m in slack.messages.get(thread.channel, [])
-        if m.get("thread_ts") == thread.thread_ts and m.get("bot_id")
+        if m.get("bot_id") and m.get("thread_ts") == thread.thread_ts != m["ts"]
     ]
 
 
@@ -170,7 +169,7 @@ def marker_of(message: dict[str, Any]) -> str | None:
     return str(marker) if marker else None
 
 
-def posted_markers(slack: FakeSlackServer) -> Counter[str]:
+def posted_markers(slack: SlackDouble) -> Counter[str]:
     """How many times each queued bot message is in Slack (must be 1 each)."""
     return Counter(
         marker
@@ -180,7 +179,7 @@ def posted_markers(slack: FakeSlackServer) -> Counter[str]:
     )
 
 
-def assert_each_posted_once(slack: FakeSlackServer) -> None:
+def assert_each_posted_once(slack: SlackDouble) -> None:
     twice = {marker: n for marker, n in posted_markers(slack).items() if n > 1}
     assert not twice, f"posted more than once: {twice}"
 
@@ -281,7 +280,7 @@ class SlowCall:
 class SlackDelays:
     """Per-call latency for the fake Slack, so a test can act while one call is in flight."""
 
-    def __init__(self, slack: FakeSlackServer) -> None:
+    def __init__(self, slack: SlackDouble) -> None:
         self.slack = slack
         self.rules: list[SlowCall] = []
         slack.hooks.append(self._on_call)

@@ -21,10 +21,9 @@ from sqlalchemy import select
 
 from bench.soak import BotProcess, SlackDeliveries, run_soak
 from sandbox.model_server import FakeModelServer
+from sandbox.slack_double import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, USER_ID, Call, SlackDouble
 from storage.db import Database
 from storage.models import InterviewSession
-from tests.fakes.slack_requests import SIGNING_SECRET, TEAM_ID, USER_ID
-from tests.fakes.slack_server import BOT_TOKEN, Call, FakeSlackServer
 from tests.reliability.conftest import (
     MODEL_KEY,
     SlackDelays,
@@ -62,11 +61,11 @@ async def session_row(db: Database) -> InterviewSession | None:
         return (await s.execute(select(InterviewSession))).scalars().first()
 
 
-def bot_messages(slack: FakeSlackServer) -> list[dict[str, Any]]:
+def bot_messages(slack: SlackDouble) -> list[dict[str, Any]]:
     return [m for m in slack.messages.get(CHANNEL, []) if m.get("bot_id")]
 
 
-def posts_of_marker(slack: FakeSlackServer, marker: str) -> list[Call]:
+def posts_of_marker(slack: SlackDouble, marker: str) -> list[Call]:
     return [
         c
         for c in slack.calls_to("chat.postMessage")
@@ -76,7 +75,7 @@ def posts_of_marker(slack: FakeSlackServer, marker: str) -> list[Call]:
 
 @pytest.fixture
 async def process_bot(
-    tmp_path: Path, fake_slack: FakeSlackServer, slow_model: FakeModelServer
+    tmp_path: Path, fake_slack: SlackDouble, slow_model: FakeModelServer
 ) -> AsyncIterator[BotProcess]:
     bot = BotProcess(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
@@ -94,7 +93,7 @@ async def process_bot(
 
 
 async def test_killed_at_each_step_of_a_turn_nothing_is_lost_or_answered_twice(
-    process_bot: BotProcess, fake_slack: FakeSlackServer, slow_model: FakeModelServer
+    process_bot: BotProcess, fake_slack: SlackDouble, slow_model: FakeModelServer
 ) -> None:
     bot = process_bot
     db = Database(bot.database_url)
@@ -210,7 +209,7 @@ async def test_killed_at_each_step_of_a_turn_nothing_is_lost_or_answered_twice(
 
 
 async def test_two_processes_on_postgresql_one_killed_mid_turn_the_other_answers(
-    tmp_path: Path, fake_slack: FakeSlackServer, slow_model: FakeModelServer, pg_url: str
+    tmp_path: Path, fake_slack: SlackDouble, slow_model: FakeModelServer, pg_url: str
 ) -> None:
     def process(name: str) -> BotProcess:
         (tmp_path / name).mkdir()

@@ -17,9 +17,8 @@ from typing import Any
 import pytest
 
 from handlers.blocks import ids
+from sandbox.slack_double import TEAM_ID, USER_ID, SlackDouble
 from tests.conftest import BotHarness
-from tests.fakes.slack_requests import TEAM_ID, USER_ID
-from tests.fakes.slack_server import FakeSlackServer
 from tests.reliability.conftest import (
     Thread,
     assert_each_posted_once,
@@ -79,7 +78,7 @@ async def deliver(
 @pytest.mark.parametrize("together", [False, True], ids=["one_after_another", "all_at_once"])
 @pytest.mark.parametrize("same_event_id", [True, False], ids=["slack_retry", "new_event_id"])
 async def test_a_redelivered_message_is_stored_and_answered_once(
-    launch: Any, fake_slack: FakeSlackServer, any_db_url: str, together: bool, same_event_id: bool
+    launch: Any, fake_slack: SlackDouble, any_db_url: str, together: bool, same_event_id: bool
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=any_db_url)
     thread = await start_interview(bot)
@@ -106,7 +105,7 @@ async def test_a_redelivered_message_is_stored_and_answered_once(
 
 
 async def test_a_retry_after_the_answer_went_out_changes_nothing(
-    launch: Any, fake_slack: FakeSlackServer, any_db_url: str
+    launch: Any, fake_slack: SlackDouble, any_db_url: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=any_db_url)
     thread = await start_interview(bot)
@@ -125,7 +124,7 @@ async def test_a_retry_after_the_answer_went_out_changes_nothing(
 
 
 async def test_a_shared_file_delivered_twice_is_one_code_submission(
-    launch: Any, fake_slack: FakeSlackServer, any_db_url: str
+    launch: Any, fake_slack: SlackDouble, any_db_url: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=any_db_url)
     thread = await start_interview(bot)
@@ -147,7 +146,7 @@ async def test_a_shared_file_delivered_twice_is_one_code_submission(
 
 
 async def test_a_pointer_outside_an_interview_is_sent_once(
-    launch: Any, fake_slack: FakeSlackServer, any_db_url: str
+    launch: Any, fake_slack: SlackDouble, any_db_url: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=any_db_url)
     event = {
@@ -169,7 +168,7 @@ async def test_a_pointer_outside_an_interview_is_sent_once(
 
 @pytest.mark.parametrize("together", [False, True], ids=["one_after_another", "all_at_once"])
 async def test_double_clicked_start_makes_one_interview(
-    launch: Any, fake_slack: FakeSlackServer, any_db_url: str, together: bool
+    launch: Any, fake_slack: SlackDouble, any_db_url: str, together: bool
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=any_db_url)
     if together:
@@ -192,7 +191,7 @@ async def test_double_clicked_start_makes_one_interview(
 
 
 async def test_finish_button_done_and_deadline_racing_grade_once(
-    launch: Any, fake_slack: FakeSlackServer, any_db_url: str
+    launch: Any, fake_slack: SlackDouble, any_db_url: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=any_db_url)
     thread = await start_interview(bot)

@@ -26,8 +26,7 @@ from sandbox.model_server import (
     Reply,
     Status,
 )
-from tests.fakes.slack_requests import USER_ID
-from tests.fakes.slack_server import FakeSlackServer
+from sandbox.slack_double import USER_ID, SlackDouble
 from tests.reliability.conftest import (
     RecordedSlackWaits,
     RecordedSleeps,
@@ -62,7 +61,7 @@ SORRY = "unavailable"
 )
 async def test_a_failed_model_call_shows_the_retrying_note_then_the_answer(
     launch: Any,
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     fake_model: FakeModelServer,
     sqlite_url: str,
     failure: Behaviour,
@@ -146,7 +145,7 @@ async def switchable_model(fake_model: FakeModelServer) -> AsyncIterator[Switcha
 @pytest.mark.parametrize("outage", ["server_errors", "connection_refused"])
 async def test_after_the_last_retry_an_apology_and_the_message_is_answered_later(
     launch: Any,
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     fake_model: FakeModelServer,
     switchable_model: SwitchableModel,
     sqlite_url: str,
@@ -208,7 +207,7 @@ GOOD_GRADE = {**DEFAULT_GRADE, "overall": 64, "summary": "Graded by the model, s
 )
 async def test_bad_grading_output_is_retried_once_then_graded_by_the_rubric(
     launch: Any,
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     fake_model: FakeModelServer,
     sqlite_url: str,
     answers: list[Behaviour],
@@ -243,7 +242,7 @@ async def test_bad_grading_output_is_retried_once_then_graded_by_the_rubric(
 @pytest.mark.parametrize("status", [429, 500, 503])
 async def test_slack_rate_limits_and_server_errors_are_retried_and_posted_once(
     launch: Any,
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     sqlite_url: str,
     monkeypatch: pytest.MonkeyPatch,
     status: int,
@@ -266,7 +265,7 @@ async def test_slack_rate_limits_and_server_errors_are_retried_and_posted_once(
 
 
 async def test_a_post_that_keeps_failing_is_retried_later_not_dropped(
-    launch: Any, fake_slack: FakeSlackServer, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+    launch: Any, fake_slack: SlackDouble, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     RecordedSlackWaits(monkeypatch)
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
@@ -295,7 +294,7 @@ async def test_a_post_that_keeps_failing_is_retried_later_not_dropped(
     ],
 )
 async def test_a_file_that_cannot_be_downloaded_gets_a_clear_reply(
-    launch: Any, fake_slack: FakeSlackServer, sqlite_url: str, served: str, reason: str
+    launch: Any, fake_slack: SlackDouble, sqlite_url: str, served: str, reason: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     thread = await start_interview(bot)
@@ -316,7 +315,7 @@ async def test_a_file_that_cannot_be_downloaded_gets_a_clear_reply(
 
 
 async def test_file_shared_events_are_acked_and_ignored(
-    launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
+    launch: Any, fake_slack: SlackDouble, sqlite_url: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     before = await row_counts(bot.runtime.db)

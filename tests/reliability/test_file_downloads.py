@@ -15,8 +15,8 @@ from sqlalchemy import select
 from bot.interview.code import MAX_CODE_BYTES
 from handlers.file_download import DownloadLimits
 from sandbox.model_server import FakeModelServer
+from sandbox.slack_double import SlackDouble
 from storage.models import CodeSubmission
-from tests.fakes.slack_server import FakeSlackServer
 from tests.reliability.conftest import (
     launch_model_bot,
     messages_of,
@@ -44,7 +44,7 @@ def snippet(size: int, *, mark_at: int) -> bytes:
 
 
 async def test_a_60_kb_snippet_in_pieces_is_stored_whole_and_reaches_the_interviewer(
-    launch: Any, fake_slack: FakeSlackServer, fake_model: FakeModelServer, sqlite_url: str
+    launch: Any, fake_slack: SlackDouble, fake_model: FakeModelServer, sqlite_url: str
 ) -> None:
     bot = await launch_model_bot(launch, fake_slack, fake_model, sqlite_url)
     thread = await start_interview(bot)
@@ -78,7 +78,7 @@ async def test_a_60_kb_snippet_in_pieces_is_stored_whole_and_reaches_the_intervi
     ],
 )
 async def test_a_rough_file_host_gets_a_clear_reply_and_nothing_partial_is_kept(
-    launch: Any, fake_slack: FakeSlackServer, sqlite_url: str, served: str, reason: str
+    launch: Any, fake_slack: SlackDouble, sqlite_url: str, served: str, reason: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     bot.runtime.engine.delivery.download_limits = DownloadLimits(timeout_seconds=0.5)

@@ -31,11 +31,11 @@ from bot.config import Settings
 from bot.runtime import BotRuntime
 from handlers.blocks import ids
 from sandbox.model_server import FakeModelServer, GradeReply, Reply
+from sandbox.signing import signed_headers
+from sandbox.slack_double import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, USER_ID, SlackDouble
 from storage.db import Database
 from storage.models import CodeSubmission, Interview, InterviewSession, Message
 from tests.conftest import BotHarness, fresh_pg_database
-from tests.fakes.slack_requests import SIGNING_SECRET, TEAM_ID, USER_ID, sign
-from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
 from tests.reliability.conftest import (
     MODEL_KEY,
     RecordedSlackWaits,
@@ -54,13 +54,15 @@ def forged(kind: str, body: str) -> tuple[dict[str, str], str]:
     """Headers for `body` signed wrongly in the given way, and the body actually sent."""
     now = int(time.time())
     if kind == "wrong_secret":
-        return sign(body, "not-the-signing-secret"), body
+        return signed_headers(body, "not-the-signing-secret"), body
     if kind == "stale_timestamp":
-        return sign(body, SIGNING_SECRET, now - 6 * 60), body
+        return signed_headers(body, SIGNING_SECRET, now - 6 * 60), body
     if kind == "future_timestamp":
-        return sign(body, SIGNING_SECRET, now + 6 * 60), body
+        return signed_headers(body, SIGNING_SECRET, now + 6 * 60), body
     if kind == "tampered_body":
-        return sign(body, SIGNING_SECRET), body.replace("easy", "hard").replace("Can", "Cen")
+        return signed_headers(body, SIGNING_SECRET), body.replace("easy", "hard").replace(
+            "Can", "Cen"
+        )
     if kind == "garbage_signature":
         return {"X-Slack-Request-Timestamp": str(now), "X-Slack-Signature": "v0=zz"}, body
     return {}, body  # missing headers
@@ -79,7 +81,7 @@ FORGERIES = [
 @pytest.mark.parametrize("forgery", FORGERIES)
 @pytest.mark.parametrize("request_kind", ["message", "start_click", "slash_command"])
 async def test_a_bad_or_stale_signature_is_refused_and_changes_nothing(
-    launch: Any, fake_slack: FakeSlackServer, sqlite_url: str, forgery: str, request_kind: str
+    launch: Any, fake_slack: SlackDouble, sqlite_url: str, forgery: str, request_kind: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     thread = await start_interview(bot)
@@ -154,14 +156,14 @@ UNPARSEABLE = [
 
 @pytest.mark.parametrize("signed", [True, False])
 async def test_an_unparseable_body_is_refused_without_a_server_error(
-    launch: Any, fake_slack: FakeSlackServer, sqlite_url: str, signed: bool
+    launch: Any, fake_slack: SlackDouble, sqlite_url: str, signed: bool
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     statuses = []
     for raw, content_type in UNPARSEABLE:
         headers = {"Content-Type": content_type}
         if signed:
-            headers |= sign(raw.decode("utf-8", "replace"))
+            headers |= signed_headers(raw.decode("utf-8", "replace"), SIGNING_SECRET)
         async with bot.http.post(bot.send.url, data=raw, headers=headers) as response:
             statuses.append(response.status)
     assert all(400 <= s < 500 for s in statuses), statuses
@@ -169,7 +171,7 @@ async def test_an_unparseable_body_is_refused_without_a_server_error(
 
 
 async def test_odd_but_parseable_http_requests_never_get_a_server_error(
-    launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
+    launch: Any, fake_slack: SlackDouble, sqlite_url: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     thread = await start_interview(bot)
@@ -235,7 +237,7 @@ TEXTS = st.one_of(
 class World:
     """A real runtime on its own loop, with an interview under way, for direct dispatch."""
 
-    def __init__(self, runtime: BotRuntime, slack: FakeSlackServer) -> None:
+    def __init__(self, runtime: BotRuntime, slack: SlackDouble) -> None:
         self.runtime = runtime
         self.slack = slack
         self.thread = Thread(0, "", "")
@@ -244,7 +246,7 @@ class World:
 
     @classmethod
     async def create(cls, database_url: str) -> World:
-        slack = await FakeSlackServer().start()
+        slack = await SlackDouble().start()
         settings = Settings(
             _env_file=None,
             slack_bot_token=BOT_TOKEN,
@@ -281,7 +283,10 @@ class World:
 
     async def dispatch(self, body: str, kind: str) -> int:
         content_type = "application/json" if kind == "json" else "application/x-www-form-urlencoded"
-        request = AsyncBoltRequest(body=body, headers={"content-type": content_type, **sign(body)})
+        request = AsyncBoltRequest(
+            body=body,
+            headers={"content-type": content_type, **signed_headers(body, SIGNING_SECRET)},
+        )
         response = await self.runtime.bolt.async_dispatch(request)
         self.dispatched += 1
         self.statuses.append(response.status)
@@ -724,7 +729,7 @@ def _scores(row: Interview) -> tuple[int, int, int, int]:
 
 
 async def test_prompt_injection_never_raises_offline_scores(
-    launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
+    launch: Any, fake_slack: SlackDouble, sqlite_url: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     # Same letters, so the same problem is chosen for both candidates.
@@ -749,7 +754,7 @@ async def test_prompt_injection_never_raises_offline_scores(
 
 
 async def test_a_model_talked_into_100s_is_capped_by_the_evidence(
-    launch: Any, fake_slack: FakeSlackServer, fake_model: FakeModelServer, sqlite_url: str
+    launch: Any, fake_slack: SlackDouble, fake_model: FakeModelServer, sqlite_url: str
 ) -> None:
     bot = await launch_model_bot(launch, fake_slack, fake_model, sqlite_url)
     perfect = {
@@ -785,7 +790,7 @@ LIVE_MENTION = re.compile(r"<(?:!(?!date\^)|@|#)")
 
 
 async def test_echoed_text_never_pings_anyone(
-    launch: Any, fake_slack: FakeSlackServer, fake_model: FakeModelServer, sqlite_url: str
+    launch: Any, fake_slack: SlackDouble, fake_model: FakeModelServer, sqlite_url: str
 ) -> None:
     bot = await launch_model_bot(launch, fake_slack, fake_model, sqlite_url)
     thread = await start_interview(bot)
@@ -822,7 +827,7 @@ async def test_echoed_text_never_pings_anyone(
 
 async def test_secrets_never_reach_the_logs(
     launch: Any,
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     fake_model: FakeModelServer,
     sqlite_url: str,
     caplog: pytest.LogCaptureFixture,
@@ -858,7 +863,7 @@ async def test_secrets_never_reach_the_logs(
 
 
 async def test_the_bot_token_goes_only_to_slacks_file_host(
-    launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
+    launch: Any, fake_slack: SlackDouble, sqlite_url: str
 ) -> None:
     seen: list[str | None] = []
 
@@ -894,7 +899,7 @@ async def test_the_bot_token_goes_only_to_slacks_file_host(
 
 
 async def test_edits_and_deletes_in_the_thread_change_the_transcript_not_the_rows(
-    launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
+    launch: Any, fake_slack: SlackDouble, sqlite_url: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     thread = await start_interview(bot)

@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy import select
 
 from bench.soak import START_ACTION, BotProcess, SlackDeliveries
+from sandbox.slack_double import SlackDouble
 from storage.db import Database
 from storage.models import InterviewSession
-from tests.fakes.slack_server import FakeSlackServer
 from tests.reliability.conftest import dm_channel, interviews_of, messages_of, wait_for
 
 FIRST, SECOND = "U0SHORT01", "U0SHORT02"
@@ -31,7 +31,7 @@ FIRST, SECOND = "U0SHORT01", "U0SHORT02"
 
 @pytest.fixture
 async def one_minute_bot(
-    tmp_path: Path, fake_slack: FakeSlackServer
+    tmp_path: Path, fake_slack: SlackDouble
 ) -> AsyncIterator[tuple[BotProcess, Database]]:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     bot = BotProcess(
@@ -58,7 +58,7 @@ async def session_of(db: Database, user: str) -> InterviewSession | None:
     return row if row is not None and row.thread_ts else None
 
 
-def thread_texts(slack: FakeSlackServer, user: str, thread_ts: str) -> list[str]:
+def thread_texts(slack: SlackDouble, user: str, thread_ts: str) -> list[str]:
     """The bot's problem message and its replies in the thread, oldest first."""
     return [
         str(m.get("text"))
@@ -73,7 +73,7 @@ def as_utc(moment: datetime) -> datetime:
 
 @pytest.mark.timeout(300)
 async def test_one_minute_limit_warns_finishes_and_grades_across_a_restart(
-    one_minute_bot: tuple[BotProcess, Database], fake_slack: FakeSlackServer
+    one_minute_bot: tuple[BotProcess, Database], fake_slack: SlackDouble
 ) -> None:
     bot, db = one_minute_bot
     await bot.start()

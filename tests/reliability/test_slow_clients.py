@@ -25,6 +25,7 @@ import pytest
 from bot.config import Settings
 from bot.runtime import BotRuntime
 from bot.web_server import LINGERING_SECONDS, ServerLimits, start_web_server
+from sandbox.slack_double import BOT_TOKEN, SIGNING_SECRET, SlackDouble
 from sandbox.slow_client import (
     BAD_REQUESTS,
     Outcome,
@@ -33,8 +34,7 @@ from sandbox.slow_client import (
     send_raw,
     stall_headers,
 )
-from tests.fakes.slack_requests import SIGNING_SECRET, SlackSender
-from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
+from tests.fakes.slack_requests import SlackSender
 
 
 @dataclass
@@ -45,7 +45,7 @@ class Served:
 
 
 @pytest.fixture
-async def served(tmp_path: Path, fake_slack: FakeSlackServer) -> AsyncIterator[Served]:
+async def served(tmp_path: Path, fake_slack: SlackDouble) -> AsyncIterator[Served]:
     """The real runtime behind the production server set-up, with short client timeouts."""
     settings = Settings(
         _env_file=None,
@@ -111,7 +111,7 @@ async def test_trickling_clients_are_cut_off_while_slack_and_healthz_are_answere
 
 
 async def test_at_the_connection_limit_the_oldest_connection_makes_room(
-    tmp_path: Path, fake_slack: FakeSlackServer
+    tmp_path: Path, fake_slack: SlackDouble
 ) -> None:
     # Timeouts far away: only the cap can close anything here.
     settings = Settings(
@@ -179,7 +179,7 @@ def _few_open_files() -> None:
 
 
 async def test_a_process_with_few_descriptors_outlasts_a_slow_client_flood(
-    tmp_path: Path, fake_slack: FakeSlackServer
+    tmp_path: Path, fake_slack: SlackDouble
 ) -> None:
     """Three times as many trickling clients as the process has descriptors: /healthz and
     Slack's requests are answered throughout, and the log stays short."""

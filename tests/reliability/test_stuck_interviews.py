@@ -34,9 +34,9 @@ from sandbox.model_server import (
     Reply,
     Stall,
 )
+from sandbox.slack_double import Call, SlackDouble
 from storage.models import CodeSubmission, InterviewSession
 from storage.repository import UNSENT_TS_PREFIX
-from tests.fakes.slack_server import Call, FakeSlackServer
 from tests.reliability.conftest import (
     FAST_TUNING,
     MODEL_KEY,
@@ -90,7 +90,7 @@ async def open_sessions(bot: Any) -> list[InterviewSession]:
 @pytest.mark.parametrize("kind", ["drip", "stall"])
 async def test_a_reply_that_never_completes_is_cut_at_its_deadline_and_the_interview_goes_on(
     launch: Any,
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     fake_model: FakeModelServer,
     sqlite_url: str,
     kind: str,
@@ -136,7 +136,7 @@ async def test_a_reply_that_never_completes_is_cut_at_its_deadline_and_the_inter
 @pytest.mark.parametrize("kind", ["drip", "stall"])
 async def test_a_grade_that_never_completes_is_graded_by_the_rubric(
     launch: Any,
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     fake_model: FakeModelServer,
     sqlite_url: str,
     kind: str,
@@ -164,7 +164,7 @@ async def test_a_grade_that_never_completes_is_graded_by_the_rubric(
 
 
 async def test_lone_surrogates_and_nuls_from_slack_are_cleaned_on_arrival(
-    launch: Any, fake_slack: FakeSlackServer, any_db_url: str
+    launch: Any, fake_slack: SlackDouble, any_db_url: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=any_db_url)
     thread = await start_interview(bot)
@@ -207,7 +207,7 @@ async def test_lone_surrogates_and_nuls_from_slack_are_cleaned_on_arrival(
 async def test_a_post_that_always_fails_is_skipped_with_a_notice_after_bounded_retries(
     monkeypatch: pytest.MonkeyPatch,
     launch: Any,
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     fake_model: FakeModelServer,
     sqlite_url: str,
 ) -> None:
@@ -263,7 +263,7 @@ async def test_a_post_that_always_fails_is_skipped_with_a_notice_after_bounded_r
 @pytest.mark.parametrize("kind", ["empty", "whitespace", "repeated", "unholdable"])
 async def test_degenerate_model_replies_never_lose_or_stall_a_turn(
     launch: Any,
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     fake_model: FakeModelServer,
     any_db_url: str,
     kind: str,
@@ -302,7 +302,7 @@ async def test_degenerate_model_replies_never_lose_or_stall_a_turn(
 )
 async def test_degenerate_grades_are_retried_then_graded_by_the_rubric(
     launch: Any,
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     fake_model: FakeModelServer,
     any_db_url: str,
     kind: str,
@@ -339,7 +339,7 @@ async def test_degenerate_grades_are_retried_then_graded_by_the_rubric(
 
 
 async def test_an_obeying_grader_is_held_down_by_the_evidence(
-    launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
+    launch: Any, fake_slack: SlackDouble, sqlite_url: str
 ) -> None:
     async with FakeModelServer(default_behaviour=Obey()) as model:
         bot = await launch(
@@ -379,7 +379,7 @@ class BrokenInterviewer(OfflineInterviewer):
 
 
 async def test_an_opening_a_turn_and_a_grading_that_always_fail_are_skipped_in_turn(
-    monkeypatch: pytest.MonkeyPatch, launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
+    monkeypatch: pytest.MonkeyPatch, launch: Any, fake_slack: SlackDouble, sqlite_url: str
 ) -> None:
     tuning = EngineTuning(
         lease_seconds=FAST_TUNING.lease_seconds,
@@ -415,7 +415,7 @@ async def test_an_opening_a_turn_and_a_grading_that_always_fail_are_skipped_in_t
 
 
 async def test_a_shared_file_whose_handling_always_fails_is_set_aside_and_the_turn_answered(
-    monkeypatch: pytest.MonkeyPatch, launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
+    monkeypatch: pytest.MonkeyPatch, launch: Any, fake_slack: SlackDouble, sqlite_url: str
 ) -> None:
     tuning = EngineTuning(
         lease_seconds=FAST_TUNING.lease_seconds,
@@ -449,7 +449,7 @@ async def test_a_shared_file_whose_handling_always_fails_is_set_aside_and_the_tu
 
 
 async def test_a_problem_message_slack_never_takes_closes_that_interview_for_a_new_one(
-    monkeypatch: pytest.MonkeyPatch, launch: Any, fake_slack: FakeSlackServer, sqlite_url: str
+    monkeypatch: pytest.MonkeyPatch, launch: Any, fake_slack: SlackDouble, sqlite_url: str
 ) -> None:
     RecordedSlackWaits(monkeypatch)
     tuning = EngineTuning(

@@ -12,9 +12,9 @@ from sqlalchemy import event, select, update
 
 from bot.interview.timing import utcnow
 from sandbox.model_server import Delay, FakeModelServer, Reply
+from sandbox.slack_double import SlackDouble
 from storage import repository as repo
 from storage.models import InterviewSession, Message
-from tests.fakes.slack_server import FakeSlackServer
 from tests.reliability.conftest import (
     Thread,
     click_start,
@@ -31,7 +31,7 @@ from tests.reliability.conftest import (
 
 
 async def test_a_turn_reads_the_transcript_once(
-    launch: Any, fake_slack: FakeSlackServer, fake_model: FakeModelServer, sqlite_url: str
+    launch: Any, fake_slack: SlackDouble, fake_model: FakeModelServer, sqlite_url: str
 ) -> None:
     bot = await launch_model_bot(launch, fake_slack, fake_model, sqlite_url)
     thread = await start_interview(bot)
@@ -66,7 +66,7 @@ async def test_a_turn_reads_the_transcript_once(
 
 
 async def test_a_message_stored_before_the_opening_gets_its_own_reply(
-    launch: Any, fake_slack: FakeSlackServer, fake_model: FakeModelServer, sqlite_url: str
+    launch: Any, fake_slack: SlackDouble, fake_model: FakeModelServer, sqlite_url: str
 ) -> None:
     # The first process stops while the model writes the opening; the candidate has already
     # written in the thread, so the next process finds that message stored before its opening.
@@ -109,7 +109,7 @@ async def test_a_message_stored_before_the_opening_gets_its_own_reply(
 
 
 async def test_the_warning_due_during_a_model_call_follows_the_reply_at_once(
-    launch: Any, fake_slack: FakeSlackServer, fake_model: FakeModelServer, sqlite_url: str
+    launch: Any, fake_slack: SlackDouble, fake_model: FakeModelServer, sqlite_url: str
 ) -> None:
     bot = await launch_model_bot(
         launch, fake_slack, fake_model, sqlite_url
@@ -134,7 +134,7 @@ async def test_the_warning_due_during_a_model_call_follows_the_reply_at_once(
 
 async def test_a_turn_is_visible_and_handed_over_before_its_ack_waits_for_the_disk(
     launch: Any,
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     fake_model: FakeModelServer,
     pg_url: str,
     monkeypatch: pytest.MonkeyPatch,

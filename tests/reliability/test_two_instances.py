@@ -12,10 +12,9 @@ from typing import Any
 from sqlalchemy import update
 
 from sandbox.model_server import FakeModelServer
+from sandbox.slack_double import TEAM_ID, SlackDouble
 from storage.models import InterviewSession
 from tests.conftest import BotHarness
-from tests.fakes.slack_requests import TEAM_ID
-from tests.fakes.slack_server import FakeSlackServer
 from tests.reliability.conftest import (
     Thread,
     assert_each_posted_once,
@@ -33,7 +32,7 @@ USERS = [f"U0TWIN{n:03d}" for n in range(8)]
 
 
 async def two_instances(
-    launch: Any, slack: FakeSlackServer, pg_url: str, model: FakeModelServer | None = None
+    launch: Any, slack: SlackDouble, pg_url: str, model: FakeModelServer | None = None
 ) -> tuple[BotHarness, BotHarness]:
     # One after the other: the first applies the migrations.
     first = await launch(
@@ -58,7 +57,7 @@ async def settle_both(a: BotHarness, b: BotHarness) -> None:
 
 
 async def test_an_event_delivered_to_both_instances_is_handled_once(
-    launch: Any, fake_slack: FakeSlackServer, pg_url: str
+    launch: Any, fake_slack: SlackDouble, pg_url: str
 ) -> None:
     a, b = await two_instances(launch, fake_slack, pg_url)
     threads = [await start_interview(a if n % 2 else b, user=user) for n, user in enumerate(USERS)]
@@ -97,7 +96,7 @@ async def test_an_event_delivered_to_both_instances_is_handled_once(
 
 
 async def test_a_deadline_due_on_both_instances_fires_once(
-    launch: Any, fake_slack: FakeSlackServer, pg_url: str
+    launch: Any, fake_slack: SlackDouble, pg_url: str
 ) -> None:
     a, b = await two_instances(launch, fake_slack, pg_url)
     threads = [await start_interview(a, user=user) for user in USERS]
@@ -129,7 +128,7 @@ async def test_a_deadline_due_on_both_instances_fires_once(
 
 
 async def test_a_grading_claimed_by_both_instances_is_done_once(
-    launch: Any, fake_slack: FakeSlackServer, fake_model: FakeModelServer, pg_url: str
+    launch: Any, fake_slack: SlackDouble, fake_model: FakeModelServer, pg_url: str
 ) -> None:
     fake_model.latency = 0.05  # both instances are inside process() at the same time
     a, b = await two_instances(launch, fake_slack, pg_url, model=fake_model)
@@ -161,7 +160,7 @@ async def test_a_grading_claimed_by_both_instances_is_done_once(
 
 
 async def test_a_double_click_on_two_instances_starts_one_interview(
-    launch: Any, fake_slack: FakeSlackServer, pg_url: str
+    launch: Any, fake_slack: SlackDouble, pg_url: str
 ) -> None:
     a, b = await two_instances(launch, fake_slack, pg_url)
     statuses = await asyncio.gather(*(click_start(bot) for bot in (a, b, a, b, a, b)))

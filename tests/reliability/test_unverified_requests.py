@@ -20,10 +20,10 @@ import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.logging_setup import MAX_MESSAGE_CHARS, RedactingFilter
+from sandbox.signing import signed_headers
+from sandbox.slack_double import SIGNING_SECRET, SlackDouble
 from sandbox.slow_client import Outcome, request_head, send_raw
 from tests.conftest import BotHarness
-from tests.fakes.slack_requests import SIGNING_SECRET, sign
-from tests.fakes.slack_server import FakeSlackServer
 
 USER_TEXT = "my-private-answer-4711"
 FORGED_LINE = "2026-11-28 01:00:00,000 INFO bot.app: FORGED admin granted"
@@ -33,7 +33,7 @@ FORGED_LINE = "2026-11-28 01:00:00,000 INFO bot.app: FORGED admin granted"
 async def logged_bot(
     caplog: pytest.LogCaptureFixture,
     make_bot: Callable[..., Any],
-    fake_slack: FakeSlackServer,
+    fake_slack: SlackDouble,
     sqlite_url: str,
 ) -> AsyncIterator[BotHarness]:
     """The bot built while INFO is logged, as in production (Bolt's loggers take the root
@@ -141,7 +141,10 @@ async def test_bolt_itself_logs_no_body_of_a_request_it_refuses(
     body = _command_body(f"easy {USER_TEXT}\n{FORGED_LINE}").decode()
     request = AsyncBoltRequest(
         body=body,
-        headers={**sign(body, "wrong"), "content-type": "application/x-www-form-urlencoded"},
+        headers={
+            **signed_headers(body, "wrong"),
+            "content-type": "application/x-www-form-urlencoded",
+        },
     )
     response = await logged_bot.runtime.bolt.async_dispatch(request)
     assert response.status == 401

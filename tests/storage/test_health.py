@@ -19,10 +19,9 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.runtime import BotRuntime
 from bot.web_server import ServerLimits, start_web_server
+from sandbox.slack_double import BOT_TOKEN, SIGNING_SECRET, SlackDouble
 from storage.db import HEALTH_CACHE_SECONDS, Database, migrate
 from storage.models import HealthCheck
-from tests.fakes.slack_requests import SIGNING_SECRET
-from tests.fakes.slack_server import BOT_TOKEN, FakeSlackServer
 
 
 @contextlib.contextmanager
@@ -45,7 +44,7 @@ def read_only_file(path: Path) -> Iterator[None]:
 
 
 @contextlib.asynccontextmanager
-async def served_health(url: str, slack: FakeSlackServer) -> AsyncIterator[str]:
+async def served_health(url: str, slack: SlackDouble) -> AsyncIterator[str]:
     """The real runtime's web app on a local port; yields the /healthz URL."""
     settings = Settings(
         _env_file=None,
@@ -71,7 +70,7 @@ async def _get(url: str) -> tuple[int, dict[str, Any]]:
 
 
 async def test_sqlite_file_that_refuses_writes_is_unhealthy(
-    tmp_path: Path, fake_slack: FakeSlackServer
+    tmp_path: Path, fake_slack: SlackDouble
 ) -> None:
     path = tmp_path / "bot.db"
     url = f"sqlite+aiosqlite:///{path}"
@@ -94,7 +93,7 @@ async def test_sqlite_file_that_refuses_writes_is_unhealthy(
 
 
 async def test_sqlite_writable_is_healthy_and_probes_are_cached(
-    tmp_path: Path, fake_slack: FakeSlackServer
+    tmp_path: Path, fake_slack: SlackDouble
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     await migrate(url)
@@ -132,7 +131,7 @@ async def _poll(url: str, want: int, seconds: float = 20.0) -> dict[str, Any]:
 
 
 async def test_postgresql_in_read_only_mode_is_unhealthy(
-    pg_url: str, fake_slack: FakeSlackServer
+    pg_url: str, fake_slack: SlackDouble
 ) -> None:
     """A failover onto a server that takes no writes: default_transaction_read_only on the
     database, the old connections cut. /healthz says so, then recovers with the database."""

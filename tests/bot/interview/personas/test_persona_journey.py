@@ -9,12 +9,11 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers.blocks import ids
+from sandbox.slack_double import USER_ID, SlackDouble
 from storage.models import InterviewSession, Message
 from tests.bot.interview.personas import PERSONAS, play
 from tests.bot.interview.personas.checks import fences_balanced, thread_problems
 from tests.conftest import BotHarness, stop_bot
-from tests.fakes.slack_requests import USER_ID
-from tests.fakes.slack_server import FakeSlackServer
 
 DM = "D" + USER_ID[1:]
 PERSONA = "buggy-then-fixed"
@@ -69,7 +68,7 @@ def _block_texts(blocks: list[dict[str, Any]] | None) -> list[str]:
 
 
 async def test_persona_through_the_real_app_survives_a_restart(
-    make_bot: Any, fake_slack: FakeSlackServer, sqlite_url: str
+    make_bot: Any, fake_slack: SlackDouble, sqlite_url: str
 ) -> None:
     expected = await play(PERSONA, PROBLEM)
     steps = PERSONAS[PERSONA].scripts[PROBLEM]
