@@ -34,8 +34,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import itertools
 import json
 import logging
@@ -70,11 +68,16 @@ from bench.soak import (  # noqa: E402
     dm_channel,
     settle,
 )
-from tests.fakes import model_server as fake_model  # noqa: E402
-from tests.fakes.model_server import Behaviour, FakeModelServer  # noqa: E402
-from tests.fakes.slack_requests import SIGNING_SECRET, event_envelope, sign  # noqa: E402
-from tests.fakes.slack_server import FakeSlackServer, Redirect  # noqa: E402
-from tests.fakes.slow_client import (  # noqa: E402
+from sandbox import model_server as fake_model  # noqa: E402
+from sandbox.model_server import Behaviour, FakeModelServer  # noqa: E402
+from sandbox.signing import signed_headers, slack_signature  # noqa: E402
+from sandbox.slack_double import (  # noqa: E402
+    SIGNING_SECRET,
+    Redirect,
+    SlackDouble,
+    event_envelope,
+)
+from sandbox.slow_client import (  # noqa: E402
     BAD_REQUESTS,
     Outcome,
     drip_body,
@@ -648,11 +651,12 @@ class BadRequest:
     headers: dict[str, str]
 
 
-def signed_bytes(body: bytes, timestamp: str) -> dict[str, str]:
-    """Slack's signature over raw bytes (`sign` takes text, and these bytes are not UTF-8)."""
-    base = f"v0:{timestamp}:".encode() + body
-    digest = hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"}
+def signed_at(body: bytes, timestamp: str) -> dict[str, str]:
+    """Slack's headers for `body` with any timestamp text, even one that is not a number."""
+    return {
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": slack_signature(SIGNING_SECRET, timestamp, body),
+    }
 
 
 def genuine_body(text: str) -> str:
@@ -678,15 +682,11 @@ def bad_requests(n: int) -> list[BadRequest]:
     forged = f"\n2026-01-01 00:00:00,000 ERROR bot.security {FORGED}-{n} admin logged in\n"
     not_utf8 = b'{"type": "event_callback", "x": "\xff\xfe\xc3(' + mark.encode() + b'"}'
     return [
-        BadRequest(
-            "request: timestamp not an integer", raw, as_json | signed_bytes(raw, "12.5e3x")
-        ),
-        BadRequest("request: negative timestamp", raw, as_json | signed_bytes(raw, "-42")),
-        BadRequest("request: 40-digit timestamp", raw, as_json | signed_bytes(raw, "9" * 40)),
+        BadRequest("request: timestamp not an integer", raw, as_json | signed_at(raw, "12.5e3x")),
+        BadRequest("request: negative timestamp", raw, as_json | signed_at(raw, "-42")),
+        BadRequest("request: 40-digit timestamp", raw, as_json | signed_at(raw, "9" * 40)),
         BadRequest("request: deeply nested unsigned JSON", b"[" * 60_000 + b"]" * 60_000, as_json),
-        BadRequest(
-            "request: invalid UTF-8 (signed)", not_utf8, as_json | signed_bytes(not_utf8, now)
-        ),
+        BadRequest("request: invalid UTF-8 (signed)", not_utf8, as_json | signed_at(not_utf8, now)),
         BadRequest(
             "request: bad signature",
             raw,
@@ -695,7 +695,7 @@ def bad_requests(n: int) -> list[BadRequest]:
         BadRequest(
             "request: stale signature (genuine, 10 min late)",
             raw,
-            as_json | sign(body, timestamp=int(time.time()) - 600),
+            as_json | signed_headers(body, SIGNING_SECRET, int(time.time()) - 600),
         ),
         BadRequest(
             "request: 1 MB unsigned post",
@@ -917,7 +917,7 @@ class HostileReport:
 
 
 def check_files(
-    db_path: Path, files: list[SharedFile], slack: FakeSlackServer, table: FaultTable
+    db_path: Path, files: list[SharedFile], slack: SlackDouble, table: FaultTable
 ) -> dict[str, int]:
     """Every shared file stored whole, or rejected with a message; never cut, never dropped."""
     stored: dict[str, str] = dict(
@@ -1007,7 +1007,7 @@ class Lane:
 
     name: str
     workdir: Path
-    slack: FakeSlackServer
+    slack: SlackDouble
     bot: BotProcess
     deliveries: TimedDeliveries
     ledger: Ledger = field(default_factory=Ledger)
@@ -1033,7 +1033,7 @@ async def open_lane(
     offline interviewer's) under an ordinary host's open-files limit."""
     lane_dir = workdir / name
     lane_dir.mkdir(parents=True, exist_ok=True)
-    slack = FakeSlackServer()
+    slack = SlackDouble()
     await slack.start()
     bot = BotProcess(
         database_url=f"sqlite+aiosqlite:///{lane_dir / 'interview_bot.db'}",
