@@ -12,7 +12,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.interview.domain import HomePage
-from bot.interview.engine import DownloadFailed, Outgoing, Posted, SessionRef
 from bot.interview.outbox import (
     Apology,
     CompletionDm,
@@ -29,6 +28,7 @@ from bot.interview.outbox import (
     TimeUp,
     TimeWarning,
 )
+from bot.interview.ports import DownloadFailed, Outgoing, Posted, SessionRef
 from bot.interview.timing import time_left_phrase
 from handlers.blocks import home, interview, start_card
 from handlers.blocks.text import as_utc, escape_mrkdwn

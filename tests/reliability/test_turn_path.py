@@ -153,7 +153,7 @@ async def test_a_turn_is_visible_and_handed_over_before_its_ack_waits_for_the_di
             stored = (
                 await s.execute(select(Message.id).where(Message.text == "Sorted input?"))
             ).first()
-        confirmed.append((stored is not None, thread.session_id in engine._running))
+        confirmed.append((stored is not None, thread.session_id in engine.worker.running))
         await confirm(db, key=key, now=now)
 
     monkeypatch.setattr(repo, "confirm_turn", observed_confirm)

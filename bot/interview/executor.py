@@ -1,0 +1,452 @@
+"""Doing the step `next_step` decided: each executor performs one step against Slack, the
+model and the database, and reports what it did. No executor decides what comes next."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.admission import WorkSlots
+from bot.interview import outbox
+from bot.interview.code import FileRejected, check_file_metadata, decode_file
+from bot.interview.domain import (
+    Interviewer,
+    InterviewerReply,
+    InterviewerUnavailable,
+    Role,
+    SessionStatus,
+)
+from bot.interview.grading import heuristic_grade
+from bot.interview.llm_interviewer import FALLBACK_GRADER
+from bot.interview.outbox import (
+    Apology,
+    Kind,
+    Opening,
+    OutboxItem,
+    Reply,
+    RetryNotice,
+    StepSkipped,
+    TimeUp,
+    TimeWarning,
+)
+from bot.interview.ports import Delivery, DownloadFailed, Outgoing, Posted, SessionRef, post_marker
+from bot.interview.problem_bank import ProblemBank
+from bot.interview.steps import (
+    WARNING_KEY,
+    Abandon,
+    FetchFiles,
+    GiveUpPost,
+    GradeInterview,
+    Idle,
+    Post,
+    SetFilesAside,
+    Skip,
+    SkipTurn,
+    Speak,
+    StandInOpening,
+    Step,
+    TimeIsUp,
+    Warn,
+)
+from bot.interview.transcript import grade_of, item_of, problem_of, session_ref, turn_context
+from storage import repository as repo
+from storage.db import Database
+from storage.models import MessageRow, SessionState
+
+logger = logging.getLogger(__name__)
+
+# One "grading now" note per interview, however it was finished.
+GRADING_NOTE_KEY = "grading_note"
+# Told to the candidate when a step kept failing and was skipped so the interview goes on.
+STEP_SKIPPED_TEXT = (
+    "Something went wrong handling your last message, so I had to skip it. "
+    "Please send it again if it mattered — the interview goes on."
+)
+FILE_SKIPPED_TEXT = (
+    "Something went wrong handling the file in your last message, so I set it aside. "
+    "Please send it again if it mattered — the interview goes on."
+)
+# Posted in place of an opening that kept failing: the interview must start somehow.
+STAND_IN_OPENING = (
+    "Let's begin. Read the problem above, then tell me how you understand it and how you "
+    "would approach it."
+)
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    progressed: bool = False
+    home: bool = False
+    failed: str | None = None
+    # The step did all that the state it read called for, and nothing else can fall due
+    # before the state's next wake unless new work bumps work_seq (which the release sees).
+    settles: bool = False
+
+
+async def queue_notice(
+    db: Database,
+    session_id: int,
+    item: OutboxItem,
+    *,
+    key: str,
+    now: datetime,
+    bump: bool = True,
+) -> int | None:
+    """Queue a system notice once per key; None if it was already queued."""
+    return await repo.queue_bot_message(
+        db,
+        session_id=session_id,
+        role=Role.SYSTEM,
+        item=item,
+        now=now,
+        dedupe_key=key,
+        bump=bump,
+    )
+
+
+class StepExecutor:
+    """Performs steps for the worker; network waits run outside the work slots."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        bank: ProblemBank,
+        interviewer: Interviewer,
+        delivery: Delivery,
+        slots: WorkSlots,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.db = db
+        self.bank = bank
+        self.interviewer = interviewer
+        self.delivery = delivery
+        self.slots = slots
+        self.clock = clock
+
+    def ref(self, state: SessionState) -> SessionRef:
+        return session_ref(
+            state, problem_of(self.bank, state.problem_id), offline=self.interviewer.offline
+        )
+
+    async def do(self, step: Step, state: SessionState, now: datetime) -> StepOutcome:
+        """Do `step`, decided from `state` at `now`."""
+        # Every step needs the session's problem: an unknown one fails the run before
+        # anything is done, so the session is retried and, if it persists, skipped.
+        ref = self.ref(state)
+        match step:
+            case TimeIsUp():
+                return await self._time_is_up(state, now)
+            case Post(message):
+                return await self.post(state, ref, message)
+            case FetchFiles(message):
+                await self._fetch_files(state, message)
+                return StepOutcome(progressed=True)
+            case GradeInterview(fallback):
+                return await self._grade(state, ref, fallback=fallback)
+            case Speak(opening, through):
+                return await self._speak(state, opening=opening, through=through)
+            case Warn(seconds_left):
+                warning = TimeWarning.at(seconds_left)
+                await queue_notice(self.db, state.id, warning, key=WARNING_KEY, now=now)
+                return StepOutcome(progressed=True)
+            case Idle():
+                return StepOutcome()
+
+    async def settle(self, skip: Skip, state: SessionState) -> StepOutcome | None:
+        """Settle a step that keeps failing without doing it; None: nothing to skip."""
+        now = self.clock()
+        match skip:
+            case Abandon():
+                await repo.transition_status(
+                    self.db,
+                    session_id=state.id,
+                    from_statuses=[SessionStatus.ACTIVE, SessionStatus.GRADING],
+                    to_status=SessionStatus.ABANDONED,
+                    now=now,
+                )
+                return StepOutcome(progressed=True, home=True)
+            case GiveUpPost(message, notify):
+                await repo.give_up_post(self.db, message_id=message.id, now=now)
+                if notify:
+                    await self._notice_skipped(state, key=f"skipped:post:{message.id}")
+                return StepOutcome(progressed=True)
+            case SetFilesAside(message):
+                await repo.mark_files_done(self.db, message_id=message.id)
+                await self._notice_skipped(
+                    state, key=f"skipped:files:{message.id}", text=FILE_SKIPPED_TEXT
+                )
+                return StepOutcome(progressed=True)
+            case GradeInterview(fallback):
+                return await self._grade(state, self.ref(state), fallback=fallback)
+            case StandInOpening():
+                await repo.queue_bot_message(
+                    self.db,
+                    session_id=state.id,
+                    role=Role.INTERVIEWER,
+                    item=Opening(STAND_IN_OPENING),
+                    now=now,
+                    dedupe_key="opening:0",
+                    answers_through=0,
+                    bump=False,
+                )
+                return StepOutcome(progressed=True)
+            case SkipTurn(through):
+                await self._notice_skipped(state, key=f"skipped:turn:{through}", through=through)
+                return StepOutcome(progressed=True)
+            case Idle():
+                return None
+
+    async def _notice_skipped(
+        self, state: SessionState, *, key: str, through: int = 0, text: str = STEP_SKIPPED_TEXT
+    ) -> None:
+        await repo.queue_bot_message(
+            self.db,
+            session_id=state.id,
+            role=Role.SYSTEM,
+            item=StepSkipped(text),
+            now=self.clock(),
+            dedupe_key=key,
+            # Closes the turn it stands for (0: none), so the next message is answered.
+            answers_through=through or None,
+            bump=False,
+        )
+
+    async def _time_is_up(self, state: SessionState, now: datetime) -> StepOutcome:
+        await queue_notice(
+            self.db,
+            state.id,
+            TimeUp("Time is up — grading your interview now."),
+            key=GRADING_NOTE_KEY,
+            now=now,
+        )
+        moved = await repo.transition_status(
+            self.db,
+            session_id=state.id,
+            from_statuses=[SessionStatus.ACTIVE],
+            to_status=SessionStatus.GRADING,
+            now=now,
+        )
+        return StepOutcome(progressed=moved, home=moved)
+
+    async def post(
+        self,
+        state: SessionState,
+        ref: SessionRef,
+        message: MessageRow,
+        *,
+        attempt_noted: bool = False,
+    ) -> StepOutcome:
+        """Post one outbox message. `attempt_noted`: the row was stored with this first
+        attempt already counted, so there is nothing to look up and nothing to note."""
+        item = Outgoing(
+            message_id=message.id,
+            item=item_of(message),
+            marker=post_marker(state.id, message.id),
+        )
+        if message.kind == Kind.SCORECARD:
+            interview = await repo.get_interview_for_session(self.db, session_id=state.id)
+            if interview is not None:
+                item = Outgoing(
+                    message_id=message.id,
+                    item=item.item,
+                    marker=item.marker,
+                    grade=grade_of(interview),
+                    duration_seconds=interview.duration_seconds,
+                )
+        posted: Posted | None = None
+        if message.post_attempts > 0 and not attempt_noted:
+            # A previous attempt may have reached Slack before the process stopped.
+            posted = await self.slots.outside(self.delivery.find_posted(ref, item))
+        if posted is None:
+            if not attempt_noted:
+                await repo.note_post_attempt(self.db, message_id=message.id)
+            posted = await self.slots.outside(self.delivery.post(ref, item))
+        # Follow-ups are idempotent and run before the post is recorded: a process killed in
+        # between finds the post by its marker and does them again, instead of never.
+        if message.kind == Kind.PROBLEM:
+            permalink = await self.slots.outside(
+                self.delivery.permalink(posted.channel_id, posted.ts)
+            )
+            if state.start_response_url:
+                try:
+                    await self.slots.outside(
+                        self.delivery.replace_start_card(state.start_response_url, permalink)
+                    )
+                except Exception:
+                    logger.warning("session %s: could not replace the start card", state.id)
+            # The post and the thread it starts are recorded together: an interview whose
+            # problem is posted but whose thread is unknown could never be answered.
+            await repo.mark_problem_posted(
+                self.db,
+                session_id=state.id,
+                message_id=message.id,
+                channel_id=posted.channel_id,
+                thread_ts=posted.ts,
+                permalink=permalink,
+                now=self.clock(),
+            )
+            return StepOutcome(progressed=True, home=True)
+        if message.kind == Kind.SCORECARD and item.grade is not None:
+            try:
+                await self.slots.outside(
+                    self.delivery.mark_problem_finished(ref, item.grade.overall)
+                )
+            except Exception:
+                logger.warning("session %s: could not update the problem message", state.id)
+        await repo.mark_posted(self.db, message_id=message.id, slack_ts=posted.ts, now=self.clock())
+        return StepOutcome(progressed=True, home=message.kind == Kind.SCORECARD)
+
+    async def _fetch_files(self, state: SessionState, message: MessageRow) -> None:
+        now = self.clock()
+        for ordinal, file in enumerate(message.files or [], start=100):
+            file_id = str(file.get("id") or f"m{message.id}-{ordinal}")
+            rejection = check_file_metadata(file)
+            if rejection is None:
+                try:
+                    content = await self.slots.outside(self.delivery.download(file))
+                except DownloadFailed as exc:
+                    rejection = FileRejected(str(file.get("name") or "file"), str(exc))
+                else:
+                    decoded = decode_file(file, content)
+                    if isinstance(decoded, FileRejected):
+                        rejection = decoded
+                    else:
+                        await repo.add_code_from_file(
+                            self.db,
+                            session_id=state.id,
+                            message_id=message.id,
+                            ordinal=ordinal,
+                            code=repo.NewCode(
+                                language=decoded.language,
+                                filename=decoded.filename,
+                                content=decoded.content,
+                                slack_file_id=file_id,
+                            ),
+                            now=now,
+                        )
+            if rejection is not None:
+                await queue_notice(
+                    self.db,
+                    state.id,
+                    outbox.FileRejected(rejection.filename, rejection.reason),
+                    key=f"file:{file_id}"[:128],
+                    bump=False,
+                    now=now,
+                )
+        await repo.mark_files_done(self.db, message_id=message.id)
+
+    async def _speak(self, state: SessionState, *, opening: bool, through: int) -> StepOutcome:
+        ctx = turn_context(state, problem_of(self.bank, state.problem_id), self.clock())
+        said_for = "opening" if opening else str(through)
+        retried = False
+
+        async def on_retry(attempt: int) -> None:
+            nonlocal retried
+            retried = True
+            queued = await queue_notice(
+                self.db,
+                state.id,
+                RetryNotice("The interviewer is thinking — retrying…"),
+                key=f"retry:{said_for}",
+                bump=False,
+                now=self.clock(),
+            )
+            if queued is not None:
+                await self._flush_outbox(state.id)
+
+        try:
+            reply: InterviewerReply
+            if opening:
+                reply = await self.slots.outside(self.interviewer.opening(ctx, on_retry=on_retry))
+            else:
+                reply = await self.slots.outside(self.interviewer.reply(ctx, on_retry=on_retry))
+        except InterviewerUnavailable as exc:
+            await queue_notice(
+                self.db,
+                state.id,
+                Apology("The interviewer is unavailable right now; your message is saved."),
+                key=f"apology:{said_for}",
+                bump=False,
+                now=self.clock(),
+            )
+            await self._flush_outbox(state.id)
+            return StepOutcome(failed=f"interviewer unavailable: {exc}")
+        said = Opening(reply.text) if opening else Reply(reply.text)
+        post_now = bool(state.thread_ts)
+        message_id = await repo.queue_bot_message(
+            self.db,
+            session_id=state.id,
+            role=Role.INTERVIEWER,
+            item=said,
+            now=self.clock(),
+            dedupe_key=f"{said.kind.value}:{through}",
+            answers_through=through,
+            bump=False,
+            posting_now=post_now,
+            phase=reply.phase.value if reply.phase != state.phase else None,
+        )
+        if message_id is not None and post_now:
+            # Post it now rather than in the next step: one state load fewer on every turn.
+            # It is stored (with this attempt counted) first, so after a crash here the
+            # outbox looks for it in Slack before posting it again.
+            queued = MessageRow(
+                id=message_id,
+                session_id=state.id,
+                role=Role.INTERVIEWER,
+                kind=said.kind.value,
+                text=reply.text,
+                post_attempts=1,
+            )
+            await self.post(state, self.ref(state), queued, attempt_noted=True)
+            # Settled unless a retry notice may still be unposted, the warning may be due or
+            # messages sent before the opening still wait for their own reply.
+            settles = (
+                not retried
+                and self.clock() < state.warning_at
+                and not any(m.role == Role.CANDIDATE and m.id > through for m in state.messages)
+            )
+            return StepOutcome(progressed=True, settles=settles)
+        return StepOutcome(progressed=True)
+
+    async def _flush_outbox(self, session_id: int) -> None:
+        """Post queued notices right away (used while a slow model call is under way)."""
+        state = await repo.load_session_state(self.db, session_id=session_id)
+        if state is None:
+            return
+        ref = self.ref(state)
+        for message in state.messages:
+            if message.role != Role.CANDIDATE and message.slack_ts is None and state.thread_ts:
+                await self.post(state, ref, message)
+
+    async def _grade(
+        self, state: SessionState, ref: SessionRef, *, fallback: bool = False
+    ) -> StepOutcome:
+        ctx = turn_context(state, ref.problem, self.clock())
+        if fallback:
+            grade = heuristic_grade(ctx, graded_by=FALLBACK_GRADER)
+        else:
+            grade = await self.slots.outside(self.interviewer.grade(ctx))
+        problem = ref.problem
+        recorded = await repo.record_completed_interview(
+            self.db,
+            session_id=state.id,
+            result=repo.CompletedInterview(
+                problem_id=problem.id,
+                problem_title=problem.title,
+                problem_description=problem.statement,
+                difficulty=problem.difficulty.value,
+                overall=grade.overall,
+                communication=grade.communication,
+                problem_solving=grade.problem_solving,
+                code_quality=grade.code_quality,
+                feedback=grade.summary,
+                strengths=list(grade.strengths),
+                improvements=list(grade.improvements),
+                graded_by=grade.graded_by,
+            ),
+            now=self.clock(),
+        )
+        return StepOutcome(progressed=recorded, home=recorded)

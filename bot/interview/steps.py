@@ -1,0 +1,182 @@
+"""What an interview needs next, decided from what the database holds and the time alone.
+
+`next_step` is the interview's state machine as one pure function: it reads a session's
+state and returns the one step due, and the executor (bot/interview/executor.py) does it.
+`step_to_skip` is what to settle instead when the due step keeps failing, in the same
+order, so no one item can hold an interview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.interview.domain import Role, SessionStatus
+from bot.interview.outbox import ANSWERING_KINDS, INTERVIEWER_KINDS, Kind
+from storage.models import MessageRow, SessionState
+
+# The dedupe key of the one time warning per interview.
+WARNING_KEY = Kind.WARNING.value
+
+
+@dataclass(frozen=True, slots=True)
+class TimeIsUp:
+    """The deadline passed: say so and move the interview to grading."""
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """Post the oldest queued bot message."""
+
+    message: MessageRow
+
+
+@dataclass(frozen=True, slots=True)
+class FetchFiles:
+    """Download the files a candidate message shared."""
+
+    message: MessageRow
+
+
+@dataclass(frozen=True, slots=True)
+class GradeInterview:
+    """Grade and complete; `fallback`: by the rubric, without the model."""
+
+    fallback: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Speak:
+    """Let the interviewer open (`through` 0) or answer the candidate's turns up to
+    message id `through`."""
+
+    opening: bool
+    through: int
+
+
+@dataclass(frozen=True, slots=True)
+class Warn:
+    """Queue the time warning."""
+
+    seconds_left: float
+
+
+@dataclass(frozen=True, slots=True)
+class Idle:
+    """Nothing is due until the next timer or new work."""
+
+
+Step = TimeIsUp | Post | FetchFiles | GradeInterview | Speak | Warn | Idle
+
+
+@dataclass(frozen=True, slots=True)
+class Abandon:
+    """The problem message cannot be posted: without its thread the interview cannot
+    happen, so it is closed and the user can start another."""
+
+
+@dataclass(frozen=True, slots=True)
+class GiveUpPost:
+    """Stop trying to post `message`; `notify`: tell the candidate a step was skipped."""
+
+    message: MessageRow
+    notify: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SetFilesAside:
+    message: MessageRow
+
+
+@dataclass(frozen=True, slots=True)
+class StandInOpening:
+    """The opening kept failing: a fixed one is queued so the interview starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class SkipTurn:
+    through: int
+
+
+Skip = Abandon | GiveUpPost | SetFilesAside | GradeInterview | StandInOpening | SkipTurn | Idle
+
+
+def next_step(state: SessionState, now: datetime) -> Step:
+    """The one step `state` calls for at `now`, in order of what must happen first."""
+    status = SessionStatus(state.status)
+    if status == SessionStatus.ACTIVE and now >= state.deadline_at:
+        return TimeIsUp()
+    unposted = first_unposted(state)
+    if unposted is not None:
+        return Post(unposted)
+    waiting = _first_with_files(state)
+    if waiting is not None:
+        return FetchFiles(waiting)
+    if status == SessionStatus.GRADING:
+        return GradeInterview()
+    if status != SessionStatus.ACTIVE:
+        return Idle()
+    if not any(m.kind in INTERVIEWER_KINDS for m in state.messages):
+        # The opening answers nothing: messages sent before it still get their own reply.
+        return Speak(opening=True, through=0)
+    if now >= state.warning_at and not any(m.dedupe_key == WARNING_KEY for m in state.messages):
+        return Warn((state.deadline_at - now).total_seconds())
+    if pending_candidate(state):
+        return Speak(opening=False, through=last_candidate_id(state))
+    return Idle()
+
+
+def step_to_skip(state: SessionState, now: datetime) -> Skip:
+    """What settles the item `next_step` works on without doing it; Idle when the due step
+    is a database write alone, with nothing to skip."""
+    status = SessionStatus(state.status)
+    if status == SessionStatus.ACTIVE and now >= state.deadline_at:
+        return Idle()
+    unposted = first_unposted(state)
+    if unposted is not None:
+        if unposted.kind == Kind.PROBLEM:
+            return Abandon()
+        return GiveUpPost(unposted, notify=unposted.kind != Kind.STEP_SKIPPED)
+    waiting = _first_with_files(state)
+    if waiting is not None:
+        return SetFilesAside(waiting)
+    if status == SessionStatus.GRADING:
+        # The model's grade is what kept failing: the rubric grades instead.
+        return GradeInterview(fallback=True)
+    if status != SessionStatus.ACTIVE:
+        return Idle()
+    if not any(m.kind in INTERVIEWER_KINDS for m in state.messages):
+        return StandInOpening()
+    if pending_candidate(state):
+        return SkipTurn(last_candidate_id(state))
+    return Idle()
+
+
+def first_unposted(state: SessionState) -> MessageRow | None:
+    return next(
+        (m for m in state.messages if m.role != Role.CANDIDATE and m.slack_ts is None), None
+    )
+
+
+def _first_with_files(state: SessionState) -> MessageRow | None:
+    return next((m for m in state.messages if not m.files_done), None)
+
+
+def answered_through(state: SessionState) -> int:
+    """The last candidate message id the interviewer has answered (or skipped)."""
+    return max(
+        (m.answers_through or 0 for m in state.messages if m.kind in ANSWERING_KINDS), default=0
+    )
+
+
+def last_candidate_id(state: SessionState) -> int:
+    return max((m.id for m in state.messages if m.role == Role.CANDIDATE), default=0)
+
+
+def pending_candidate(state: SessionState) -> bool:
+    """A candidate message is waiting for its answer (and its files are in)."""
+    answered = answered_through(state)
+    return any(
+        m.role == Role.CANDIDATE and m.id > answered and not m.deleted and m.files_done
+        for m in state.messages
+    )
