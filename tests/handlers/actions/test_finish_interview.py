@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.blocks import ids
+from sandbox.slack_double import USER_ID
 from storage.models import Interview, InterviewSession
 from tests.conftest import BotHarness
-from tests.fakes.slack_requests import USER_ID
 from tests.handlers.steps import DM, count_rows, start_interview
 
 
