@@ -1,1 +1,1 @@
-"""Local servers that play external APIs in tests and benchmarks."""
+"""What tests send the bot as Slack would (the Slack and model doubles are in sandbox/)."""

@@ -181,8 +181,3 @@ class SlackSender:
         return await self.post(
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", **kw
         )
-
-
-def sign(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
-    """Kept only while the last importer moves to sandbox.signing.signed_headers."""
-    return signed_headers(body, secret, timestamp)
