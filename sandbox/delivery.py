@@ -27,6 +27,32 @@ EVENT_RETRY_DELAYS = (1.0, 60.0, 300.0)
 USER_AGENT = "Slackbot 1.0 (+https://api.slack.com/robots)"
 
 
+def event_envelope(identity: Identity, event: dict[str, Any], *, event_id: str) -> dict[str, Any]:
+    """The `event_callback` wrapper Slack puts around every event."""
+    return {
+        "token": identity.verification_token,
+        "team_id": identity.team_id,
+        "context_team_id": identity.team_id,
+        "context_enterprise_id": None,
+        "api_app_id": identity.app_id,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": identity.team_id,
+                "user_id": identity.bot_user_id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+        "event_context": f"4-{event_id}",
+    }
+
+
 @dataclass(frozen=True)
 class DeliveryResult:
     """How the bot answered one request; `error` is the code Slack would show."""
@@ -116,31 +142,8 @@ class BotDelivery:
         return str(envelope["event_id"])
 
     def event_envelope(self, event: dict[str, Any]) -> dict[str, Any]:
-        """The `event_callback` wrapper Slack puts around every event."""
-        ident = self.identity
         self._event_counter += 1
-        return {
-            "token": ident.verification_token,
-            "team_id": ident.team_id,
-            "context_team_id": ident.team_id,
-            "context_enterprise_id": None,
-            "api_app_id": ident.app_id,
-            "event": event,
-            "type": "event_callback",
-            "event_id": f"Ev0S{self._event_counter:08d}",
-            "event_time": int(time.time()),
-            "authorizations": [
-                {
-                    "enterprise_id": None,
-                    "team_id": ident.team_id,
-                    "user_id": ident.bot_user_id,
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-            "is_ext_shared_channel": False,
-            "event_context": f"4-sandbox-{self._event_counter}",
-        }
+        return event_envelope(self.identity, event, event_id=f"Ev0S{self._event_counter:08d}")
 
     # transport --------------------------------------------------------------------------
 

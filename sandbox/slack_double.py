@@ -15,13 +15,13 @@ as a real host does (`add_file`).
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from dataclasses import replace
 
 from aiohttp import web
 
 from sandbox.delivery import BotDelivery
+from sandbox.delivery import event_envelope as delivery_envelope
 from sandbox.web_api import Call, SlackWebApi, add_web_api_routes
 from sandbox.workspace import (
     FILE_PIECE_PAUSE,
@@ -75,25 +75,9 @@ __all__ = [
 ]
 
 
-def event_envelope(event: JSONDict, *, event_id: str, team_id: str = TEAM_ID) -> JSONDict:
-    """The Events API body Slack wraps an event in."""
-    return {
-        "token": IDENTITY.verification_token,
-        "team_id": team_id,
-        "api_app_id": APP_ID,
-        "event": event,
-        "type": "event_callback",
-        "event_id": event_id,
-        "event_time": int(time.time()),
-        "authorizations": [
-            {
-                "team_id": team_id,
-                "user_id": BOT_USER_ID,
-                "is_bot": True,
-                "is_enterprise_install": False,
-            }
-        ],
-    }
+def event_envelope(event: JSONDict, *, event_id: str) -> JSONDict:
+    """The Events API body Slack wraps an event in, from the double's workspace."""
+    return delivery_envelope(IDENTITY, event, event_id=event_id)
 
 
 class SlackDouble:
