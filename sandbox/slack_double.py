@@ -22,7 +22,7 @@ from aiohttp import web
 
 from sandbox.delivery import BotDelivery
 from sandbox.delivery import event_envelope as delivery_envelope
-from sandbox.web_api import Call, SlackWebApi, add_web_api_routes
+from sandbox.web_api import Call, SlackWebApi, add_double_routes, add_web_api_routes
 from sandbox.workspace import (
     FILE_PIECE_PAUSE,
     FILE_PIECES,
@@ -99,6 +99,7 @@ class SlackDouble:
     async def start(self) -> SlackDouble:
         app = web.Application(client_max_size=10 * 1024 * 1024)
         add_web_api_routes(app, self.api)
+        add_double_routes(app, self.api)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

@@ -144,6 +144,8 @@ class SlackWebApi:
         self.file_requests: list[JSONDict] = []
         # Another origin of this server, for cross-origin redirects of file downloads.
         self.foreign_base_url: str | None = None
+        # Socket Mode is served by the Slack double only (see `add_double_routes`).
+        self.socket_mode = False
         self.sockets: list[web.WebSocketResponse] = []
         self.socket_acks: asyncio.Queue[JSONDict] = asyncio.Queue()
         self._socket_open = asyncio.Event()
@@ -224,7 +226,7 @@ class SlackWebApi:
         if failure is not None:
             return failure
         try:
-            if method_name == "apps.connections.open":
+            if method_name == "apps.connections.open" and self.socket_mode:
                 # Socket Mode: only an app-level token opens a connection.
                 if not token.startswith("xapp-"):
                     raise SlackApiError("not_allowed_token_type")
@@ -896,6 +898,12 @@ def add_web_api_routes(app: web.Application, api: SlackWebApi) -> None:
     app.router.add_get(
         "/files-pri/{team:T[A-Z0-9]+}-{file_id:F[A-Z0-9]+}/download/{name}", api.download_file
     )
-    app.router.add_get("/cdn/{file_id}/{name}", api.download_unsigned)
     app.router.add_post("/hooks/{team}/{token}", api.respond)
+
+
+def add_double_routes(app: web.Application, api: SlackWebApi) -> None:
+    """What only the Slack double serves: another origin's unsigned file copies (for
+    cross-origin redirects) and a Socket Mode connection; never the page's sandbox."""
+    app.router.add_get("/cdn/{file_id}/{name}", api.download_unsigned)
     app.router.add_get("/socket", api.socket)
+    api.socket_mode = True

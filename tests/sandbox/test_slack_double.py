@@ -93,6 +93,30 @@ async def test_a_file_is_sent_in_pieces_a_cut_body_ends_early_and_redirects_hop(
         assert [r["authorization"] for r in double.file_requests][-1] is None
 
 
+async def test_the_page_sandbox_serves_no_unsigned_copies_and_no_socket_mode(
+    sandbox: Sandbox, slack: AsyncWebClient
+) -> None:
+    stored = sandbox.workspace.add_file(
+        user=sandbox.identity.person_id,
+        name="a.py",
+        title="a.py",
+        filetype="python",
+        pretty_type="Python",
+        mimetype="text/plain",
+        mode="snippet",
+        content=b"print(1)",
+    )
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{sandbox.url}cdn/{stored['id']}/a.py") as response,
+    ):
+        assert response.status == 404
+    socket_client = AsyncWebClient(token="xapp-1-test", base_url=sandbox.api_url)
+    with pytest.raises(SlackApiError) as refused:
+        await socket_client.apps_connections_open(app_token="xapp-1-test")
+    assert refused.value.response["error"] == "unknown_method"
+
+
 def test_signed_headers_are_slacks_v0_signature() -> None:
     body = "token=x&team_id=T1"
     headers = signed_headers(body, "secret", 1_700_000_000)
