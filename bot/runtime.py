@@ -26,7 +26,7 @@ from handlers.context import Services
 from handlers.delivery import SlackDelivery
 from handlers.file_download import DownloadLimits
 from handlers.slack_client import build_web_client
-from storage.db import Database, migrate
+from storage.db import Database, migrate, writers_at_once
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,10 @@ class BotRuntime:
             raise ValueError("SLACK_BOT_TOKEN is required")
         if apply_migrations:
             await migrate(settings.database_url)
-        db = Database(settings.database_url)
+        # Requests from Slack go to the database first, and what an ack confirms is flushed
+        # while background bookkeeping need not wait for the disk.
+        priority = RequestPriority(capacity=writers_at_once(settings.database_url))
+        db = Database(settings.database_url, admission=priority.admitted, durable=in_request)
         http = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=200, ttl_dns_cache=300),
             timeout=aiohttp.ClientTimeout(total=60),
@@ -84,11 +87,6 @@ class BotRuntime:
             token=settings.slack_bot_token, base_url=settings.slack_api_url, session=http
         )
         tasks = TaskTracker()
-        # SQLite: its one connection, handed to requests first; PostgreSQL: a few sessions at
-        # once, so background work cannot crowd the database while acks wait.
-        priority = RequestPriority(capacity=1 if db.is_sqlite else 4)
-        db.admission = priority.admitted
-        db.durable = in_request  # what an ack confirms is flushed; bookkeeping need not wait
         bank = ProblemBank.default()
         engine = InterviewEngine(
             db=db,

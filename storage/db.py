@@ -84,6 +84,12 @@ def _unhealthy(state: str, exc: BaseException) -> DatabaseHealth:
     return DatabaseHealth(False, state, _REASONS[state])
 
 
+def writers_at_once(url: str) -> int:
+    """Sessions that may write at once: SQLite's one connection; on PostgreSQL a few, so
+    background work cannot crowd the database while acks wait."""
+    return 1 if url.startswith("sqlite") else 4
+
+
 class Database:
     """One engine and one session factory for the process."""
 
@@ -94,6 +100,8 @@ class Database:
         echo: bool = False,
         connect_args: dict[str, Any] | None = None,
         ping_idle_after: float = IDLE_PING_SECONDS,
+        admission: Callable[[], contextlib.AbstractAsyncContextManager[None]] | None = None,
+        durable: Callable[[], bool] | None = None,
     ):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
@@ -138,11 +146,11 @@ class Database:
         )
         # Whether the work at hand must be flushed before its commit returns; the runtime
         # says "only requests from Slack" (bot.admission.in_request).
-        self.durable: Callable[[], bool] = _always
+        self.durable: Callable[[], bool] = durable or _always
         # Entered around every session and transaction; the runtime uses it to let requests
         # from Slack go ahead of background work (bot.admission.RequestPriority).
         self.admission: Callable[[], contextlib.AbstractAsyncContextManager[None]] = (
-            contextlib.nullcontext
+            admission or contextlib.nullcontext
         )
         self._health: tuple[float, DatabaseHealth] | None = None
         self._health_lock = asyncio.Lock()

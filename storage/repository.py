@@ -685,7 +685,28 @@ async def record_candidate_message(
     return None if stored is None else stored[0]
 
 
-async def record_thread_message(
+def _turn_params(
+    *,
+    team_id: str,
+    user_id: str,
+    channel_id: str,
+    thread_ts: str,
+    slack_ts: str,
+    text: str,
+    files: list[dict[str, Any]] | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """Bind parameters of the thread insert: `v_` the message's values, `w_` the thread
+    and user it must belong to."""
+    values = _candidate_values(slack_ts=slack_ts, text=text, files=files, now=now)
+    params = {f"v_{k}": values[k] for k in _CANDIDATE_COLUMNS}
+    params.update(
+        w_channel_id=channel_id, w_thread_ts=thread_ts, w_team_id=team_id, w_user_id=user_id
+    )
+    return params
+
+
+async def insert_turn(
     db: Database,
     *,
     team_id: str,
@@ -699,28 +720,21 @@ async def record_thread_message(
     now: datetime,
     finish: bool,
     durable: bool | None = None,
-    claim_for: Lease | None = None,
 ) -> StoredTurn | None:
-    """Store the message if the thread is this user's active interview, in one statement.
-
-    The common case of a turn costs one write (INSERT … SELECT), done before the ack.
-    None when it was not stored (not such a thread, or already stored). With
-    `durable=False` the write is visible at once but may not be on disk yet: the caller
-    confirms it (`confirm_turn`) before it acks. With `claim_for`, on PostgreSQL the same
-    statement takes the lease and reads the transcript for the reply, when it can.
-    """
-    values = _candidate_values(slack_ts=slack_ts, text=text, files=files, now=now)
-    params = {f"v_{k}": values[k] for k in _CANDIDATE_COLUMNS}
-    params.update(
-        w_channel_id=channel_id, w_thread_ts=thread_ts, w_team_id=team_id, w_user_id=user_id
+    """Store the message if the thread is this user's active interview (INSERT … SELECT),
+    with its code, in one transaction; None when it was not stored (not such a thread, or
+    already stored). With `durable=False` the write is visible at once but may not be on
+    disk yet (PostgreSQL): the caller flushes it (`confirm_turn`) before it acks."""
+    params = _turn_params(
+        team_id=team_id,
+        user_id=user_id,
+        channel_id=channel_id,
+        thread_ts=thread_ts,
+        slack_ts=slack_ts,
+        text=text,
+        files=files,
+        now=now,
     )
-    if not db.is_sqlite and not code and not finish and claim_for is not None:
-        # PostgreSQL: insert, bump, lease and transcript as one statement, committed on its
-        # own: one round trip where a transaction and a claim took six.
-        params.update(b_now=now, c_owner=claim_for.owner, c_now=now, c_until=claim_for.until)
-        async with db.autocommit(durable=durable) as conn:
-            rows = (await conn.execute(_thread_insert_claim_statement(), params)).all()
-        return _stored_and_claimed(rows, owner=claim_for.owner)
     stored = await _store_candidate_message(
         db,
         _thread_insert_statement(_dialect(db)),
@@ -731,6 +745,40 @@ async def record_thread_message(
         durable=durable,
     )
     return None if stored is None else StoredTurn(*stored)
+
+
+async def insert_turn_and_claim(
+    db: Database,
+    *,
+    team_id: str,
+    user_id: str,
+    channel_id: str,
+    thread_ts: str,
+    slack_ts: str,
+    text: str,
+    files: list[dict[str, Any]] | None,
+    now: datetime,
+    lease: Lease,
+) -> StoredTurn | None:
+    """PostgreSQL: store a message without code, bump the work, take the lease for
+    `lease.owner` and read the transcript, as one statement committed on its own and not
+    waited on for its flush (the caller flushes it with `confirm_turn` before the ack).
+
+    Parameters: `v_`/`w_` as in `_turn_params`, `b_` the work bump, `c_` the claim."""
+    params = _turn_params(
+        team_id=team_id,
+        user_id=user_id,
+        channel_id=channel_id,
+        thread_ts=thread_ts,
+        slack_ts=slack_ts,
+        text=text,
+        files=files,
+        now=now,
+    )
+    params.update(b_now=now, c_owner=lease.owner, c_now=now, c_until=lease.until)
+    async with db.autocommit(durable=False) as conn:
+        rows = (await conn.execute(_thread_insert_claim_statement(), params)).all()
+    return _stored_and_claimed(rows, owner=lease.owner)
 
 
 @dataclass(frozen=True)
@@ -1198,15 +1246,13 @@ def _claim_event_statement(dialect_name: str) -> Any:
 
 
 async def confirm_turn(db: Database, *, key: str, now: datetime) -> None:
-    """Put a turn stored with `durable=False` on disk before its ack (PostgreSQL).
+    """Put a turn stored without waiting for its flush on disk before its ack (PostgreSQL).
 
     PostgreSQL writes and flushes its log in order, so the flushed commit of a later write
     flushes the turn too. A commit that wrote nothing is not flushed, hence a real row: the
-    Slack event key of the acked turn, forgotten after a week like the others. SQLite has
-    nothing to wait for.
+    Slack event key of the acked turn, forgotten after a week like the others. Only
+    PostgreSQL's turn store calls it: SQLite has nothing to wait for.
     """
-    if db.is_sqlite:
-        return
     async with db.autocommit(durable=True) as conn:
         await conn.execute(_claim_event_statement(_dialect(db)), {"d_key": key[:200], "d_now": now})
 

@@ -53,6 +53,7 @@ from bot.interview.worker import Claimed, EngineTuning, Worker
 from storage import repository as repo
 from storage.db import Database
 from storage.models import InterviewSession
+from storage.store import NewTurn, TurnStore, turn_store
 
 # Names the handlers, the runtime and the tests know the service by.
 __all__ = [
@@ -144,6 +145,7 @@ class InterviewEngine:
             tuning=self.tuning,
             on_home_changed=self.refresh_home,
         )
+        self.turns: TurnStore = turn_store(db, self.worker)
         self.home = HomeReadModel(
             db=db, bank=bank, offline=interviewer.offline, time_limit_minutes=time_limit_minutes
         )
@@ -222,34 +224,24 @@ class InterviewEngine:
             for block in extract_fenced_code(text)
         ]
         shared = [dict(f) for f in files]
-        # The common case, a turn in the user's active interview: one write, visible at once
-        # so the reply's work starts while the write is flushed to disk for the ack.
-        stored = await repo.record_thread_message(
-            self.db,
+        # The common case, a turn in the user's active interview: one write; the reply's
+        # work starts as soon as it is visible, and the ack waits until it is on disk.
+        turn = NewTurn(
             team_id=team_id,
             user_id=user_id,
             channel_id=channel_id,
             thread_ts=thread_ts,
             slack_ts=ts,
             text=text,
+            now=self.clock(),
             files=shared,
             code=code,
-            now=self.clock(),
             finish=finish,
-            durable=False,
-            # Unless it ends the interview (its grading note is queued after it), the same
-            # statement takes the lease and reads the transcript for the reply (PostgreSQL).
-            claim_for=None
-            if finish
-            else repo.Lease(
-                owner=self.owner,
-                until=self.worker.lease_until(),
-            ),
         )
-        if stored is not None:
-            outcome = await self._recorded(stored.session_id, finish, stored.claimed)
-            # What the ack confirms is on disk before the ack.
-            await repo.confirm_turn(self.db, key=f"turn:{channel_id}:{ts}", now=self.clock())
+        outcome = await self.turns.record_turn(
+            turn, then=lambda stored: self._recorded(stored.session_id, finish, stored.claimed)
+        )
+        if outcome is not None:
             return outcome
         session = await repo.find_session_by_thread(
             self.db, channel_id=channel_id, thread_ts=thread_ts

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.interview.domain import Difficulty, Grade, SessionStatus
-from bot.interview.engine import Outgoing, SessionRef
 from bot.interview.outbox import (
     Apology,
     CompletionDm,
@@ -27,6 +26,7 @@ from bot.interview.outbox import (
     from_row,
     to_row,
 )
+from bot.interview.ports import Outgoing, SessionRef
 from handlers.delivery import render
 from tests.bot.interview.samples import two_sum
 from tests.handlers.blocks.checks import assert_valid_message

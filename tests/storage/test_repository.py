@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import asyncpg
@@ -34,6 +34,7 @@ from storage.models import (
     MessageRow,
     SessionState,
 )
+from storage.store import NewTurn, turn_store
 from tests.conftest import PG_ADMIN_DSN
 from tests.factories import NOW, make_session, try_create_session
 from tests.storage.conftest import migrated
@@ -540,7 +541,7 @@ async def _say(
     db: Database, text: str, *, ts: str, user: str = "U1", code: bool = False
 ) -> tuple[int, int] | None:
     blocks = [repo.NewCode(language="python", filename=None, content=text)] if code else []
-    return await repo.record_thread_message(
+    return await repo.insert_turn(
         db,
         team_id="T1",
         user_id=user,
@@ -591,8 +592,11 @@ async def test_postgresql_turn_statements_commit_on_their_own(pg_url: str) -> No
 
     try:
         session = await _thread_session(db)
-        event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+        # The turn goes to the pool that does not wait for the flush (the ack flushes it).
+        event.listen(db.relaxed_engine.sync_engine, "before_cursor_execute", record)
         stored = await _say_claiming(db, "3.0")
+        event.remove(db.relaxed_engine.sync_engine, "before_cursor_execute", record)
+        event.listen(db.engine.sync_engine, "before_cursor_execute", record)
         assert stored is not None
         assert seen == [("WITH", "AUTOCOMMIT")]  # insert, bump, lease and read: one statement
         seen.clear()
@@ -643,7 +647,7 @@ async def test_postgresql_confirming_a_turn_puts_it_on_disk(pg_url: str) -> None
             "before_cursor_execute",
             lambda *args: relaxed.append(args[2].split()[0]),
         )
-        stored = await repo.record_thread_message(
+        stored = await repo.insert_turn_and_claim(
             db,
             team_id="T1",
             user_id="U1",
@@ -652,11 +656,8 @@ async def test_postgresql_confirming_a_turn_puts_it_on_disk(pg_url: str) -> None
             slack_ts="4.0",
             text="visible before it is on disk",
             files=None,
-            code=[],
             now=NOW,
-            finish=False,
-            durable=False,
-            claim_for=repo.Lease(owner="w", until=NOW + timedelta(seconds=60)),
+            lease=repo.Lease(owner="w", until=NOW + timedelta(seconds=60)),
         )
         assert stored is not None and stored[1] == session.id
         assert relaxed == ["WITH"] and durable == []
@@ -676,18 +677,61 @@ async def test_postgresql_confirming_a_turn_puts_it_on_disk(pg_url: str) -> None
 
 async def test_sqlite_turns_need_no_confirming(sqlite_url: str) -> None:
     async with migrated(sqlite_url) as db:
+        await _thread_session(db)
         statements: list[str] = []
         event.listen(
             db.engine.sync_engine,
             "before_cursor_execute",
             lambda *args: statements.append(args[2]),
         )
-        await repo.confirm_turn(db, key="turn:D1:1.0", now=NOW)
-        assert statements == []
+        seen_by_then: list[int] = []
+
+        async def then(stored: repo.StoredTurn) -> int:
+            seen_by_then.append(len(statements))
+            return stored.message_id
+
+        store = turn_store(db, _Leases())
+        turn = NewTurn("T1", "U1", "D-U1", "1.0", "4.0", "hello", NOW)
+        assert await store.record_turn(turn, then=then) is not None
+        # Nothing is written after `then`: the commit it followed is all an ack waits for.
+        assert seen_by_then == [len(statements)] and statements
+        assert await store.record_turn(turn, then=then) is None  # Slack's retry
+
+
+class _Leases:
+    owner = "w"
+
+    def lease_until(self) -> datetime:
+        return NOW + timedelta(seconds=60)
+
+
+async def test_postgresql_turn_store_claims_then_flushes_before_it_returns(pg_url: str) -> None:
+    async with migrated(pg_url) as db:
+        session = await _thread_session(db)
+        order: list[str] = []
+        confirm = repo.confirm_turn
+
+        async def then(stored: repo.StoredTurn) -> repo.StoredTurn:
+            order.append("then")
+            return stored
+
+        store = turn_store(db, _Leases())
+        turn = NewTurn("T1", "U1", "D-U1", "1.0", "4.0", "hello", NOW)
+        with pytest.MonkeyPatch.context() as patch:
+
+            async def observed(db: Database, *, key: str, now: datetime) -> None:
+                order.append(f"flush {key}")
+                await confirm(db, key=key, now=now)
+
+            patch.setattr(repo, "confirm_turn", observed)
+            stored = await store.record_turn(turn, then=then)
+        assert order == ["then", "flush turn:D-U1:4.0"]
+        assert stored is not None and stored.session_id == session.id
+        assert stored.claimed is not None and stored.claimed[0].work_seq >= 1
 
 
 async def _say_claiming(db: Database, ts: str, owner: str = "w") -> repo.StoredTurn | None:
-    return await repo.record_thread_message(
+    return await repo.insert_turn_and_claim(
         db,
         team_id="T1",
         user_id="U1",
@@ -696,10 +740,8 @@ async def _say_claiming(db: Database, ts: str, owner: str = "w") -> repo.StoredT
         slack_ts=ts,
         text=f"message {ts}",
         files=None,
-        code=[],
         now=NOW,
-        finish=False,
-        claim_for=repo.Lease(owner=owner, until=NOW + timedelta(seconds=60)),
+        lease=repo.Lease(owner=owner, until=NOW + timedelta(seconds=60)),
     )
 
 

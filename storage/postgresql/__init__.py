@@ -1,0 +1,1 @@
+"""PostgreSQL's implementations of the storage ports."""

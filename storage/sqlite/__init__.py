@@ -1,0 +1,1 @@
+"""SQLite's implementations of the storage ports."""

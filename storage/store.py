@@ -1,0 +1,69 @@
+"""The interview's storage port for a candidate's turn: one verb in the domain's words,
+one implementation per database, each keeping its dialect's tricks to itself.
+
+The turn is the write every ack waits on, so it is where the databases differ most:
+SQLite stores it in one transaction on its one-trip connection; PostgreSQL stores, claims
+and reads the transcript in one statement and flushes before the ack. Callers see
+`record_turn` alone (shaped like slack_sdk's installation stores: one interface, one
+module per backend).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from storage.db import Database
+from storage.repository import NewCode, StoredTurn
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class NewTurn:
+    """A candidate's message in what may be their interview's thread."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    thread_ts: str
+    slack_ts: str
+    text: str
+    now: datetime
+    files: list[dict[str, Any]] = field(default_factory=list)
+    code: Sequence[NewCode] = ()
+    # The message ends the interview ("done"): grading follows.
+    finish: bool = False
+
+
+class LeaseHolder(Protocol):
+    """Who takes a session's lease when storing a turn lets it (this process's worker)."""
+
+    @property
+    def owner(self) -> str: ...
+
+    def lease_until(self) -> datetime: ...
+
+
+class TurnStore(Protocol):
+    async def record_turn(
+        self, turn: NewTurn, *, then: Callable[[StoredTurn], Awaitable[T]]
+    ) -> T | None:
+        """Store `turn` once if its thread is the user's active interview; None if it is
+        not, or was stored before. `then` runs as soon as the turn is visible to other
+        work, and this returns its result once the turn is on disk (what an ack may say)."""
+        ...
+
+
+def turn_store(db: Database, leases: LeaseHolder) -> TurnStore:
+    """The turn store for `db`'s database."""
+    # Imported here: each backend module imports this one for NewTurn.
+    if db.is_sqlite:
+        from storage.sqlite.turns import SqliteTurnStore
+
+        return SqliteTurnStore(db)
+    from storage.postgresql.turns import PostgresTurnStore
+
+    return PostgresTurnStore(db, leases)
