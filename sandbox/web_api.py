@@ -173,8 +173,6 @@ class SlackWebApi:
             "views.update": self.views_update,
         }
 
-    # HTTP plumbing ----------------------------------------------------------------------
-
     # Controls for tests and the benchmark ----------------------------------------------
 
     def fail(
