@@ -505,25 +505,31 @@ def _claim_with_transcript_statement() -> Any:
     return _with_transcript(_claim_statement().cte("claimed"))
 
 
-async def claim_and_load(
+async def claim_reading_transcript(
     db: Database, *, session_id: int, owner: str, now: datetime, until: datetime
 ) -> tuple[Claim, SessionState] | None:
-    """Take the session's lease if it is free or expired (atomic, safe across processes) and
-    read its state in the same transaction; None when another worker holds it."""
+    """PostgreSQL: take the session's lease if it is free or expired and read its state, in
+    one statement; None when another worker holds it. Parameters `c_`: the claim."""
     params = {"c_session_id": session_id, "c_owner": owner, "c_now": now, "c_until": until}
-    if not db.is_sqlite:
-        # Each round trip to the server is a wait for another process: one here, not three.
-        async with db.autocommit() as conn:
-            rows = (await conn.execute(_claim_with_transcript_statement(), params)).all()
-        if not rows:
-            return None
-        session_end, messages, code = _read_transcript_rows(rows)
-        state = SessionState(
-            *rows[0][:session_end],
-            messages=messages,  # type: ignore[misc]
-            code_submissions=code,
-        )
-        return Claim(session_id=session_id, work_seq=state.work_seq), state
+    async with db.autocommit() as conn:
+        rows = (await conn.execute(_claim_with_transcript_statement(), params)).all()
+    if not rows:
+        return None
+    session_end, messages, code = _read_transcript_rows(rows)
+    state = SessionState(
+        *rows[0][:session_end],
+        messages=messages,  # type: ignore[misc]
+        code_submissions=code,
+    )
+    return Claim(session_id=session_id, work_seq=state.work_seq), state
+
+
+async def claim_then_read(
+    db: Database, *, session_id: int, owner: str, now: datetime, until: datetime
+) -> tuple[Claim, SessionState] | None:
+    """Take the session's lease if it is free or expired (atomic, safe across processes),
+    then read its state; None when another worker holds it."""
+    params = {"c_session_id": session_id, "c_owner": owner, "c_now": now, "c_until": until}
     # The claim is atomic on its own; the reads after it see it and anything newer (each
     # statement of a READ COMMITTED transaction would read its own snapshot anyway).
     async with db.autocommit() as conn:

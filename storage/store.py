@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from storage.db import Database
-from storage.repository import NewCode, StoredTurn
+from storage.models import SessionState
+from storage.repository import Claim, NewCode, StoredTurn
 
 T = TypeVar("T")
 
@@ -47,7 +48,11 @@ class LeaseHolder(Protocol):
     def lease_until(self) -> datetime: ...
 
 
-class TurnStore(Protocol):
+# A session's lease with the state read under it.
+Claimed = tuple[Claim, SessionState]
+
+
+class InterviewStore(Protocol):
     async def record_turn(
         self, turn: NewTurn, *, then: Callable[[StoredTurn], Awaitable[T]]
     ) -> T | None:
@@ -56,14 +61,19 @@ class TurnStore(Protocol):
         work, and this returns its result once the turn is on disk (what an ack may say)."""
         ...
 
+    async def claim(self, session_id: int, *, now: datetime) -> Claimed | None:
+        """Take the session's lease for the lease holder if it is free or expired, and read
+        its state; None when another worker holds it."""
+        ...
 
-def turn_store(db: Database, leases: LeaseHolder) -> TurnStore:
-    """The turn store for `db`'s database."""
+
+def interview_store(db: Database, leases: LeaseHolder) -> InterviewStore:
+    """The store for `db`'s database."""
     # Imported here: each backend module imports this one for NewTurn.
     if db.is_sqlite:
-        from storage.sqlite.turns import SqliteTurnStore
+        from storage.sqlite.store import SqliteStore
 
-        return SqliteTurnStore(db)
-    from storage.postgresql.turns import PostgresTurnStore
+        return SqliteStore(db, leases)
+    from storage.postgresql.store import PostgresStore
 
-    return PostgresTurnStore(db, leases)
+    return PostgresStore(db, leases)

@@ -49,11 +49,11 @@ from bot.interview.ports import (
 from bot.interview.problem_bank import ProblemBank
 from bot.interview.timing import utcnow, warning_lead_seconds
 from bot.interview.transcript import active_interview, item_of
-from bot.interview.worker import Claimed, EngineTuning, Worker
+from bot.interview.worker import EngineTuning, Leases, Worker
 from storage import repository as repo
 from storage.db import Database
 from storage.models import InterviewSession
-from storage.store import NewTurn, TurnStore, turn_store
+from storage.store import Claimed, InterviewStore, NewTurn, interview_store
 
 # Names the handlers, the runtime and the tests know the service by.
 __all__ = [
@@ -136,8 +136,12 @@ class InterviewEngine:
             slots=self.slots,
             clock=clock,
         )
+        leases = Leases(clock=clock, seconds=self.tuning.lease_seconds)
+        self.store: InterviewStore = interview_store(db, leases)
         self.worker = Worker(
             db=db,
+            store=self.store,
+            leases=leases,
             executor=self.executor,
             slots=self.slots,
             tasks=self.tasks,
@@ -145,7 +149,6 @@ class InterviewEngine:
             tuning=self.tuning,
             on_home_changed=self.refresh_home,
         )
-        self.turns: TurnStore = turn_store(db, self.worker)
         self.home = HomeReadModel(
             db=db, bank=bank, offline=interviewer.offline, time_limit_minutes=time_limit_minutes
         )
@@ -238,7 +241,7 @@ class InterviewEngine:
             code=code,
             finish=finish,
         )
-        outcome = await self.turns.record_turn(
+        outcome = await self.store.record_turn(
             turn, then=lambda stored: self._recorded(stored.session_id, finish, stored.claimed)
         )
         if outcome is not None:

@@ -20,11 +20,9 @@ from bot.interview.steps import next_step, step_to_skip
 from storage import repository as repo
 from storage.db import Database
 from storage.models import InterviewSession, SessionState
+from storage.store import Claimed, InterviewStore
 
 logger = logging.getLogger(__name__)
-
-# A session's lease with the state read under it.
-Claimed = tuple[repo.Claim, SessionState]
 
 
 @dataclass(frozen=True)
@@ -41,11 +39,25 @@ class EngineTuning:
     work_slots: int = 8
 
 
+class Leases:
+    """This process's name on the session leases it takes, and how long they run."""
+
+    def __init__(self, *, clock: Callable[[], datetime], seconds: float) -> None:
+        self.owner = f"worker-{uuid.uuid4().hex[:12]}"
+        self.clock = clock
+        self.seconds = seconds
+
+    def lease_until(self) -> datetime:
+        return self.clock() + timedelta(seconds=self.seconds)
+
+
 class Worker:
     def __init__(
         self,
         *,
         db: Database,
+        store: InterviewStore,
+        leases: Leases,
         executor: StepExecutor,
         slots: WorkSlots,
         tasks: TaskTracker,
@@ -54,18 +66,17 @@ class Worker:
         on_home_changed: Callable[[str, str], None],
     ) -> None:
         self.db = db
+        self.store = store
+        self.leases = leases
         self.executor = executor
         self.slots = slots
         self.tasks = tasks
         self.clock = clock
         self.tuning = tuning
         self.on_home_changed = on_home_changed
-        self.owner = f"worker-{uuid.uuid4().hex[:12]}"
+        self.owner = leases.owner
         self.running: set[int] = set()
         self._rerun: set[int] = set()
-
-    def lease_until(self) -> datetime:
-        return self.clock() + timedelta(seconds=self.tuning.lease_seconds)
 
     def kick(
         self, session_id: int, *, urgent: bool = False, claimed: Claimed | None = None
@@ -107,7 +118,10 @@ class Worker:
     async def renew_leases(self) -> None:
         """Keep leases of long-running sessions alive while this process works on them."""
         await repo.extend_leases(
-            self.db, session_ids=sorted(self.running), owner=self.owner, until=self.lease_until()
+            self.db,
+            session_ids=sorted(self.running),
+            owner=self.owner,
+            until=self.leases.lease_until(),
         )
 
     async def release_all_leases(self) -> int:
@@ -123,14 +137,7 @@ class Worker:
 
     async def _process(self, session_id: int, claimed: Claimed | None = None) -> None:
         if claimed is None:
-            now = self.clock()
-            claimed = await repo.claim_and_load(
-                self.db,
-                session_id=session_id,
-                owner=self.owner,
-                now=now,
-                until=now + timedelta(seconds=self.tuning.lease_seconds),
-            )
+            claimed = await self.store.claim(session_id, now=self.clock())
         if claimed is None:
             return  # another worker has it; the sweep brings it back if that one dies
         claim, loaded = claimed

@@ -34,7 +34,7 @@ from storage.models import (
     MessageRow,
     SessionState,
 )
-from storage.store import NewTurn, turn_store
+from storage.store import Claimed, NewTurn, interview_store
 from tests.conftest import PG_ADMIN_DSN
 from tests.factories import NOW, make_session, try_create_session
 from tests.storage.conftest import migrated
@@ -162,16 +162,16 @@ async def test_history_record_is_written_once(db: Database) -> None:
 
 async def test_lease_is_exclusive_until_it_expires(db: Database) -> None:
     session = await _session(db)
-    a = await repo.claim_and_load(
+    a = await _claim(
         db, session_id=session.id, owner="a", now=NOW, until=NOW + timedelta(seconds=60)
     )
-    b = await repo.claim_and_load(
+    b = await _claim(
         db, session_id=session.id, owner="b", now=NOW, until=NOW + timedelta(seconds=60)
     )
     assert a is not None and b is None
     later = NOW + timedelta(seconds=61)
     assert (
-        await repo.claim_and_load(
+        await _claim(
             db, session_id=session.id, owner="b", now=later, until=later + timedelta(seconds=60)
         )
         is not None
@@ -180,7 +180,7 @@ async def test_lease_is_exclusive_until_it_expires(db: Database) -> None:
 
 async def test_release_notices_work_that_arrived_meanwhile(db: Database) -> None:
     session = await _session(db)
-    claimed = await repo.claim_and_load(
+    claimed = await _claim(
         db, session_id=session.id, owner="a", now=NOW, until=NOW + timedelta(seconds=60)
     )
     assert claimed is not None
@@ -361,9 +361,9 @@ async def test_models_match_migrations(sqlite_url: str) -> None:
 async def test_dropped_leases_can_be_taken_at_once(db: Database) -> None:
     session = await _session(db)
     until = NOW + timedelta(seconds=60)
-    assert await repo.claim_and_load(db, session_id=session.id, owner="a", now=NOW, until=until)
+    assert await _claim(db, session_id=session.id, owner="a", now=NOW, until=until)
     assert await repo.drop_leases(db, owner="a") == 1
-    assert await repo.claim_and_load(db, session_id=session.id, owner="b", now=NOW, until=until)
+    assert await _claim(db, session_id=session.id, owner="b", now=NOW, until=until)
     assert await repo.drop_leases(db, owner="a") == 0
 
 
@@ -384,7 +384,7 @@ async def test_every_session_and_transaction_is_held_in_admission(db: Database) 
         db, session_id=session.id, role="system", item=GradingNote("hi"), now=NOW
     )
     assert calls == ["in", "out"]
-    claimed = await repo.claim_and_load(
+    claimed = await _claim(
         db, session_id=session.id, owner="w", now=NOW, until=NOW + timedelta(seconds=30)
     )
     assert claimed is not None and claimed[1] is not None and calls == ["in", "out"] * 2
@@ -393,16 +393,13 @@ async def test_every_session_and_transaction_is_held_in_admission(db: Database) 
 async def test_claim_and_load_takes_the_lease_and_reads_the_state_in_one_go(db: Database) -> None:
     session = await _session(db)
     until = NOW + timedelta(seconds=30)
-    first = await repo.claim_and_load(db, session_id=session.id, owner="a", now=NOW, until=until)
+    first = await _claim(db, session_id=session.id, owner="a", now=NOW, until=until)
     assert first is not None
     claim, state = first
     assert claim.session_id == session.id and state is not None and state.id == session.id
     assert state.lease_owner == "a"
     # Held by "a": "b" gets nothing, and the lease is left as it was.
-    assert (
-        await repo.claim_and_load(db, session_id=session.id, owner="b", now=NOW, until=until)
-        is None
-    )
+    assert await _claim(db, session_id=session.id, owner="b", now=NOW, until=until) is None
     again = await repo.get_session(db, session_id=session.id)
     assert again is not None and again.lease_owner == "a"
 
@@ -505,7 +502,7 @@ async def test_claim_reads_the_transcript_in_order(db: Database) -> None:
         now=NOW,
         finish=False,
     )
-    claimed = await repo.claim_and_load(
+    claimed = await _claim(
         db, session_id=session.id, owner="a", now=NOW, until=NOW + timedelta(seconds=60)
     )
     assert claimed is not None
@@ -601,9 +598,7 @@ async def test_postgresql_turn_statements_commit_on_their_own(pg_url: str) -> No
         assert seen == [("WITH", "AUTOCOMMIT")]  # insert, bump, lease and read: one statement
         seen.clear()
         until = NOW + timedelta(seconds=60)
-        claimed = await repo.claim_and_load(
-            db, session_id=session.id, owner="w", now=NOW, until=until
-        )
+        claimed = await _claim(db, session_id=session.id, owner="w", now=NOW, until=until)
         assert claimed is not None
         reply = await repo.queue_bot_message(
             db,
@@ -690,7 +685,7 @@ async def test_sqlite_turns_need_no_confirming(sqlite_url: str) -> None:
             seen_by_then.append(len(statements))
             return stored.message_id
 
-        store = turn_store(db, _Leases())
+        store = interview_store(db, _Leases())
         turn = NewTurn("T1", "U1", "D-U1", "1.0", "4.0", "hello", NOW)
         assert await store.record_turn(turn, then=then) is not None
         # Nothing is written after `then`: the commit it followed is all an ack waits for.
@@ -698,11 +693,20 @@ async def test_sqlite_turns_need_no_confirming(sqlite_url: str) -> None:
         assert await store.record_turn(turn, then=then) is None  # Slack's retry
 
 
+@dataclasses.dataclass
 class _Leases:
-    owner = "w"
+    owner: str = "w"
+    until: datetime = NOW + timedelta(seconds=60)
 
     def lease_until(self) -> datetime:
-        return NOW + timedelta(seconds=60)
+        return self.until
+
+
+async def _claim(
+    db: Database, *, session_id: int, owner: str, now: datetime, until: datetime
+) -> Claimed | None:
+    """The claim as the worker takes it: through the store for the database."""
+    return await interview_store(db, _Leases(owner, until)).claim(session_id, now=now)
 
 
 async def test_postgresql_turn_store_claims_then_flushes_before_it_returns(pg_url: str) -> None:
@@ -715,7 +719,7 @@ async def test_postgresql_turn_store_claims_then_flushes_before_it_returns(pg_ur
             order.append("then")
             return stored
 
-        store = turn_store(db, _Leases())
+        store = interview_store(db, _Leases())
         turn = NewTurn("T1", "U1", "D-U1", "1.0", "4.0", "hello", NOW)
         with pytest.MonkeyPatch.context() as patch:
 

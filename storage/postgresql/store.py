@@ -4,20 +4,31 @@ starts at once, then flushed before the ack by one small durable write."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from storage import repository as repo
 from storage.db import Database
 from storage.repository import Lease, StoredTurn
-from storage.store import LeaseHolder, NewTurn
+from storage.store import Claimed, LeaseHolder, NewTurn
 
 T = TypeVar("T")
 
 
-class PostgresTurnStore:
+class PostgresStore:
     def __init__(self, db: Database, leases: LeaseHolder) -> None:
         self.db = db
         self.leases = leases
+
+    async def claim(self, session_id: int, *, now: datetime) -> Claimed | None:
+        # Each round trip to the server is a wait for another process: one here, not three.
+        return await repo.claim_reading_transcript(
+            self.db,
+            session_id=session_id,
+            owner=self.leases.owner,
+            now=now,
+            until=self.leases.lease_until(),
+        )
 
     async def record_turn(
         self, turn: NewTurn, *, then: Callable[[StoredTurn], Awaitable[T]]

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TypeVar
 
 from storage import repository as repo
 from storage.db import Database
 from storage.repository import StoredTurn
-from storage.store import NewTurn
+from storage.store import Claimed, LeaseHolder, NewTurn
 
 T = TypeVar("T")
 
 
-class SqliteTurnStore:
-    def __init__(self, db: Database) -> None:
+class SqliteStore:
+    def __init__(self, db: Database, leases: LeaseHolder) -> None:
         self.db = db
+        self.leases = leases
+
+    async def claim(self, session_id: int, *, now: datetime) -> Claimed | None:
+        # The claim and the reads after it share the one connection's transaction.
+        return await repo.claim_then_read(
+            self.db,
+            session_id=session_id,
+            owner=self.leases.owner,
+            now=now,
+            until=self.leases.lease_until(),
+        )
 
     async def record_turn(
         self, turn: NewTurn, *, then: Callable[[StoredTurn], Awaitable[T]]
