@@ -33,7 +33,7 @@ from bot.interview.timing import time_left_phrase
 from handlers.blocks import home, interview, start_card
 from handlers.blocks.text import as_utc, escape_mrkdwn
 from handlers.file_download import DownloadLimits, fetch_file_bytes, origin_of
-from handlers.slack_client import slack_retry_handlers
+from handlers.slack_client import slack_error, slack_retry_handlers
 
 logger = logging.getLogger(__name__)
 
@@ -97,13 +97,13 @@ class SlackDelivery:
                 unfurl_media=False,
             )
         except SlackApiError as exc:
-            if exc.response.get("error") not in REJECTED_BLOCKS_ERRORS:
+            if slack_error(exc) not in REJECTED_BLOCKS_ERRORS:
                 raise
             # Slack refused the layout: say it as plain text rather than not at all.
             logger.warning(
                 "blocks of %s refused (%s); posting text",
                 item.item.kind,
-                exc.response.get("error"),
+                slack_error(exc),
             )
             response = await self.client.chat_postMessage(
                 channel=channel,
@@ -139,7 +139,7 @@ class SlackDelivery:
         try:
             response = await self.client.chat_getPermalink(channel=channel_id, message_ts=ts)
         except SlackApiError as exc:
-            logger.warning("chat.getPermalink failed: %s", exc.response.get("error"))
+            logger.warning("chat.getPermalink failed: %s", slack_error(exc))
             return None
         link = response.get("permalink")
         return str(link) if link else None

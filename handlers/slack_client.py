@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -32,3 +33,12 @@ def build_web_client(
         timeout=timeout,
         retry_handlers=slack_retry_handlers(),
     )
+
+
+def slack_error(exc: SlackApiError) -> str | None:
+    """Slack's error code, or None when the answer was not JSON (a proxy's 502 page)."""
+    data = exc.response.data
+    if isinstance(data, dict):
+        error = data.get("error")
+        return str(error) if error is not None else None
+    return None
