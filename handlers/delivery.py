@@ -23,6 +23,7 @@ from bot.interview.outbox import (
     ProblemPost,
     Reply,
     RetryNotice,
+    RunResultPost,
     Scorecard,
     StepSkipped,
     TimeUp,
@@ -247,6 +248,8 @@ def render(
             return card.line, interview.build_interviewer_message(card.line)
         case TimeUp(text) | GradingNote(text) | StepSkipped(text):
             return text, interview.build_interviewer_message(text)
+        case RunResultPost() as run:
+            return run.line, interview.build_interviewer_message(run.line)
 
 
 def _notification(text: str) -> str:

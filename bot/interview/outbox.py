@@ -33,6 +33,10 @@ class Kind(StrEnum):
     STEP_SKIPPED = "step_skipped"
     SCORECARD = "scorecard"
     COMPLETION_DM = "completion_dm"
+    # A candidate's `run` or Run again: re-run their latest code. Not answered by the
+    # interviewer; answered by a RUN_RESULT.
+    RUN_REQUEST = "run_request"
+    RUN_RESULT = "run_result"
 
 
 class Placement(StrEnum):
@@ -161,6 +165,58 @@ class CompletionDm(_Item):
         return f"Interview complete — you scored {self.overall}/100"
 
 
+@dataclass(frozen=True, slots=True)
+class RunFailure:
+    """A failed visible example as the thread shows it; hidden tests are only counted."""
+
+    index: int
+    input: str
+    expected: str
+    actual: str | None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunResultPost(_Item):
+    """What running one code submission against the problem's tests did.
+
+    `status` is a RunStatus value (bot/execution/runner.py) or UNKNOWN_LANGUAGE; `line` is
+    the summary ("5/7 tests passed · 38 ms") or, when the code could not run, why not.
+    `request_id` is the RUN_REQUEST message this answers, 0 for a new submission.
+    """
+
+    kind: ClassVar[Kind] = Kind.RUN_RESULT
+    code_id: int
+    request_id: int
+    status: str
+    language: str
+    passed: int
+    total: int
+    summary: str
+    failures: tuple[RunFailure, ...] = ()
+    hidden_failed: int = 0
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> RunResultPost:
+        fields = dict(payload)
+        fields["failures"] = tuple(RunFailure(**f) for f in fields.get("failures", ()))
+        return cls(**fields)
+
+    @property
+    def ran(self) -> bool:
+        """The tests ran (each passed or failed), as opposed to code that could not run."""
+        return self.total > 0 and self.status not in NOT_RUN_STATUSES
+
+    @property
+    def line(self) -> str:
+        return self.summary
+
+
+# Statuses of code that never reached its tests: no pass rate to speak of.
+UNKNOWN_LANGUAGE = "unknown_language"
+NOT_RUN_STATUSES = frozenset({"unavailable", "unsupported_language", UNKNOWN_LANGUAGE})
+
+
 OutboxItem = (
     ProblemPost
     | Opening
@@ -175,6 +231,7 @@ OutboxItem = (
     | FileRejected
     | Scorecard
     | CompletionDm
+    | RunResultPost
 )
 
 _VARIANTS: dict[str, type[OutboxItem]] = {
@@ -193,6 +250,7 @@ _VARIANTS: dict[str, type[OutboxItem]] = {
         FileRejected,
         Scorecard,
         CompletionDm,
+        RunResultPost,
     )
 }
 
@@ -217,4 +275,6 @@ def from_row(kind: str, text: str, payload: dict[str, Any] | None) -> OutboxItem
         raise LookupError(f"message kind {kind!r} is not an outbox kind")
     if issubclass(variant, _Said):
         return variant(text)
+    if variant is RunResultPost:
+        return RunResultPost.from_payload(payload or {})
     return variant(**(payload or {}))
