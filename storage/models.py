@@ -194,6 +194,11 @@ class Interview(Base):
     improvements: Mapped[list[Any]] = mapped_column(JSON, default=list)
     graded_by: Mapped[str] = mapped_column(String(16), default="model")
     status: Mapped[str] = mapped_column(String(16), default=SessionStatus.COMPLETED.value)
+    # Tests passed / total of the final submission and of the best one; None: nothing ran
+    tests_passed: Mapped[int | None] = mapped_column(Integer)
+    tests_total: Mapped[int | None] = mapped_column(Integer)
+    best_tests_passed: Mapped[int | None] = mapped_column(Integer)
+    best_tests_total: Mapped[int | None] = mapped_column(Integer)
 
 
 class SlackEvent(Base):
