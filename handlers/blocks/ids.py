@@ -17,6 +17,7 @@ OPEN_THREAD_LINK = "open_thread_link"  # url button to the active interview's th
 
 # Interview thread and DM
 FINISH_INTERVIEW = "finish_interview"  # value is str(session_id)
+RUN_AGAIN = "run_again"  # on a run result; value is str(session_id)
 OPEN_HOME_LINK = "open_home_link"  # url button in the completion DM
 
 # Views
