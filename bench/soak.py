@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script (`python bench/soak.py`)
     sys.path.insert(0, str(ROOT))
 
-from bot.interview.engine import ANSWERING_KINDS  # noqa: E402
+from bot.interview.outbox import ANSWERING_KINDS  # noqa: E402
 from handlers.blocks import ids  # noqa: E402
 from sandbox.model_server import FakeModelServer  # noqa: E402
 from sandbox.signing import signed_headers  # noqa: E402

@@ -17,10 +17,11 @@ from bot.admission import RequestPriority, TaskTracker, in_request
 from bot.app import build_bolt_app, build_web_app
 from bot.config import Settings
 from bot.interview.domain import Interviewer
-from bot.interview.engine import EngineTuning, InterviewEngine
+from bot.interview.engine import InterviewEngine
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.problem_bank import ProblemBank
+from bot.interview.worker import EngineTuning
 from bot.web_server import ServerLimits
 from handlers.context import Services
 from handlers.delivery import SlackDelivery

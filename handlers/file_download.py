@@ -17,7 +17,7 @@ import aiohttp
 from yarl import URL
 
 from bot.interview.code import MAX_CODE_BYTES
-from bot.interview.engine import DownloadFailed
+from bot.interview.ports import DownloadFailed
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.interview.domain import Interviewer
-from bot.interview.engine import EngineTuning
+from bot.interview.worker import EngineTuning
 from bot.runtime import BotRuntime
 from bot.web_server import ServerLimits, start_web_server
 from sandbox.model_server import FakeModelServer

@@ -28,24 +28,10 @@ from bot.interview.domain import (
     InterviewFeedback,
     SessionStatus,
 )
-from bot.interview.executor import (
-    FILE_SKIPPED_TEXT,
-    GRADING_NOTE_KEY,
-    STAND_IN_OPENING,
-    STEP_SKIPPED_TEXT,
-    StepExecutor,
-    queue_notice,
-)
+from bot.interview.executor import GRADING_NOTE_KEY, StepExecutor, queue_notice
 from bot.interview.home import HomeReadModel
-from bot.interview.outbox import ANSWERING_KINDS, EndedNote, GradingNote, Kind
-from bot.interview.ports import (
-    Delivery,
-    DownloadFailed,
-    Outgoing,
-    Posted,
-    SessionRef,
-    post_marker,
-)
+from bot.interview.outbox import EndedNote, GradingNote, Kind
+from bot.interview.ports import Delivery, Outgoing, post_marker
 from bot.interview.problem_bank import ProblemBank
 from bot.interview.timing import utcnow, warning_lead_seconds
 from bot.interview.transcript import active_interview, item_of
@@ -54,24 +40,6 @@ from storage import repository as repo
 from storage.db import Database
 from storage.models import InterviewSession
 from storage.store import Claimed, InterviewStore, NewTurn, interview_store
-
-# Names the handlers, the runtime and the tests know the service by.
-__all__ = [
-    "ANSWERING_KINDS",
-    "FILE_SKIPPED_TEXT",
-    "STAND_IN_OPENING",
-    "STEP_SKIPPED_TEXT",
-    "Delivery",
-    "DownloadFailed",
-    "EngineTuning",
-    "FinishOutcome",
-    "InterviewEngine",
-    "MessageOutcome",
-    "Outgoing",
-    "Posted",
-    "SessionRef",
-    "StartResult",
-]
 
 logger = logging.getLogger(__name__)
 
@@ -367,8 +335,8 @@ class InterviewEngine:
             now=self.clock(),
         )
 
-    async def claim_delivery(self, key: str) -> bool:
-        """Exactly-once guard for Slack deliveries handled outside an interview."""
+    async def claim_event(self, key: str) -> bool:
+        """Exactly-once guard for Slack events handled outside an interview."""
         return await repo.claim_slack_event(self.db, key=key, now=self.clock())
 
     async def active_interview(self, *, team_id: str, user_id: str) -> ActiveInterview | None:

@@ -64,7 +64,7 @@ async def record_candidate_message(
     if outcome != MessageOutcome.NOT_IN_INTERVIEW:
         return
     # Outside an interview thread: a short pointer, once per message even across retries.
-    if not await engine.claim_delivery(f"pointer:{channel}:{ts}"):
+    if not await engine.claim_event(f"pointer:{channel}:{ts}"):
         return
     active = await engine.active_interview(team_id=team_id, user_id=user_id)
     services.tasks.spawn(

@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.interview.code import MAX_CODE_BYTES
-from bot.interview.engine import DownloadFailed
+from bot.interview.ports import DownloadFailed
 from bot.runtime import BotRuntime
 from handlers.delivery import SlackDelivery
 from handlers.file_download import DownloadLimits

@@ -16,8 +16,8 @@ from slack_sdk.http_retry import async_handler, builtin_async_handlers
 from sqlalchemy import func, select, update
 
 from bot.interview.domain import Interviewer
-from bot.interview.engine import EngineTuning
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
+from bot.interview.worker import EngineTuning
 from handlers.blocks import ids
 from sandbox.model_server import FakeModelServer
 from sandbox.slack_double import USER_ID, Call, SlackDouble

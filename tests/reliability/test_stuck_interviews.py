@@ -17,14 +17,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.interview.domain import RetryNotice, TurnContext
-from bot.interview.engine import (
-    FILE_SKIPPED_TEXT,
-    STAND_IN_OPENING,
-    STEP_SKIPPED_TEXT,
-    EngineTuning,
-)
+from bot.interview.executor import FILE_SKIPPED_TEXT, STAND_IN_OPENING, STEP_SKIPPED_TEXT
 from bot.interview.llm_interviewer import MAX_REPLY_CHARS, ModelInterviewer, model_client
 from bot.interview.offline import OfflineInterviewer
+from bot.interview.worker import EngineTuning
 from sandbox.model_server import (
     Behaviour,
     Degenerate,

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.interview.domain import Difficulty, SessionStatus
-from bot.interview.engine import Outgoing, SessionRef
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.outbox import TimeWarning, from_row, to_row
+from bot.interview.ports import Outgoing, SessionRef
 from bot.interview.timing import time_left_phrase, warning_lead_seconds
 from handlers.blocks import build_start_card, build_time_warning
 from handlers.delivery import render
