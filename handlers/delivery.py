@@ -31,7 +31,7 @@ from bot.interview.outbox import (
 )
 from bot.interview.ports import DownloadFailed, Outgoing, Posted, SessionRef
 from bot.interview.timing import time_left_phrase
-from handlers.blocks import home, interview, start_card
+from handlers.blocks import home, interview, run_result, start_card
 from handlers.blocks.text import as_utc, escape_mrkdwn
 from handlers.file_download import DownloadLimits, fetch_file_bytes, origin_of
 from handlers.slack_client import slack_error, slack_retry_handlers
@@ -249,7 +249,7 @@ def render(
         case TimeUp(text) | GradingNote(text) | StepSkipped(text):
             return text, interview.build_interviewer_message(text)
         case RunResultPost() as run:
-            return run.line, interview.build_interviewer_message(run.line)
+            return run.line, run_result.build_run_result(session_id=session.id, result=run)
 
 
 def _notification(text: str) -> str:

@@ -18,6 +18,7 @@ from handlers.blocks.interview import (
     build_score_card,
     build_time_warning,
 )
+from handlers.blocks.run_result import build_run_result
 from handlers.blocks.start_card import (
     build_already_active_note,
     build_start_card,
@@ -39,6 +40,7 @@ __all__ = [
     "build_pointer",
     "build_problem_message",
     "build_retry_notice",
+    "build_run_result",
     "build_score_card",
     "build_start_card",
     "build_start_dismissed",

@@ -19,6 +19,8 @@ from bot.interview.outbox import (
     ProblemPost,
     Reply,
     RetryNotice,
+    RunFailure,
+    RunResultPost,
     Scorecard,
     StepSkipped,
     TimeUp,
@@ -64,6 +66,9 @@ EVERY_KIND: list[OutboxItem] = [
     StepSkipped("Something went wrong handling your last message."),
     Scorecard(71),
     CompletionDm(71),
+    RunResultPost(
+        3, 0, "ok", "python", 1, 2, "1/2 tests passed · 12 ms", (RunFailure(1, "n = 2", "4", "5"),)
+    ),
 ]
 
 
@@ -95,3 +100,27 @@ def test_structured_kinds_read_their_payload_not_their_text() -> None:
 def test_a_kind_the_outbox_does_not_know_is_refused() -> None:
     with pytest.raises(LookupError):
         from_row("text", "a candidate's message", None)
+
+
+def test_a_run_result_renders_its_payload_with_a_run_again_button_for_the_session() -> None:
+    payload = {
+        "code_id": 3,
+        "request_id": 9,
+        "status": "timeout",
+        "language": "javascript",
+        "passed": 5,
+        "total": 7,
+        "summary": "5/7 tests passed · 2001 ms · time limit exceeded",
+        "failures": [
+            {"index": 1, "input": "n = 2", "expected": "4", "actual": None, "error": "boom"}
+        ],
+        "hidden_failed": 1,
+    }
+    run = from_row("run_result", "something else", payload)
+    text, blocks = render(SESSION, Outgoing(1, run, "m"), now=NOW)
+    assert text == "5/7 tests passed · 2001 ms · time limit exceeded"
+    assert_valid_message(blocks)
+    shown = json.dumps(blocks)
+    assert "*Example 2* failed" in shown and "boom" in shown and "1 hidden test failed" in shown
+    buttons = [e for b in blocks for e in b.get("elements", []) if e.get("type") == "button"]
+    assert [(b["action_id"], b["value"]) for b in buttons] == [("run_again", str(SESSION.id))]

@@ -1,0 +1,134 @@
+"""The result of running the candidate's code against the problem's tests, in the thread.
+
+Everything that came out of the candidate's code (actual values, errors, tracebacks) is
+escaped, has its ``` runs broken up so it cannot close our code blocks, and is cut to a
+budget: however much the code printed, the message stays within Slack's limits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.interview.code import FENCE
+from bot.interview.outbox import NOT_RUN_STATUSES, RunFailure, RunResultPost
+from handlers.blocks import ids
+from handlers.blocks.elements import Block, actions, button, context, section
+from handlers.blocks.text import ELLIPSIS, escape_mrkdwn, truncate
+
+# At 5 failures of at most FAILURE_MAX_CHARS each, plus the summary and notes, a message
+# stays well under Slack's ~12,000 characters of text (MESSAGE_TEXT_BUDGET).
+FAILURES_SHOWN = 5
+FAILURE_MAX_CHARS = 1800
+VALUE_MAX_CHARS = 300
+ERROR_MAX_CHARS = 600
+# The end of a traceback says what went wrong; its start is the harness.
+ERROR_MAX_LINES = 8
+INLINE_MAX_CHARS = 80
+SUMMARY_MAX_CHARS = 500
+
+LANGUAGE_LABELS = {"python": "Python", "javascript": "JavaScript", "cpp": "C++"}
+# Statuses of a run that was stopped before it finished its tests.
+STOPPED_STATUSES = frozenset({"timeout", "memory_limit", "output_limit", "crashed"})
+
+_BACKTICK_RUN_RE = re.compile(r"`{3,}")
+
+
+def build_run_result(*, session_id: int, result: RunResultPost) -> list[Block]:
+    """The thread message for one run: summary, failing visible examples, hidden count and
+    a Run again button (none when the code could not run at all)."""
+    summary = escape_mrkdwn(truncate(" ".join(result.summary.split()), SUMMARY_MAX_CHARS))
+    if result.status in NOT_RUN_STATUSES:
+        # Nothing ran: the summary says why (or asks for the language), said plainly.
+        icon = ":no_entry:" if result.status == "unavailable" else ":speech_balloon:"
+        return [section(f"{icon} {summary or 'Your code was not run.'}")]
+
+    blocks = [section(f"{_icon(result)} *{summary}*")]
+    shown = result.failures[:FAILURES_SHOWN]
+    blocks += [section(_failure_text(failure)) for failure in shown]
+    notes = [_language_label(result.language)]
+    if len(result.failures) > len(shown):
+        more = len(result.failures) - len(shown)
+        notes.append(f"{more} more failing example{_plural(more)} not shown")
+    if result.hidden_failed:
+        notes.append(
+            f":lock: {result.hidden_failed} hidden test{_plural(result.hidden_failed)} "
+            "failed (hidden tests are counted, never shown)"
+        )
+    blocks.append(context(" · ".join(notes)))
+    blocks.append(
+        actions(
+            button("Run again", action_id=ids.RUN_AGAIN, value=str(session_id)),
+            block_id="run_result_actions",
+        )
+    )
+    return blocks
+
+
+def _icon(result: RunResultPost) -> str:
+    if result.status in STOPPED_STATUSES:
+        return ":stopwatch:" if result.status == "timeout" else ":warning:"
+    if result.ran and result.passed == result.total and result.status == "ok":
+        return ":white_check_mark:"
+    return ":x:"
+
+
+def _language_label(language: str) -> str:
+    label = LANGUAGE_LABELS.get(language) or language.strip() or "unknown language"
+    return escape_mrkdwn(truncate(label, 40))
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def _failure_text(failure: RunFailure) -> str:
+    lines = [
+        f"*Example {failure.index + 1}* failed",
+        f"*Input:*{_value(failure.input)}",
+        f"*Expected:*{_value(failure.expected)}",
+    ]
+    if failure.error:
+        if failure.actual is not None:
+            lines.append(f"*Got:*{_value(failure.actual)}")
+        lines.append(f"*Error:*{_code(_error_tail(failure.error))}")
+    elif failure.actual is not None:
+        lines.append(f"*Got:*{_value(failure.actual)}")
+    else:
+        lines.append("*Got:* _nothing_")
+    return truncate("\n".join(lines), FAILURE_MAX_CHARS)
+
+
+def _defused(text: str) -> str:
+    """Text with every run of 3+ backticks spaced out, so it can never end our fence."""
+    return _BACKTICK_RUN_RE.sub(lambda m: " ".join(m.group(0)), text)
+
+
+def _value(text: str) -> str:
+    """A value after its label, escaped and cut to VALUE_MAX_CHARS."""
+    text = text.strip("\n")
+    if not text.strip():
+        return " _(empty)_"
+    return _code(truncate(escape_mrkdwn(_defused(text)), VALUE_MAX_CHARS))
+
+
+def _code(escaped: str) -> str:
+    """Escaped text after its label: inline code when short, a code block otherwise."""
+    if "\n" in escaped or "`" in escaped or len(escaped) > INLINE_MAX_CHARS:
+        return f"\n{FENCE}\n{escaped}\n{FENCE}"
+    return f" `{escaped}`"
+
+
+def _error_tail(error: str) -> str:
+    """The last lines of an error or traceback, escaped, at most ERROR_MAX_CHARS."""
+    lines = [line.rstrip() for line in error.strip("\n").splitlines()]
+    cut = len(lines) > ERROR_MAX_LINES
+    text = _defused("\n".join(lines[-ERROR_MAX_LINES:]))
+    room = ERROR_MAX_CHARS - len(ELLIPSIS) - 1
+    keep = len(text)
+    escaped = escape_mrkdwn(text)
+    while len(escaped) > room:
+        # Escaping grows a character to at most 5: shrink the raw tail until it fits.
+        keep -= max(1, (len(escaped) - room) // 5)
+        escaped = escape_mrkdwn(text[-keep:])
+        cut = True
+    return f"{ELLIPSIS}\n{escaped}" if cut else escaped or "–"
