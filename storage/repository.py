@@ -676,12 +676,14 @@ async def record_candidate_message(
     code: Sequence[NewCode],
     now: datetime,
     finish: bool,
+    kind: str = Kind.CANDIDATE.value,
 ) -> int | None:
     """Store a candidate message (and its fenced code) once; None when it was already stored.
 
-    With `finish`, the session moves to grading in the same transaction.
+    With `finish`, the session moves to grading in the same transaction. `kind`: a typed
+    turn, or a request to run the latest code again.
     """
-    values = _candidate_values(slack_ts=slack_ts, text=text, files=files, now=now)
+    values = _candidate_values(slack_ts=slack_ts, text=text, files=files, now=now, kind=kind)
     stmt = (
         _insert_ignoring_conflicts(db, Message)
         .values(session_id=session_id, **values)
@@ -701,10 +703,11 @@ def _turn_params(
     text: str,
     files: list[dict[str, Any]] | None,
     now: datetime,
+    kind: str = Kind.CANDIDATE.value,
 ) -> dict[str, Any]:
     """Bind parameters of the thread insert: `v_` the message's values, `w_` the thread
     and user it must belong to."""
-    values = _candidate_values(slack_ts=slack_ts, text=text, files=files, now=now)
+    values = _candidate_values(slack_ts=slack_ts, text=text, files=files, now=now, kind=kind)
     params = {f"v_{k}": values[k] for k in _CANDIDATE_COLUMNS}
     params.update(
         w_channel_id=channel_id, w_thread_ts=thread_ts, w_team_id=team_id, w_user_id=user_id
@@ -726,6 +729,7 @@ async def insert_turn(
     now: datetime,
     finish: bool,
     durable: bool | None = None,
+    kind: str = Kind.CANDIDATE.value,
 ) -> StoredTurn | None:
     """Store the message if the thread is this user's active interview (INSERT … SELECT),
     with its code, in one transaction; None when it was not stored (not such a thread, or
@@ -740,6 +744,7 @@ async def insert_turn(
         text=text,
         files=files,
         now=now,
+        kind=kind,
     )
     stored = await _store_candidate_message(
         db,
@@ -765,6 +770,7 @@ async def insert_turn_and_claim(
     files: list[dict[str, Any]] | None,
     now: datetime,
     lease: Lease,
+    kind: str = Kind.CANDIDATE.value,
 ) -> StoredTurn | None:
     """PostgreSQL: store a message without code, bump the work, take the lease for
     `lease.owner` and read the transcript, as one statement committed on its own and not
@@ -780,6 +786,7 @@ async def insert_turn_and_claim(
         text=text,
         files=files,
         now=now,
+        kind=kind,
     )
     params.update(b_now=now, c_owner=lease.owner, c_now=now, c_until=lease.until)
     async with db.autocommit(durable=False) as conn:
@@ -818,11 +825,16 @@ def _stored_and_claimed(rows: Sequence[Any], *, owner: str) -> StoredTurn | None
 
 
 def _candidate_values(
-    *, slack_ts: str, text: str, files: list[dict[str, Any]] | None, now: datetime
+    *,
+    slack_ts: str,
+    text: str,
+    files: list[dict[str, Any]] | None,
+    now: datetime,
+    kind: str = Kind.CANDIDATE.value,
 ) -> dict[str, Any]:
     return {
         "role": Role.CANDIDATE.value,
-        "kind": Kind.CANDIDATE.value,
+        "kind": kind,
         "text": storable(text),
         "slack_ts": slack_ts,
         "files": files or None,
@@ -1074,6 +1086,11 @@ class CompletedInterview:
     strengths: list[str]
     improvements: list[str]
     graded_by: str
+    # Tests passed / total of the final submission and of the best one; None: nothing ran.
+    tests_passed: int | None = None
+    tests_total: int | None = None
+    best_tests_passed: int | None = None
+    best_tests_total: int | None = None
 
 
 async def record_completed_interview(
@@ -1115,6 +1132,10 @@ async def record_completed_interview(
                 improvements=result.improvements,
                 graded_by=result.graded_by,
                 status=SessionStatus.COMPLETED.value,
+                tests_passed=result.tests_passed,
+                tests_total=result.tests_total,
+                best_tests_passed=result.best_tests_passed,
+                best_tests_total=result.best_tests_total,
             )
             .returning(Interview.id)
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
+from bot.interview.outbox import Kind
 from storage.db import Database
 from storage.models import SessionState
 from storage.repository import Claim, NewCode, StoredTurn
@@ -37,6 +38,8 @@ class NewTurn:
     code: Sequence[NewCode] = ()
     # The message ends the interview ("done"): grading follows.
     finish: bool = False
+    # The message row's kind: a typed turn, or a request to run the latest code again.
+    kind: str = Kind.CANDIDATE.value
 
 
 class LeaseHolder(Protocol):

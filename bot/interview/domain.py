@@ -8,6 +8,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from bot.interview.outbox import RunResultPost
+from bot.interview.run_record import RunRecord
+
 
 class Difficulty(StrEnum):
     EASY = "easy"
@@ -132,6 +135,11 @@ class TurnContext:
     pending: tuple[TranscriptEntry, ...] = ()
     # True when a code submission arrived since the interviewer last spoke.
     new_code: bool = False
+    # The latest run of the latest code (None: it has not run); derived from the code's own
+    # output, so it is data to quote, never instructions.
+    latest_run: RunResultPost | None = None
+    # Tests passed / total of the final and the best submission that reached its tests.
+    runs: RunRecord = field(default_factory=RunRecord)
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,17 @@ class InterviewSummary:
     communication: int
     problem_solving: int
     code_quality: int
+    # Tests passed / total of the final submission and of the best one; None: nothing ran.
+    tests_passed: int | None = None
+    tests_total: int | None = None
+    best_tests_passed: int | None = None
+    best_tests_total: int | None = None
+
+    def best_tests_label(self) -> str | None:
+        """e.g. "tests 7/7"; None when no code ran."""
+        if self.best_tests_total is None:
+            return None
+        return f"tests {self.best_tests_passed}/{self.best_tests_total}"
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from bot.interview.outbox import (
 )
 from bot.interview.ports import Delivery, DownloadFailed, Outgoing, Posted, SessionRef, post_marker
 from bot.interview.problem_bank import ProblemBank
+from bot.interview.run_record import run_record
 from bot.interview.steps import (
     WARNING_KEY,
     Abandon,
@@ -430,6 +431,7 @@ class StepExecutor:
         else:
             grade = await self.slots.outside(self.interviewer.grade(ctx))
         problem = ref.problem
+        runs = run_record(state.messages)
         recorded = await repo.record_completed_interview(
             self.db,
             session_id=state.id,
@@ -446,6 +448,10 @@ class StepExecutor:
                 strengths=list(grade.strengths),
                 improvements=list(grade.improvements),
                 graded_by=grade.graded_by,
+                tests_passed=runs.final_passed,
+                tests_total=runs.final_total,
+                best_tests_passed=runs.best_passed,
+                best_tests_total=runs.best_total,
             ),
             now=self.clock(),
         )

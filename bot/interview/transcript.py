@@ -20,9 +20,10 @@ from bot.interview.domain import (
     TranscriptEntry,
     TurnContext,
 )
-from bot.interview.outbox import INTERVIEWER_KINDS, OutboxItem
+from bot.interview.outbox import INTERVIEWER_KINDS, Kind, OutboxItem
 from bot.interview.ports import SessionRef
 from bot.interview.problem_bank import ProblemBank
+from bot.interview.run_record import run_record, run_results
 from bot.interview.steps import answered_through
 from storage.models import Interview, InterviewSession, MessageRow, SessionState
 
@@ -68,12 +69,13 @@ def active_interview(row: InterviewSession, bank: ProblemBank) -> ActiveIntervie
 
 def turn_context(state: SessionState, problem: Problem, now: datetime) -> TurnContext:
     """What the interviewer reads to speak: the transcript, the turns it has not answered
-    yet, the latest code and the time left."""
+    yet, the latest code, what running it did and the time left."""
     answered = answered_through(state)
     transcript: list[TranscriptEntry] = []
     pending: list[TranscriptEntry] = []
     for m in state.messages:
-        if m.deleted:
+        if m.deleted or m.kind == Kind.RUN_REQUEST:
+            # `run` is a command answered by a run result, not something said to be answered.
             continue
         if m.role == Role.CANDIDATE:
             entry = TranscriptEntry(Role.CANDIDATE, candidate_text(m), m.created_at)
@@ -85,6 +87,11 @@ def turn_context(state: SessionState, problem: Problem, now: datetime) -> TurnCo
     latest = state.code_submissions[-1] if state.code_submissions else None
     new_code = any((c.message_id or 0) > answered for c in state.code_submissions)
     minutes_left = max(0, math.ceil((state.deadline_at - now).total_seconds() / 60))
+    # Only a result about the latest code speaks for it; older code's results are history.
+    latest_run = next(
+        (r for r in reversed(run_results(state.messages)) if latest and r.code_id == latest.id),
+        None,
+    )
     return TurnContext(
         problem=problem,
         phase=Phase(state.phase),
@@ -97,6 +104,8 @@ def turn_context(state: SessionState, problem: Problem, now: datetime) -> TurnCo
         time_limit_minutes=state.time_limit_minutes,
         pending=tuple(pending),
         new_code=new_code,
+        latest_run=latest_run,
+        runs=run_record(state.messages),
     )
 
 
@@ -123,6 +132,10 @@ def summary(row: Interview) -> InterviewSummary:
         communication=row.communication_score,
         problem_solving=row.problem_solving_score,
         code_quality=row.code_quality_score,
+        tests_passed=row.tests_passed,
+        tests_total=row.tests_total,
+        best_tests_passed=row.best_tests_passed,
+        best_tests_total=row.best_tests_total,
     )
 
 

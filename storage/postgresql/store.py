@@ -42,6 +42,7 @@ class PostgresStore:
             "text": turn.text,
             "files": turn.files,
             "now": turn.now,
+            "kind": turn.kind,
         }
         if turn.code or turn.finish:
             # Code rows and the move to grading need a transaction of several statements;

@@ -46,5 +46,6 @@ class SqliteStore:
             code=turn.code,
             now=turn.now,
             finish=turn.finish,
+            kind=turn.kind,
         )
         return None if stored is None else await then(stored)
