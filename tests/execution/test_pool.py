@@ -63,3 +63,145 @@ async def test_a_cancelled_waiter_gives_up_its_place_and_no_slot_is_lost() -> No
 def test_a_pool_needs_a_slot() -> None:
     with pytest.raises(ValueError):
         RunPool(0)
+
+
+async def _queue_behind(
+    pool: RunPool, holders: int
+) -> tuple[list[asyncio.Event], list[asyncio.Task[None]]]:
+    """``holders`` jobs that hold every slot (then queue) until their event is set."""
+    events = [asyncio.Event() for _ in range(holders)]
+
+    async def hold(event: asyncio.Event) -> None:
+        async with pool.slot():
+            await event.wait()
+
+    tasks = [asyncio.create_task(hold(event)) for event in events]
+    await asyncio.sleep(0)
+    return events, tasks
+
+
+async def test_a_waiter_hears_again_when_it_moves_up() -> None:
+    pool = RunPool(1)
+    events, holders = await _queue_behind(pool, 2)  # one runs, one waits
+    heard: list[int] = []
+
+    async def queued(place: int) -> None:
+        heard.append(place)
+
+    async def job() -> None:
+        async with pool.slot(queued):
+            pass
+
+    waiting = asyncio.create_task(job())
+    await asyncio.sleep(0)
+    assert heard == [2]
+    events[0].set()  # the running one ends: the waiter ahead gets the slot
+    await asyncio.sleep(0.01)
+    assert heard == [2, 1]
+    events[1].set()
+    await asyncio.gather(waiting, *holders)
+    assert heard == [2, 1]
+
+
+async def test_reports_are_bounded_each_at_most_half_the_last() -> None:
+    pool = RunPool(1)
+    events, holders = await _queue_behind(pool, 9)  # one runs, eight wait
+    heard: list[int] = []
+
+    async def queued(place: int) -> None:
+        heard.append(place)
+
+    async def job() -> None:
+        async with pool.slot(queued):
+            pass
+
+    waiting = asyncio.create_task(job())
+    await asyncio.sleep(0)
+    for event in events:  # the queue moves one place at a time
+        event.set()
+        await asyncio.sleep(0.01)
+    await asyncio.gather(waiting, *holders)
+    assert heard == [9, 4, 2, 1]
+
+
+async def test_a_waiter_ahead_giving_up_moves_those_behind() -> None:
+    pool = RunPool(1)
+    events, holders = await _queue_behind(pool, 2)
+    heard: list[int] = []
+
+    async def queued(place: int) -> None:
+        heard.append(place)
+
+    async def job() -> None:
+        async with pool.slot(queued):
+            pass
+
+    waiting = asyncio.create_task(job())
+    await asyncio.sleep(0)
+    assert heard == [2]
+    holders[1].cancel()
+    await asyncio.sleep(0.01)
+    assert heard == [2, 1]
+    events[0].set()
+    await waiting
+    assert pool.busy == 0 and pool.queued == 0
+
+
+async def test_a_slow_report_is_not_followed_by_a_stale_place_once_the_slot_is_granted() -> None:
+    pool = RunPool(1)
+    events, holders = await _queue_behind(pool, 4)  # one runs, three wait
+    heard: list[int] = []
+    reporting = asyncio.Event()
+    finish_report = asyncio.Event()
+
+    async def queued(place: int) -> None:
+        heard.append(place)
+        reporting.set()
+        await finish_report.wait()
+
+    ran: list[int] = []
+
+    async def job() -> None:
+        async with pool.slot(queued) as slot:
+            ran.append(slot)
+
+    waiting = asyncio.create_task(job())
+    await reporting.wait()
+    for event in events:  # all ahead finish while the first report is still being sent
+        event.set()
+        await asyncio.sleep(0.01)
+    finish_report.set()
+    await asyncio.gather(waiting, *holders)
+    assert heard == [4]
+    assert ran == [0]
+    assert pool.busy == 0 and pool.queued == 0
+
+
+async def test_moves_made_during_a_slow_report_are_told_in_one() -> None:
+    pool = RunPool(1)
+    events, holders = await _queue_behind(pool, 5)  # one runs, four wait
+    heard: list[int] = []
+    reporting = asyncio.Event()
+    finish_report = asyncio.Event()
+
+    async def queued(place: int) -> None:
+        heard.append(place)
+        if len(heard) == 1:
+            reporting.set()
+            await finish_report.wait()
+
+    async def job() -> None:
+        async with pool.slot(queued):
+            pass
+
+    waiting = asyncio.create_task(job())
+    await reporting.wait()
+    for event in events[:4]:  # from place 5 to 1 while the first report is being sent
+        event.set()
+        await asyncio.sleep(0.01)
+    finish_report.set()
+    await asyncio.sleep(0.01)
+    assert heard == [5, 1]
+    events[4].set()
+    await asyncio.gather(waiting, *holders)
+    assert heard == [5, 1]
