@@ -18,9 +18,8 @@ from bench.observer import SlackObserver, dm_channel
 from bench.processes import ManagedProcess
 from bot.interview.outbox import Kind
 from sandbox.slack_double import TEAM_ID
-from storage import repository as repo
 from storage.db import Database
-from storage.models import InterviewSession, Message
+from storage.models import Interview, InterviewSession, Message
 
 ACK_KINDS = ("slash_command", "block_actions_select", "block_actions_start", "message_im")
 
@@ -553,9 +552,15 @@ async def seed_history(database_url: str, *, user: str, count: int) -> None:
                     "status": "completed",
                 }
             )
-        await repo.insert_interview_rows(db, rows=rows)
+        await insert_interview_rows(db, rows)
     finally:
         await db.close()
+
+
+async def insert_interview_rows(db: Database, rows: list[dict[str, Any]]) -> None:
+    """Completed interviews in one multi-row INSERT: the bot writes them one at a time."""
+    async with db.engine.begin() as conn:
+        await conn.execute(insert(Interview), rows)
 
 
 async def home_tab(

@@ -1300,12 +1300,5 @@ async def forget_slack_events(db: Database, *, older_than: datetime) -> int:
         return _rowcount(result)
 
 
-async def insert_interview_rows(db: Database, *, rows: Sequence[dict[str, Any]]) -> None:
-    """Bulk-insert history rows (used to seed benchmarks and tests)."""
-    async with db.sessions() as session:
-        await session.execute(insert(Interview), list(rows))
-        await session.commit()
-
-
 def _rowcount(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import insert
+
 from storage import repository as repo
 from storage.db import Database
-from storage.models import InterviewSession
+from storage.models import Interview, InterviewSession
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -90,4 +92,5 @@ async def seed_history(
                 "status": "completed",
             }
         )
-    await repo.insert_interview_rows(db, rows=rows)
+    async with db.engine.begin() as conn:
+        await conn.execute(insert(Interview), rows)
