@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.interview.domain import InterviewFeedback
+from bot.interview.domain import InterviewFeedback, InterviewSummary
 from handlers.blocks import ids
 from handlers.blocks.elements import (
     Block,
@@ -46,6 +46,7 @@ def build_feedback_modal(feedback: InterviewFeedback) -> dict[str, Any]:
                 f"*Communication*\n{score_bar(summary.communication)}",
                 f"*Problem solving*\n{score_bar(summary.problem_solving)}",
                 f"*Code quality*\n{score_bar(summary.code_quality)}",
+                *_tests_field(summary),
             ]
         ),
     ]
@@ -78,3 +79,15 @@ def build_feedback_modal(feedback: InterviewFeedback) -> dict[str, Any]:
         "close": plain_text("Close", 24),
         "blocks": blocks,
     }
+
+
+def _tests_field(summary: InterviewSummary) -> list[str]:
+    """The best run's tests, and the final submission's when it did worse; none if none ran."""
+    if summary.best_tests_total is None:
+        return []
+    best = (summary.best_tests_passed, summary.best_tests_total)
+    text = f"*Tests passed*\n{best[0]}/{best[1]} (best run)"
+    final = (summary.tests_passed, summary.tests_total)
+    if summary.tests_total is not None and final != best:
+        text += f" · final {final[0]}/{final[1]}"
+    return [text]

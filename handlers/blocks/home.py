@@ -145,11 +145,16 @@ def _profile(profile: ProfileStats) -> list[Block]:
 
 
 def _entry(interview: InterviewSummary) -> Block:
+    when = f"{slack_date(interview.completed_at)} · {format_duration(interview.duration_seconds)}"
+    # The best run's tests; interviews where no code ran (or from before code ran) have none.
+    tests = interview.best_tests_label()
+    if tests is not None:
+        when += f" · {tests}"
     text = "\n".join(
         [
             f"*{escape_mrkdwn(truncate(interview.problem_title, TITLE_LIMIT))}* · "
             f"{DIFFICULTY_LABELS[interview.difficulty]}",
-            f"{slack_date(interview.completed_at)} · {format_duration(interview.duration_seconds)}",
+            when,
             f"*Overall {interview.overall}* · Communication {interview.communication} · "
             f"Problem solving {interview.problem_solving} · "
             f"Code quality {interview.code_quality}",

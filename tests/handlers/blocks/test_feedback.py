@@ -44,3 +44,25 @@ def test_feedback_modal_bounds_hostile_and_huge_text() -> None:
     view = build_feedback_modal(feedback)
     assert_valid_view(view)
     assert_no_live_markup(view["blocks"])
+
+
+def test_feedback_modal_shows_the_best_run_and_a_worse_final_one() -> None:
+    def modal_text(**tests: int | None) -> str:
+        feedback = InterviewFeedback(
+            summary=make_summary(5, **tests),
+            problem_description="",
+            feedback="",
+            strengths=(),
+            improvements=(),
+            graded_by="model",
+        )
+        view = build_feedback_modal(feedback)
+        assert_valid_view(view)
+        return texts_of(view["blocks"])
+
+    worse_final = modal_text(tests_passed=5, tests_total=7, best_tests_passed=7, best_tests_total=7)
+    assert "*Tests passed*\n7/7 (best run) · final 5/7" in worse_final
+    same = modal_text(tests_passed=7, tests_total=7, best_tests_passed=7, best_tests_total=7)
+    assert "*Tests passed*\n7/7 (best run)" in same and "final" not in same
+    # Nothing ran (or the interview predates runs): no tests field at all.
+    assert "Tests passed" not in modal_text()

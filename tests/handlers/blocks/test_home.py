@@ -133,3 +133,18 @@ def test_home_view_never_exceeds_100_blocks() -> None:
     assert len(view["blocks"]) <= 100
     # Paging survives the cut.
     assert view["blocks"][-1]["block_id"] == "home_paging"
+
+
+def test_history_entries_show_the_best_run_when_code_ran() -> None:
+    ran = make_summary(1, tests_passed=5, tests_total=7, best_tests_passed=6, best_tests_total=7)
+    never_ran = make_summary(2)
+    view = build_home_view(make_home(interviews=(ran, never_ran)), now=NOW)
+    assert_valid_view(view)
+    entries = [
+        b["text"]["text"]
+        for b in view["blocks"]
+        if b.get("accessory", {}).get("action_id") == ids.OPEN_FEEDBACK
+    ]
+    assert len(entries) == 2
+    assert "30 min · tests 6/7" in entries[0]
+    assert "tests" not in entries[1]
