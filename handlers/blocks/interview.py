@@ -23,6 +23,7 @@ from handlers.blocks.elements import (
 from handlers.blocks.start_card import COMMAND, DIFFICULTY_LABELS
 from handlers.blocks.text import (
     bullet_list,
+    defuse_fences,
     escape_mrkdwn,
     format_duration,
     format_time_left,
@@ -69,7 +70,7 @@ def _code(text: str) -> str:
     text = text.strip("\n")
     if "\n" in text or "`" in text or len(text) > 80:
         # A fence inside the example would end ours early.
-        return f"\n{FENCE}\n{escape_mrkdwn(text.replace(FENCE, '` ` `'))}\n{FENCE}"
+        return f"\n{FENCE}\n{escape_mrkdwn(defuse_fences(text))}\n{FENCE}"
     return f" `{escape_mrkdwn(text)}`" if text else " _(empty)_"
 
 

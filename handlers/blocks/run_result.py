@@ -7,13 +7,11 @@ budget: however much the code printed, the message stays within Slack's limits.
 
 from __future__ import annotations
 
-import re
-
 from bot.interview.code import FENCE
 from bot.interview.outbox import NOT_RUN_STATUSES, RunFailure, RunResultPost
 from handlers.blocks import ids
 from handlers.blocks.elements import Block, actions, button, context, section
-from handlers.blocks.text import ELLIPSIS, escape_mrkdwn, truncate
+from handlers.blocks.text import ELLIPSIS, defuse_fences, escape_mrkdwn, truncate
 
 # At 5 failures of at most FAILURE_MAX_CHARS each, plus the summary and notes, a message
 # stays well under Slack's ~12,000 characters of text (MESSAGE_TEXT_BUDGET).
@@ -29,8 +27,6 @@ SUMMARY_MAX_CHARS = 500
 LANGUAGE_LABELS = {"python": "Python", "javascript": "JavaScript", "cpp": "C++"}
 # Statuses of a run that was stopped before it finished its tests.
 STOPPED_STATUSES = frozenset({"timeout", "memory_limit", "output_limit", "crashed"})
-
-_BACKTICK_RUN_RE = re.compile(r"`{3,}")
 
 
 def build_run_result(*, session_id: int, result: RunResultPost) -> list[Block]:
@@ -98,17 +94,12 @@ def _failure_text(failure: RunFailure) -> str:
     return truncate("\n".join(lines), FAILURE_MAX_CHARS)
 
 
-def _defused(text: str) -> str:
-    """Text with every run of 3+ backticks spaced out, so it can never end our fence."""
-    return _BACKTICK_RUN_RE.sub(lambda m: " ".join(m.group(0)), text)
-
-
 def _value(text: str) -> str:
     """A value after its label, escaped and cut to VALUE_MAX_CHARS."""
     text = text.strip("\n")
     if not text.strip():
         return " _(empty)_"
-    return _code(truncate(escape_mrkdwn(_defused(text)), VALUE_MAX_CHARS))
+    return _code(truncate(escape_mrkdwn(defuse_fences(text)), VALUE_MAX_CHARS))
 
 
 def _code(escaped: str) -> str:
@@ -122,7 +113,7 @@ def _error_tail(error: str) -> str:
     """The last lines of an error or traceback, escaped, at most ERROR_MAX_CHARS."""
     lines = [line.rstrip() for line in error.strip("\n").splitlines()]
     cut = len(lines) > ERROR_MAX_LINES
-    text = _defused("\n".join(lines[-ERROR_MAX_LINES:]))
+    text = defuse_fences("\n".join(lines[-ERROR_MAX_LINES:]))
     room = ERROR_MAX_CHARS - len(ELLIPSIS) - 1
     keep = len(text)
     escaped = escape_mrkdwn(text)

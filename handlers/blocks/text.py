@@ -28,6 +28,7 @@ _FENCE_RE = re.compile(r"```(.*?)(```|\Z)", re.DOTALL)
 # A language tag right after an opening fence (```python) would show as a line of code.
 _FENCE_LANGUAGE_RE = re.compile(r"\A[A-Za-z0-9_+#.-]*[ \t]*\n")
 _INLINE_CODE_RE = re.compile(r"`([^`\n]+)`")
+_BACKTICK_RUN_RE = re.compile(r"`{3,}")
 _MARKDOWN_LINK_RE = re.compile(r"\[([^\[\]\n]{1,300})\]\((https?://[^\s()<>|]{1,2000})\)")
 _AUTOLINK_RE = re.compile(r"<(https?://[^\s<>|]+)>")
 # Not after "<": a hand-written `<url|label>` stays literal text rather than half a link.
@@ -48,6 +49,12 @@ _SPARK_LEVELS = "▁▂▃▄▅▆▇█"
 def escape_mrkdwn(text: str) -> str:
     """Escape `&`, `<` and `>` so the text shows as written and cannot mention or link."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def defuse_fences(text: str) -> str:
+    """Text for inside a code block: each run of 3+ backticks spaced out ("` ` `"), so it
+    can neither end the block early nor open one."""
+    return _BACKTICK_RUN_RE.sub(lambda m: " ".join(m.group(0)), text)
 
 
 def link(url: str | None, label: str) -> str:

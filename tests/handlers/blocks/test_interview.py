@@ -91,6 +91,18 @@ def test_problem_message_bounds_an_enormous_problem() -> None:
     assert "…" in texts_of(blocks)
 
 
+def test_an_example_holding_backticks_cannot_end_its_code_block() -> None:
+    # Five backticks: a plain replace of "```" would leave "` ` ```" behind.
+    problem = make_problem(examples=(Example(input="s = '`````'\nk = 2", output="```"),))
+    blocks = build_problem_message(
+        session_id=1, problem=problem, time_limit_minutes=45, deadline_at=NOW, offline=False
+    )
+    assert_valid_message(blocks)
+    for mrkdwn in text_objects(blocks, "mrkdwn"):
+        for line in mrkdwn.splitlines():
+            assert "```" not in line or line == "```"
+
+
 def test_interviewer_message_converts_markdown() -> None:
     blocks = build_interviewer_message("### Next\nWhat is the **time complexity**?")
     assert_valid_message(blocks)

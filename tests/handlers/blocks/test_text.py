@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handlers.blocks.text import (
+    defuse_fences,
     escape_mrkdwn,
     format_duration,
     format_time_left,
@@ -22,6 +23,14 @@ from handlers.blocks.text import (
 )
 from tests.handlers.blocks.checks import HOSTILE, HOSTILE_MARKUP
 from tests.handlers.blocks.samples import NOW
+
+
+@given(st.text(alphabet="`a\n", max_size=60))
+def test_defused_text_holds_no_fence_and_keeps_its_other_characters(text: str) -> None:
+    defused = defuse_fences(text)
+    assert "```" not in defused and "```" not in f"x{defused}x"
+    assert defused.replace(" ", "") == text.replace(" ", "")
+    assert defuse_fences("a`````b") == "a` ` ` ` `b"
 
 
 def test_escape_mrkdwn_neutralises_mentions_and_links() -> None:
