@@ -30,6 +30,7 @@ from bot.interview.outbox import (
     TimeWarning,
 )
 from bot.interview.ports import DownloadFailed, Outgoing, Posted, SessionRef
+from bot.interview.run_record import RunRecord
 from bot.interview.timing import time_left_phrase
 from handlers.blocks import home, interview, run_result, start_card
 from handlers.blocks.text import as_utc, escape_mrkdwn
@@ -155,7 +156,9 @@ class SlackDelivery:
             replace_original=True,
         )
 
-    async def mark_problem_finished(self, session: SessionRef, overall: int) -> None:
+    async def mark_problem_finished(
+        self, session: SessionRef, overall: int, runs: RunRecord | None = None
+    ) -> None:
         if not session.channel_id or not session.thread_ts:
             return
         await self.client.chat_update(
@@ -169,6 +172,7 @@ class SlackDelivery:
                 deadline_at=session.deadline_at,
                 offline=session.offline,
                 finished_overall=overall,
+                best_tests=runs.best_label() if runs is not None else None,
             ),
         )
 

@@ -293,7 +293,9 @@ class StepExecutor:
         if message.kind == Kind.SCORECARD and item.grade is not None:
             try:
                 await self.slots.outside(
-                    self.delivery.mark_problem_finished(ref, item.grade.overall)
+                    self.delivery.mark_problem_finished(
+                        ref, item.grade.overall, run_record(state.messages)
+                    )
                 )
             except Exception:
                 logger.warning("session %s: could not update the problem message", state.id)

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from bot.interview.domain import Difficulty, Grade, HomePage, Problem, SessionStatus
 from bot.interview.outbox import OutboxItem
+from bot.interview.run_record import RunRecord
 
 
 def post_marker(session_id: int, message_id: int) -> str:
@@ -68,7 +69,9 @@ class Delivery(Protocol):
 
     async def replace_start_card(self, response_url: str, permalink: str | None) -> None: ...
 
-    async def mark_problem_finished(self, session: SessionRef, overall: int) -> None: ...
+    async def mark_problem_finished(
+        self, session: SessionRef, overall: int, runs: RunRecord | None = None
+    ) -> None: ...
 
     async def download(self, file: dict[str, Any]) -> bytes: ...
 

@@ -93,10 +93,12 @@ def build_problem_message(
     deadline_at: datetime,
     offline: bool,
     finished_overall: int | None = None,
+    best_tests: str | None = None,
 ) -> list[Block]:
     """The thread's parent message: the problem and the Finish interview button.
 
-    With `finished_overall` the button is replaced by the final score.
+    With `finished_overall` the button is replaced by the final score and `best_tests`, the
+    best run's result ("tests 7/7"; None when no code ran).
     """
     details = [f"*{DIFFICULTY_LABELS[problem.difficulty]}*"]
     if problem.topics:
@@ -138,7 +140,10 @@ def build_problem_message(
             )
         )
     else:
-        blocks.append(context(f":white_check_mark: Finished — overall {finished_overall}/100"))
+        finished = f":white_check_mark: Finished — overall {finished_overall}/100"
+        if best_tests:
+            finished += f" · best run: {escape_mrkdwn(best_tests)}"
+        blocks.append(context(finished))
     return blocks
 
 

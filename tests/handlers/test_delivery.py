@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import aiohttp
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.interview.domain import Difficulty, Grade, SessionStatus
 from bot.interview.outbox import (
@@ -29,7 +32,9 @@ from bot.interview.outbox import (
     to_row,
 )
 from bot.interview.ports import Outgoing, SessionRef
-from handlers.delivery import render
+from bot.interview.run_record import RunRecord
+from handlers.delivery import SlackDelivery, render
+from sandbox.slack_double import USER_ID, SlackDouble
 from tests.bot.interview.samples import two_sum
 from tests.handlers.blocks.checks import assert_valid_message
 
@@ -124,3 +129,28 @@ def test_a_run_result_renders_its_payload_with_a_run_again_button_for_the_sessio
     assert "*Example 2* failed" in shown and "boom" in shown and "1 hidden test failed" in shown
     buttons = [e for b in blocks for e in b.get("elements", []) if e.get("type") == "button"]
     assert [(b["action_id"], b["value"]) for b in buttons] == [("run_again", str(SESSION.id))]
+
+
+@pytest.mark.parametrize(
+    ("runs", "finished"),
+    [
+        (RunRecord(5, 7, 6, 7), "Finished — overall 88/100 · best run: tests 6/7"),
+        (RunRecord(), "Finished — overall 88/100"),
+        (None, "Finished — overall 88/100"),
+    ],
+)
+async def test_the_finished_problem_message_shows_the_best_run(
+    fake_slack: SlackDouble, runs: RunRecord | None, finished: str
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        client = AsyncWebClient(token=fake_slack.token, base_url=fake_slack.api_url, session=http)
+        delivery = SlackDelivery(client=client, http=http)
+        session = replace(SESSION, user_id=USER_ID, channel_id=None, thread_ts=None)
+        posted = await delivery.post(session, Outgoing(1, ProblemPost("Two Sum"), "m1"))
+        session = replace(session, channel_id=posted.channel_id, thread_ts=posted.ts)
+        await delivery.mark_problem_finished(session, 88, runs)
+    blocks = fake_slack.calls_to("chat.update")[-1].params["blocks"]
+    assert_valid_message(blocks)
+    last_line = blocks[-1]["elements"][0]["text"]
+    assert last_line == f":white_check_mark: {finished}"
+    assert "Finish interview" not in json.dumps(blocks)

@@ -72,6 +72,17 @@ def test_finished_problem_message_has_no_button() -> None:
     assert not elements_of(blocks, "button")
     assert "Finished — overall 88/100" in texts_of(blocks)
     assert "offline interviewer" in texts_of(blocks)
+    with_tests = build_problem_message(
+        session_id=42,
+        problem=make_problem(),
+        time_limit_minutes=45,
+        deadline_at=NOW,
+        offline=True,
+        finished_overall=88,
+        best_tests="tests 7/7",
+    )
+    assert_valid_message(with_tests)
+    assert "Finished — overall 88/100 · best run: tests 7/7" in texts_of(with_tests)
 
 
 def test_problem_message_bounds_an_enormous_problem() -> None:
