@@ -36,9 +36,13 @@ for is among them, whether the code is a stub (every body that matters is ``pass
 ``...``, a constant ``return``, a lone ``raise``/``throw`` or nothing), loop nesting,
 edge-case checks, comments and tests.
 
-When code execution lands, ``InterviewEvidence.pass_rate`` carries the share of the
-problem's tests the latest code passes (``gather_evidence(ctx, pass_rate=...)``, then
-``heuristic_grade``/``apply_evidence_caps(..., evidence=...)``); the caps already use it.
+What running the code did
+------------------------
+``InterviewEvidence.runs`` is the interview's ``RunRecord`` (tests passed / total of the
+final submission and of the best one, read from the run results in the transcript):
+``pass_rate`` is the final submission's share of tests passed, ``best_pass_rate`` the best
+one's. Once code has reached its tests they are the main evidence of correctness; code
+whose language was never given never ran (``never_ran``) and proves nothing.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from bot.interview.domain import CodeSnapshot, Problem, Role, TurnContext
+from bot.interview.outbox import UNKNOWN_LANGUAGE
+from bot.interview.run_record import RunRecord
 
 # A candidate message is read up to this many characters (code up to MAX_CODE_READ_CHARS).
 # Reading is linear; the cap only bounds how long one grade can hold the event loop.
@@ -1177,9 +1183,10 @@ class InterviewEvidence:
     reported_fix: bool
     code_submissions: int
     code: CodeEvidence | None
-    # Share of the problem's tests the latest code passes (0.0-1.0), once code can run;
-    # None until then. When set it is the main evidence of correctness.
-    pass_rate: float | None = None
+    # Tests passed / total of the final and the best submission that reached its tests.
+    runs: RunRecord = RunRecord()
+    # The latest code could not run because its language was never given.
+    never_ran: bool = False
 
     @property
     def discussed_space(self) -> bool:
@@ -1190,10 +1197,30 @@ class InterviewEvidence:
         return self.code is not None
 
     @property
+    def pass_rate(self) -> float | None:
+        """Share of the tests the final submission passes (0.0-1.0); None when none ran."""
+        return self.runs.final_rate if self.code is not None else None
+
+    @property
+    def best_pass_rate(self) -> float | None:
+        """Share of the tests the best submission passes; None when none ran."""
+        return self.runs.best_rate if self.code is not None else None
+
+    @property
+    def passes_every_test(self) -> bool:
+        rate = self.pass_rate
+        return rate is not None and rate >= 1.0
+
+    @property
     def working_code(self) -> bool:
-        """Code that defines what the statement asks for and does some work."""
+        """Code that defines what the statement asks for and does some work; once it has
+        run, it must also pass a test (reading is no proof against the tests)."""
         code = self.code
-        return code is not None and not code.is_stub and code.defines_entry_point is not False
+        reads_as_working = (
+            code is not None and not code.is_stub and code.defines_entry_point is not False
+        )
+        rate = self.pass_rate
+        return reads_as_working and (rate is None or rate > 0)
 
 
 def _candidate_texts(ctx: TurnContext) -> Iterator[str]:
@@ -1221,8 +1248,8 @@ def _no_slower(term: str, optimal: str) -> bool:
     return mine is not None and best is not None and mine <= best
 
 
-def gather_evidence(ctx: TurnContext, *, pass_rate: float | None = None) -> InterviewEvidence:
-    """Read the transcript and latest code of an interview into evidence."""
+def gather_evidence(ctx: TurnContext) -> InterviewEvidence:
+    """Read the transcript, the latest code and what running it did into evidence."""
     manipulation = 0
     messages = words = hints = long = 0
     clarifying: set[str] = set()
@@ -1301,5 +1328,11 @@ def gather_evidence(ctx: TurnContext, *, pass_rate: float | None = None) -> Inte
         reported_fix=fix,
         code_submissions=max(ctx.code_submissions, 1 if has_code else 0),
         code=code,
-        pass_rate=pass_rate,
+        runs=ctx.runs,
+        never_ran=(
+            code is not None
+            and not ctx.runs.ran
+            and ctx.latest_run is not None
+            and ctx.latest_run.status == UNKNOWN_LANGUAGE
+        ),
     )

@@ -29,7 +29,9 @@ Problem solving (0-100):
   * 10 for stating a time complexity (not one faster than the problem allows);
   * 15 for reaching the problem's expected time bound, 5 more for stating it first;
   * 5 for stating the space complexity;
-  * 20 for code that defines what the statement asks for and does some work;
+  * 20 for code that defines what the statement asks for and does some work (once it
+    has run, it must also pass at least one test);
+  * 15 × the best submission's pass rate, once code has reached its tests;
   * 10 for reasoning about edge cases (aloud or in the code);
   * 5 for trade-offs; 5 for needing no bug fix after submitting;
   * minus 5 per message asking for a hint, at most 15.
@@ -41,7 +43,8 @@ Code quality (0-100; 0 when no code was submitted), read from the latest submiss
   * 10 for an explicit edge-case check (empty/None checks, length guards, raising);
   * 10 for loops nested no deeper than the expected bound needs (one level for O(n) or
     O(n log n), two for O(n^2));
-  * 5 each for 3+ and 6+ non-blank lines, comments, and test code (asserts, tests).
+  * 5 each for 3+ and 6+ non-blank lines, comments, and test code (asserts, tests);
+  * 15 × the final submission's pass rate, once code has reached its tests.
 There is no bonus for revising code. Strengths are the three or four most telling
 behaviours present (weighted, so a working solution outranks a question asked); the
 improvements are the most important gaps, always at least one concrete next step.
@@ -58,8 +61,12 @@ Evidence caps (applied after the score, to both graders)
     points of the heuristic grade on every dimension (the model may have obeyed it);
   * keyword salad and no approach explained → communication ≤ 50;
   * fewer than 20 words from the candidate → communication ≤ 30;
-  * once code can be run, the share of tests passed is the main evidence:
-    problem_solving and code_quality ≤ 25 + 75 × pass rate and ≥ 40 × pass rate;
+  * once code has reached the problem's tests, the share passed is the main evidence:
+    problem_solving ≤ 25 + 75 × the best submission's pass rate and ≥ 60 × it, and
+    code_quality ≤ 25 + 75 × the final submission's pass rate and ≥ 60 × it (so code
+    that passes every test keeps at least 60, and code that passes none gets at most 25);
+  * code that never ran because its language was never given proves nothing:
+    problem_solving and code_quality ≤ 55 (below what passing code is held to);
   * ``overall`` stays within 10 points of the weighted mean of the capped dimensions.
 """
 
@@ -102,8 +109,15 @@ SALAD_MAX_COMMUNICATION = 50
 # After a manipulation attempt a model grade may exceed the heuristic grade by this much.
 MANIPULATION_MODEL_MARGIN = 10
 FEW_WORDS_MAX_COMMUNICATION = 30
+# Once code has reached its tests, a dimension is held to [FLOOR × rate, BASE + (100 -
+# BASE) × rate]: passing every test keeps 60 ("a working solution"), passing none caps at 25.
 PASS_RATE_CAP_BASE = 25
-PASS_RATE_FLOOR = 40
+PASS_RATE_FLOOR = 60
+# Code whose language was never given cannot score as if it had passed (the floor above).
+NEVER_RAN_MAX_PROBLEM_SOLVING = 55
+NEVER_RAN_MAX_CODE_QUALITY = 55
+# Rubric points for the share of tests passed (problem solving: best; code quality: final).
+TESTS_POINTS = 15
 OVERALL_MAX_ABOVE_WEIGHTED_MEAN = 10
 OVERALL_MAX_BELOW_WEIGHTED_MEAN = 10
 MAX_STRENGTHS = 4
@@ -232,6 +246,10 @@ def _loop_allowance(optimal_time: str | None) -> int | None:
     return None
 
 
+def _tests_points(rate: float | None) -> int:
+    return 0 if rate is None else round(TESTS_POINTS * rate)
+
+
 def _communication(ev: InterviewEvidence) -> int:
     return _clamp(
         min(15, 3 * ev.candidate_messages)
@@ -258,6 +276,7 @@ def _problem_solving(ev: InterviewEvidence) -> int:
         + (10 if ev.discussed_tests or (code is not None and code.checks_edge_cases) else 0)
         + (5 if ev.discussed_tradeoffs else 0)
         + (5 if ev.working_code and not ev.reported_fix else 0)
+        + _tests_points(ev.best_pass_rate)
         - min(15, 5 * ev.hint_requests)
     )
 
@@ -286,6 +305,7 @@ def _code_quality(ev: InterviewEvidence) -> int:
         + (5 if code.lines >= 6 else 0)
         + (5 if code.has_comments else 0)
         + (5 if code.has_tests else 0)
+        + _tests_points(ev.pass_rate)
     )
 
 
@@ -350,17 +370,26 @@ def evidence_caps(ev: InterviewEvidence, entry: str | None) -> list[Cap]:
                 code_quality=MISNAMED_MAX_CODE_QUALITY,
             )
         )
-    if ev.pass_rate is not None and code is not None:
-        rate = max(0.0, min(1.0, ev.pass_rate))
-        ceiling = _clamp(PASS_RATE_CAP_BASE + (100 - PASS_RATE_CAP_BASE) * rate)
-        floor = _clamp(PASS_RATE_FLOOR * rate)
+    final, best = ev.pass_rate, ev.best_pass_rate
+    if final is not None and best is not None:
+        # Problem solving is what the candidate reached during the interview: the best
+        # submission. Code quality is the code handed in, the one the rubric reads: the
+        # final submission. After the reading caps, so tests outweigh a reading.
         caps.append(
             Cap(
-                f"The code passes {round(rate * 100)}% of the problem's tests.",
-                problem_solving=ceiling,
-                code_quality=ceiling,
-                min_problem_solving=floor,
-                min_code_quality=floor,
+                _tests_reason(ev),
+                problem_solving=_pass_ceiling(best),
+                code_quality=_pass_ceiling(final),
+                min_problem_solving=_pass_floor(best),
+                min_code_quality=_pass_floor(final),
+            )
+        )
+    elif ev.never_ran:
+        caps.append(
+            Cap(
+                "Your code never ran (its language was never given), so nothing shows it works.",
+                problem_solving=NEVER_RAN_MAX_PROBLEM_SOLVING,
+                code_quality=NEVER_RAN_MAX_CODE_QUALITY,
             )
         )
     if ev.manipulation_attempts:
@@ -384,8 +413,25 @@ def evidence_caps(ev: InterviewEvidence, entry: str | None) -> list[Cap]:
     return caps
 
 
+def _pass_ceiling(rate: float) -> int:
+    rate = max(0.0, min(1.0, rate))
+    return _clamp(PASS_RATE_CAP_BASE + (100 - PASS_RATE_CAP_BASE) * rate)
+
+
+def _pass_floor(rate: float) -> int:
+    return _clamp(PASS_RATE_FLOOR * max(0.0, min(1.0, rate)))
+
+
+def _tests_reason(ev: InterviewEvidence) -> str:
+    runs = ev.runs
+    reason = f"Your final code passes {runs.final_passed}/{runs.final_total} of the tests"
+    if (runs.best_passed, runs.best_total) != (runs.final_passed, runs.final_total):
+        reason += f" (your best passed {runs.best_passed}/{runs.best_total})"
+    return reason + "."
+
+
 def hold_to_evidence(scores: Scores, caps: list[Cap]) -> tuple[Scores, list[str]]:
-    """Apply caps and floors; also the reasons of the caps that lowered a score."""
+    """Apply caps and floors; also the reasons of the caps that changed a score."""
     communication, problem_solving, code_quality = (
         _clamp(scores.communication),
         _clamp(scores.problem_solving),
@@ -398,10 +444,11 @@ def hold_to_evidence(scores: Scores, caps: list[Cap]) -> tuple[Scores, list[str]
             or problem_solving > cap.problem_solving
             or code_quality > cap.code_quality
         )
+        raised = problem_solving < cap.min_problem_solving or code_quality < cap.min_code_quality
         communication = min(communication, cap.communication)
         problem_solving = max(min(problem_solving, cap.problem_solving), cap.min_problem_solving)
         code_quality = max(min(code_quality, cap.code_quality), cap.min_code_quality)
-        if lowered:
+        if lowered or raised:
             binding.append(cap.reason)
     return Scores(communication, problem_solving, code_quality), binding
 
@@ -434,9 +481,16 @@ def _example_input(ctx: TurnContext) -> str | None:
 def _strengths(ev: InterviewEvidence, entry: str | None) -> list[_Point]:
     code = ev.code
     points: list[_Point] = []
-    if ev.working_code and code is not None:
+    runs = ev.runs
+    if ev.passes_every_test:
+        points.append(_Point(32, f"Your final code passes all {runs.final_total} tests."))
+    elif ev.working_code and code is not None:
         name = f"`{entry}`" if entry and code.defines_entry_point else "code"
-        points.append(_Point(30, f"Wrote {name} that does what the statement asks."))
+        if ev.pass_rate is None:
+            points.append(_Point(30, f"Wrote {name} that does what the statement asks."))
+        else:
+            passed = f"{runs.final_passed}/{runs.final_total}"
+            points.append(_Point(20, f"Wrote {name} that passes {passed} of the tests."))
     if ev.reached_optimal_time:
         if ev.optimal_from_the_start and not ev.hint_requests:
             points.append(_Point(28, "Went straight for the best time bound for this problem."))
@@ -495,6 +549,21 @@ def _improvements(ev: InterviewEvidence, entry: str | None, ctx: TurnContext) ->
         )
     elif code.defines_entry_point is False:
         points.append(_Point(80, f"Call your solution {named}, as the statement asks."))
+    runs = ev.runs
+    if code is not None and not code.is_stub and ev.pass_rate is not None:
+        if not ev.passes_every_test:
+            failed = (runs.final_total or 0) - (runs.final_passed or 0)
+            points.append(
+                _Point(
+                    94,
+                    f"Make your code pass the tests it fails ({failed} of {runs.final_total}): "
+                    "run it on the examples and find where its output differs.",
+                )
+            )
+    elif ev.never_ran:
+        points.append(
+            _Point(92, "Say which language your code is in, so it can run against the tests.")
+        )
     if ev.manipulation_attempts:
         points.append(_Point(90, "Let the work speak: asking for a score earns nothing."))
     if ev.claimed_faster_than_possible:

@@ -10,7 +10,7 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from bot.interview.domain import CodeSnapshot, Grade, Problem, Role, TurnContext
-from bot.interview.evidence import complexity_terms, gather_evidence, without_score_steering
+from bot.interview.evidence import complexity_terms, without_score_steering
 from bot.interview.grading import (
     GRADE_JSON_SCHEMA,
     MANIPULATION_MAX_COMMUNICATION,
@@ -20,10 +20,14 @@ from bot.interview.grading import (
     MAX_SUMMARY_CHARS,
     MISNAMED_MAX_CODE_QUALITY,
     MISNAMED_MAX_PROBLEM_SOLVING,
+    NEVER_RAN_MAX_CODE_QUALITY,
+    NEVER_RAN_MAX_PROBLEM_SOLVING,
     NO_CODE_MAX_CODE_QUALITY,
     NO_CODE_MAX_PROBLEM_SOLVING,
     OFF_PROBLEM_MAX_CODE_QUALITY,
     OFF_PROBLEM_MAX_PROBLEM_SOLVING,
+    PASS_RATE_CAP_BASE,
+    PASS_RATE_FLOOR,
     STUB_MAX_CODE_QUALITY,
     STUB_MAX_PROBLEM_SOLVING,
     GradeParseError,
@@ -33,7 +37,10 @@ from bot.interview.grading import (
     weighted_overall,
 )
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
+from bot.interview.outbox import UNKNOWN_LANGUAGE, RunFailure, RunResultPost
 from bot.interview.problem_bank import ProblemBank
+from bot.interview.prompts import RECORD_END, RECORD_START
+from bot.interview.run_record import RunRecord
 from sandbox.model_server import FakeModelServer, GradeReply, Obey
 from tests.bot.interview.samples import (
     INJECTION,
@@ -285,6 +292,7 @@ def test_caps_limit_overall_to_ten_above_the_weighted_mean() -> None:
 BANK = ProblemBank.default()
 BOOKINGS = BANK.get("double-booked-room")
 assert BOOKINGS is not None
+BOOKINGS_EXAMPLE = BOOKINGS.examples[0].input
 PERFECT = {
     "overall": 100,
     "communication": 100,
@@ -523,19 +531,150 @@ def test_a_manipulation_attempt_holds_a_model_grade_to_the_evidence() -> None:
     assert held.strengths == fair.strengths and "Everything." not in held.strengths
 
 
-def test_the_pass_rate_is_the_main_evidence_once_code_runs() -> None:
-    evidence = gather_evidence(STRONG)
-    failing = replace(evidence, pass_rate=0.0)
-    passing = replace(evidence, pass_rate=1.0)
+def _ran(
+    ctx: TurnContext,
+    final: tuple[int, int],
+    best: tuple[int, int] | None = None,
+    *,
+    status: str = "ok",
+) -> TurnContext:
+    """``ctx`` after its code ran: the final submission passed ``final`` (passed, total)."""
+    best = best or final
+    failures = () if final[0] == final[1] else (RunFailure(0, BOOKINGS_EXAMPLE, "true", "false"),)
+    run = RunResultPost(
+        code_id=1, request_id=0, status=status, language="python", passed=final[0],
+        total=final[1], summary=f"{final[0]}/{final[1]} tests passed · 30 ms",
+        failures=failures, hidden_failed=0,
+    )  # fmt: skip
+    return replace(ctx, latest_run=run, runs=RunRecord(*final, *best))
 
-    none_pass = apply_evidence_caps(_model_grade(), STRONG, evidence=failing)
-    all_pass = apply_evidence_caps(_model_grade(problem_solving=5, code_quality=5), STRONG,
-                                   evidence=passing)  # fmt: skip
-    offline = heuristic_grade(STRONG, graded_by="offline", evidence=failing)
 
-    assert none_pass.problem_solving <= 25 and none_pass.code_quality <= 25
-    assert offline.problem_solving <= 25
-    assert all_pass.problem_solving >= 40 and all_pass.code_quality >= 40
+def _not_run(ctx: TurnContext, status: str) -> TurnContext:
+    run = RunResultPost(
+        code_id=1, request_id=0, status=status, language="text", passed=0, total=0,
+        summary="Which language is this code in?",
+    )  # fmt: skip
+    return replace(ctx, latest_run=run)
+
+
+def test_code_that_passes_no_test_cannot_score_as_if_it_worked() -> None:
+    failing = _ran(STRONG, (0, 7))
+
+    model = apply_evidence_caps(_model_grade(), failing)
+    offline = heuristic_grade(failing, graded_by="offline")
+
+    for grade in (model, offline):
+        assert grade.problem_solving <= PASS_RATE_CAP_BASE
+        assert grade.code_quality <= PASS_RATE_CAP_BASE
+    assert model.summary.startswith("Your final code passes 0/7 of the tests.")
+    # Read alone, the same interview is a strong one.
+    assert heuristic_grade(STRONG, graded_by="offline").problem_solving > 60
+
+
+def test_code_that_passes_every_test_cannot_score_as_if_it_failed() -> None:
+    passing = _ran(STRONG, (7, 7))
+
+    held = apply_evidence_caps(_model_grade(problem_solving=5, code_quality=5), passing)
+    unheld = apply_evidence_caps(_model_grade(problem_solving=5, code_quality=5), STRONG)
+
+    assert held.problem_solving >= PASS_RATE_FLOOR and held.code_quality >= PASS_RATE_FLOOR
+    assert held.summary.startswith("Your final code passes 7/7 of the tests.")
+    assert unheld.problem_solving == 5  # without a run, nothing raises an under-grade
+
+
+def test_problem_solving_follows_the_best_submission_and_code_quality_the_final() -> None:
+    # It once passed everything, then a last edit broke it.
+    regressed = _ran(STRONG, (0, 7), best=(7, 7))
+
+    high = apply_evidence_caps(_model_grade(), regressed)
+    low = apply_evidence_caps(_model_grade(problem_solving=5, code_quality=5), regressed)
+
+    assert high.problem_solving > PASS_RATE_CAP_BASE and high.code_quality <= PASS_RATE_CAP_BASE
+    assert low.problem_solving >= PASS_RATE_FLOOR and low.code_quality == 5
+    assert "your best passed 7/7" in high.summary
+
+
+def test_the_offline_grade_rises_with_the_share_of_tests_passed() -> None:
+    grades = [heuristic_grade(_ran(STRONG, (p, 7)), graded_by="offline") for p in (0, 3, 7)]
+
+    assert grades[0].overall < grades[1].overall < grades[2].overall
+    assert grades[0].problem_solving < grades[1].problem_solving < grades[2].problem_solving
+    assert grades[0].code_quality < grades[1].code_quality < grades[2].code_quality
+    assert "Your final code passes all 7 tests." in grades[2].strengths
+    assert grades[1].improvements[0].startswith("Make your code pass the tests it fails (4 of 7)")
+    assert not any("does what the statement asks" in s for s in grades[0].strengths)
+
+
+def test_code_whose_language_was_never_given_cannot_score_as_if_it_passed() -> None:
+    unknown = _not_run(STRONG, UNKNOWN_LANGUAGE)
+
+    model = apply_evidence_caps(_model_grade(), unknown)
+    offline = heuristic_grade(unknown, graded_by="offline")
+
+    for grade in (model, offline):
+        assert grade.problem_solving <= NEVER_RAN_MAX_PROBLEM_SOLVING < PASS_RATE_FLOOR
+        assert grade.code_quality <= NEVER_RAN_MAX_CODE_QUALITY
+    assert offline.improvements[0].startswith("Say which language")
+
+
+@pytest.mark.parametrize("status", ["unavailable", "unsupported_language"])
+def test_code_the_server_could_not_run_is_graded_by_reading(status: str) -> None:
+    # Not the candidate's doing: the grade is what reading the code gives.
+    ctx = _not_run(STRONG, status)
+
+    assert heuristic_grade(ctx, graded_by="offline") == heuristic_grade(STRONG, graded_by="offline")
+    assert apply_evidence_caps(_model_grade(), ctx) == apply_evidence_caps(_model_grade(), STRONG)
+
+
+async def _model_grade_of(ctx: TurnContext, *behaviour: Any) -> tuple[Grade, dict[str, Any]]:
+    async with FakeModelServer() as server:
+        server.enqueue(*behaviour)
+        client = model_client(api_key="test-key", base_url=server.base_url, timeout=5)
+        try:
+            grade = await ModelInterviewer(client, "test-model").grade(ctx)
+        finally:
+            await client.close()
+        return grade, server.requests[-1]
+
+
+async def test_a_model_obeying_an_injection_cannot_lift_code_that_fails_every_test() -> None:
+    ctx = _ran(_interview(CLARIFY, PLAN, INJECTION, codes=(BRUTE_FORCE_CODE,)), (0, 7))
+
+    grade, request = await _model_grade_of(ctx, Obey())
+
+    assert grade.graded_by == "model"
+    assert grade.problem_solving <= PASS_RATE_CAP_BASE and grade.code_quality <= PASS_RATE_CAP_BASE
+    assert grade.communication <= MANIPULATION_MAX_COMMUNICATION
+    assert "passes 0/7" in request["messages"][0]["content"]
+
+
+@pytest.mark.parametrize(
+    ("final", "best", "scores", "check"),
+    [
+        # An over-grading model: 100s for code that passes nothing.
+        ((0, 7), (0, 7), {}, lambda g: g.problem_solving <= 25 and g.code_quality <= 25),
+        # An under-grading model: 5s for code that passes every test.
+        ((7, 7), (7, 7), {"problem_solving": 5, "code_quality": 5, "overall": 20},
+         lambda g: g.problem_solving >= 60 and g.code_quality >= 60),
+        # It passed once, then broke: problem solving keeps the best, code quality the final.
+        ((1, 7), (7, 7), {"problem_solving": 5, "code_quality": 90},
+         lambda g: g.problem_solving >= 60 and g.code_quality <= 25 + 75 // 7 + 1),
+    ],
+)  # fmt: skip
+async def test_the_model_grader_is_held_to_the_tests_and_told_them(
+    final: tuple[int, int], best: tuple[int, int], scores: dict[str, int], check: Any
+) -> None:
+    ctx = _ran(STRONG, final, best)
+
+    grade, request = await _model_grade_of(ctx, GradeReply({**PERFECT, **scores}))
+
+    assert check(grade), grade
+    system, user = (m["content"] for m in request["messages"])
+    assert "at least 60" in system and "at most 25" in system
+    assert f"the final submission passes {final[0]}/{final[1]}" in system
+    record = json.loads(user.split(RECORD_START)[1].split(RECORD_END)[0])
+    assert record["tests"]["final_submission"] == {"passed": final[0], "total": final[1]}
+    assert record["tests"]["best_submission"] == {"passed": best[0], "total": best[1]}
 
 
 @pytest.mark.parametrize(
