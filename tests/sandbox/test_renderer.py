@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+from bot.interview.outbox import RunFailure, RunResultPost
+from handlers.blocks.run_result import build_run_result
+
 STATIC = Path(__file__).resolve().parents[2] / "sandbox" / "static"
 NODE = shutil.which("node")
 # Renders each case with the page's own scripts; a fixed clock keeps dates stable.
@@ -181,3 +184,29 @@ def test_context_divider_rich_text_and_unknown_blocks() -> None:
     assert '<pre class="code-block">a &lt; b</pre>' in html
     assert "<blockquote>said</blockquote>" in html
     assert "This carousel block can't be shown in the sandbox." in html
+
+
+def test_a_run_result_renders_its_failures_as_code_and_its_run_again_button() -> None:
+    result = RunResultPost(
+        code_id=1,
+        request_id=0,
+        status="ok",
+        language="python",
+        passed=5,
+        total=7,
+        summary="5/7 tests passed · 38 ms",
+        failures=(
+            RunFailure(1, "n = 2", "4", "<script>alert(1)</script>"),
+            RunFailure(2, "n = 3", "9", None, "Traceback\nValueError: <b>no</b>\n```"),
+        ),
+        hidden_failed=2,
+    )
+    html = blocks(*build_run_result(session_id=42, result=result))
+    assert '<span class="emoji" title=":x:">❌</span> <b>5/7 tests passed · 38 ms</b>' in html
+    assert "<b>Example 2</b> failed" in html and "<b>Example 3</b> failed" in html
+    assert "<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>" in html
+    assert "<script>" not in html and "<b>no</b>" not in html
+    # The traceback stays one code block: its own ``` cannot close ours.
+    assert html.count("<pre") == 1 and "ValueError: &lt;b&gt;no&lt;/b&gt;" in html
+    assert "2 hidden tests failed" in html
+    assert 'data-action-id="run_again"' in html and ">Run again<" in html
