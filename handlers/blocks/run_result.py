@@ -38,10 +38,14 @@ def build_run_result(*, session_id: int, result: RunResultPost) -> list[Block]:
         icon = ":no_entry:" if result.status == "unavailable" else ":speech_balloon:"
         return [section(f"{icon} {summary or 'Your code was not run.'}")]
 
-    blocks = [section(f"{_icon(result)} *{summary}*")]
+    # The count in bold; the rest (time, why it stopped, a compiler's words) as it is.
+    count, dot, rest = summary.partition(" · ")
+    blocks = [section(f"{_icon(result)} *{count}*{dot}{rest}")]
     shown = result.failures[:FAILURES_SHOWN]
     blocks += [section(_failure_text(failure)) for failure in shown]
     notes = [_language_label(result.language)]
+    if result.request_id:
+        notes.append("run again on your latest code")
     if len(result.failures) > len(shown):
         more = len(result.failures) - len(shown)
         notes.append(f"{more} more failing example{_plural(more)} not shown")

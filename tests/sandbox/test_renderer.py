@@ -202,7 +202,7 @@ def test_a_run_result_renders_its_failures_as_code_and_its_run_again_button() ->
         hidden_failed=2,
     )
     html = blocks(*build_run_result(session_id=42, result=result))
-    assert '<span class="emoji" title=":x:">❌</span> <b>5/7 tests passed · 38 ms</b>' in html
+    assert '<span class="emoji" title=":x:">❌</span> <b>5/7 tests passed</b> · 38 ms' in html
     assert "<b>Example 2</b> failed" in html and "<b>Example 3</b> failed" in html
     assert "<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>" in html
     assert "<script>" not in html and "<b>no</b>" not in html

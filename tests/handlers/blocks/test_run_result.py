@@ -44,9 +44,9 @@ def render(result: RunResultPost) -> list[dict[str, Any]]:
 def test_all_passed_is_one_line_and_the_run_again_button() -> None:
     blocks = render(make_result())
     text = texts_of(blocks)
-    assert ":white_check_mark: *7/7 tests passed · 38 ms*" in text
+    assert ":white_check_mark: *7/7 tests passed* · 38 ms" in text
     assert "Python" in text
-    assert "Example" not in text and "hidden" not in text
+    assert "Example" not in text and "hidden" not in text and "run again on" not in text
     (run_again,) = elements_of(blocks, "button")
     assert run_again["action_id"] == ids.RUN_AGAIN
     assert run_again["value"] == "42"
@@ -65,7 +65,7 @@ def test_failing_examples_show_input_expected_and_actual_and_hidden_only_counted
     )
     blocks = render(result)
     text = texts_of(blocks)
-    assert ":x: *4/7 tests passed · 41 ms*" in text
+    assert ":x: *4/7 tests passed* · 41 ms" in text
     # Numbered as the problem message numbers its examples (visible tests come first).
     assert "*Example 2* failed" in text and "*Example 3* failed" in text
     assert "*Input:* `nums = [3,2,4], target = 6`" in text
@@ -102,7 +102,7 @@ def test_a_short_error_is_inline_and_a_stopped_run_says_why() -> None:
     )
     blocks = render(result)
     text = texts_of(blocks)
-    assert ":stopwatch: *2/7 tests passed · 2004 ms · time limit exceeded*" in text
+    assert ":stopwatch: *2/7 tests passed* · 2004 ms · time limit exceeded" in text
     assert "*Error:* `time limit exceeded`" in text
     assert "3 hidden tests failed" in text
     assert elements_of(blocks, "button")
@@ -162,3 +162,18 @@ def test_enormous_output_stays_within_slacks_limits_with_a_note() -> None:
     assert "…" in text
     for section_text in text_objects(blocks, "mrkdwn"):
         assert section_text.count(FENCE) % 2 == 0
+
+
+def test_a_compile_error_keeps_its_message_out_of_the_bold_count() -> None:
+    result = make_result(
+        status="compile_error",
+        passed=0,
+        summary="0/7 tests passed · did not compile: error: invalid type argument of unary '*'",
+    )
+    text = texts_of(render(result))
+    assert ":x: *0/7 tests passed* · did not compile: error: invalid type argument" in text
+
+
+def test_a_result_answering_run_again_says_so() -> None:
+    text = texts_of(render(make_result(request_id=31)))
+    assert "Python · run again on your latest code" in text
