@@ -189,8 +189,9 @@ class CppRunner(LanguageRunner):
                 memory_bytes=self.memory_bytes,
                 cached=True,
             )
-        await self._ensure_pch(sandbox, slot)
+        # The first build's harness precompile (4-9 s) is compile time too, not run time.
         started = time.perf_counter()
+        await self._ensure_pch(sandbox, slot)
         outcome, out_dir = await self._compile(source, sandbox, slot)
         seconds = time.perf_counter() - started
         try:
@@ -220,7 +221,6 @@ class CppRunner(LanguageRunner):
         uid = slot_uid(slot)
         if uid is not None:
             os.chown(out_dir, uid, uid)
-        pch_dir = self.cache_dir / "pch"
         if self._pch_ready:
             prelude, runtime = "/pch/prelude.hpp", ["-x", "none", "/pch/runtime.o"]
         else:
@@ -245,7 +245,7 @@ class CppRunner(LanguageRunner):
             Bind(str(out_dir), "/out", writable=True),
         ]
         if self._pch_ready:
-            binds.append(Bind(str(pch_dir), "/pch"))
+            binds.append(Bind(str(self._pch_dir()), "/pch"))
         outcome = await sandbox.run(
             argv, stdin=source.encode(), binds=binds, limits=self.compile_limits, slot=slot
         )
@@ -258,18 +258,21 @@ class CppRunner(LanguageRunner):
         async with self._pch_lock:
             if self._pch_ready:
                 return
-            pch_dir = self.cache_dir / "pch"
-            # A PCH built with other flags is silently ignored by g++, so the flags name it too.
-            key = hashlib.sha256("\0".join((*self.flags, _harness_version())).encode())
-            stamp = pch_dir / f"{key.hexdigest()[:16]}.stamp"
-            if not stamp.exists():
-                await self._build_pch(sandbox, slot, pch_dir, stamp)
-            self._pch_ready = stamp.exists()
+            pch_dir = self._pch_dir()
+            # Installed whole by one rename, so a directory that exists is complete.
+            if not pch_dir.is_dir():
+                await self._build_pch(sandbox, slot, pch_dir)
+            self._pch_ready = pch_dir.is_dir()
 
-    async def _build_pch(self, sandbox: Sandbox, slot: int, pch_dir: Path, stamp: Path) -> None:
+    def _pch_dir(self) -> Path:
+        # A PCH built with other flags is silently ignored by g++, so the flags name it too;
+        # each version has its own directory, never rewritten while another process uses it.
+        key = hashlib.sha256("\0".join((*self.flags, _harness_version())).encode())
+        return self.cache_dir / f"pch-{key.hexdigest()[:16]}"
+
+    async def _build_pch(self, sandbox: Sandbox, slot: int, pch_dir: Path) -> None:
         assert self.compiler is not None
-        shutil.rmtree(pch_dir, ignore_errors=True)
-        out_dir = Path(tempfile.mkdtemp(prefix="pch-", dir=self.cache_dir))
+        out_dir = Path(tempfile.mkdtemp(prefix="build-pch-", dir=self.cache_dir))
         uid = slot_uid(slot)
         if uid is not None:
             os.chown(out_dir, uid, uid)
@@ -290,7 +293,7 @@ class CppRunner(LanguageRunner):
                 slot=slot,
             )
             built = built and outcome.returncode == 0
-        _install_pch(out_dir, pch_dir, stamp, built=built)
+        _install_pch(out_dir, pch_dir, built=built)
 
     def _evict(self) -> None:
         binaries = sorted(self.cache_dir.glob("*.bin"), key=lambda p: p.stat().st_mtime)
@@ -312,15 +315,25 @@ def _own(path: Path, mode: int) -> None:
     os.chmod(path, mode)
 
 
-def _install_pch(out_dir: Path, pch_dir: Path, stamp: Path, *, built: bool) -> None:
-    if built and all((out_dir / name).exists() for name in ("prelude.hpp.gch", "runtime.o")):
-        for path in out_dir.iterdir():
-            _own(path, 0o644)
-        _own(out_dir, 0o755)
-        os.replace(out_dir, pch_dir)
-        stamp.touch()
-    else:
+def _install_pch(out_dir: Path, pch_dir: Path, *, built: bool) -> None:
+    if not built or not all((out_dir / n).exists() for n in ("prelude.hpp.gch", "runtime.o")):
         shutil.rmtree(out_dir, ignore_errors=True)
+        return
+    for path in out_dir.iterdir():
+        _own(path, 0o644)
+    _own(out_dir, 0o755)
+    try:
+        os.rename(out_dir, pch_dir)
+    except OSError:
+        # Another process on this host installed the same version first: use theirs.
+        shutil.rmtree(out_dir, ignore_errors=True)
+        if not pch_dir.is_dir():
+            raise
+        return
+    # Earlier versions (and the unversioned "pch" of older releases), 100 MB each.
+    for stale in pch_dir.parent.glob("pch*"):
+        if stale != pch_dir and stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _prepare_cache_dir(path: Path) -> None:

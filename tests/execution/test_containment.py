@@ -313,6 +313,9 @@ async def test_every_language_is_contained_the_same_way(
 ) -> None:
     started = time.perf_counter()
     result = await runner.run(problem, Submission(language, HOSTILE[(language, attack)]))
+    # Compiling has limits of its own (CppRunner.compile_limits); the first C++ build on a
+    # host also precompiles the harness, 4-9 s under load, which once pushed this past
+    # STOPPED_WITHIN while it was not counted as compile time. Only the run is bounded here.
     run_seconds = time.perf_counter() - started - result.compile_seconds
     assert result.status is EXPECTED[attack], result
     assert result.passed == 0
