@@ -55,7 +55,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from bot.interview.domain import CodeSnapshot, Problem, Role, TurnContext
-from bot.interview.outbox import UNKNOWN_LANGUAGE
+from bot.interview.outbox import UNKNOWN_LANGUAGE, RunFailure, RunResultPost
 from bot.interview.run_record import RunRecord
 
 # A candidate message is read up to this many characters (code up to MAX_CODE_READ_CHARS).
@@ -1221,6 +1221,14 @@ class InterviewEvidence:
         )
         rate = self.pass_rate
         return reads_as_working and (rate is None or rate > 0)
+
+
+def shown_failures(problem: Problem, run: RunResultPost) -> tuple[RunFailure, ...]:
+    """The run's failing examples the candidate has seen in the statement. A failure whose
+    input is not an example's is never passed on, so a hidden test's input cannot reach the
+    thread or a model even if a run result carried one."""
+    examples = {" ".join(example.input.split()) for example in problem.examples}
+    return tuple(f for f in run.failures if " ".join(f.input.split()) in examples)
 
 
 def _candidate_texts(ctx: TurnContext) -> Iterator[str]:

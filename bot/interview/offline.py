@@ -4,15 +4,17 @@ Each reply is decided from the conversation state (``conversation.read_conversat
 which is derived from the stored transcript alone, so a restart changes nothing. A reply
 is at most a short reaction (an answer from the problem's own data, a note on the code, a
 hint) and exactly one ask; no sentence is ever said twice in a thread. The interview moves
-clarify → approach → complexity → code → test (trace example 1, one test case, one probe)
-→ wrap-up, and the test phase always ends. Nothing from the problem's hidden grading notes
-or its expected complexity is ever written: probes come from the problem's ``probes`` and
-its public test inputs. It grades with the heuristic rubric of ``grading``.
+clarify → approach → complexity → code → test (trace example 1, one edge case, one probe)
+→ wrap-up, and the test phase always ends. When new code has run against the tests, the
+run leads: a failing example is named (input, expected, actual) and asked about; when every
+test passes the interviewer moves on to complexity and edge cases; code that could not run
+is reviewed by reading and never said to have run. Nothing from the problem's hidden grading
+notes, its expected complexity or its hidden tests is ever written: probes come from the
+problem's ``probes`` and its examples. It grades with the heuristic rubric of ``grading``.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,7 +37,9 @@ from bot.interview.domain import (
     RetryNotice,
     TurnContext,
 )
+from bot.interview.evidence import shown_failures
 from bot.interview.grading import heuristic_grade
+from bot.interview.outbox import RunFailure, RunResultPost
 from bot.interview.phases import PHASE_ORDER, wrap_up_threshold_minutes
 
 OFFLINE_GRADER = "offline"
@@ -210,35 +214,25 @@ def _fresh(c: Conversation, variants: Sequence[str], taken: set[str] | None = No
     return ""
 
 
-def _example_call(problem: Problem, raw_input: str) -> str:
-    """A test input as a call, e.g. ``has_conflict([[1, 2]])``, or the raw arguments."""
-    name = entry_point_of(problem)
-    try:
-        json.loads("[" + raw_input + "]")
-    except ValueError:
-        return raw_input
-    if name is None or not asks_for_a_function(problem):
-        return raw_input
-    return f"{name}({raw_input})"
+# Edge cases asked about in words: the stored test cases are the hidden tests, so their
+# inputs are never quoted.
+ASK_EDGE_CASES = (
+    "What does your code do on the smallest input the constraints allow?",
+    "Which input would make your code do the most work, and how much work is that?",
+    "Which edge case would you add as a test of your own, and what should it return?",
+)
 
 
-def _test_case_asks(problem: Problem) -> tuple[str, ...]:
-    """Questions built from the problem's public test inputs, smallest inputs first."""
+def _edge_case_asks(problem: Problem) -> tuple[str, ...]:
+    """One edge-case question per hidden test beyond the examples, at most three."""
     if not asks_for_a_function(problem):
-        return ()  # design problems: operation lists read badly as one call
+        return ()  # design problems are driven by operations, not one input
     # Examples name their arguments ("nums = [1], k = 2"); test inputs are positional.
     example_inputs = {
         " ".join(re.sub(r"\b[A-Za-z_]\w*\s*=\s*", "", e.input).split()) for e in problem.examples
     }
-    cases = sorted(
-        (case for case in problem.test_cases if " ".join(case.input.split()) not in example_inputs),
-        key=lambda case: (len(case.input), case.input),
-    )
-    return tuple(
-        f"What does your code return for `{_example_call(problem, case.input)}`?"
-        for case in cases[:3]
-        if "`" not in case.input
-    )
+    hidden = [c for c in problem.test_cases if " ".join(c.input.split()) not in example_inputs]
+    return ASK_EDGE_CASES[: len(hidden)]
 
 
 def _trace_asks(problem: Problem) -> tuple[str, ...]:
@@ -476,10 +470,118 @@ def _code_note(c: Conversation) -> str:
     return f"I have your code{version}, {code.lines} line{plural}."
 
 
+# A failing example's value is quoted up to this many characters.
+MAX_QUOTED_VALUE_CHARS = 120
+
+ASK_ABOUT_FAILURE = (
+    "Why does it give that on this input, and what would you change?",
+    "What is different about this input, and where does the code go wrong on it?",
+    "Trace the code on that input: where does the result first go wrong?",
+)
+ASK_ABOUT_ERROR = (
+    "What in the code leads to that on this input?",
+    "Which line gets there on this input, and why?",
+)
+ASK_HIDDEN_FAILURES = (
+    "Thinking of the edge cases the constraints allow, which inputs could your code still "
+    "get wrong?",
+    "What kind of input have you not handled yet? Walk me through one.",
+)
+ASK_STOPPED = {
+    "compile_error": "What keeps it from loading, and how would you fix it?",
+    "timeout": "Which part of the code does more work than it needs to?",
+    "memory_limit": "What in the code uses that much memory?",
+    "output_limit": "What in the code prints so much?",
+    "crashed": "What could make the program stop before finishing the tests?",
+}
+STOPPED_WHY = {
+    "compile_error": "didn't load, so no test ran",
+    "timeout": "ran out of time",
+    "memory_limit": "ran out of memory",
+    "output_limit": "printed more than the output limit",
+    "crashed": "stopped before finishing the tests",
+}
+
+
+def _inline(value: str) -> str:
+    """A value as inline code, cut short; quoted instead when it holds a backtick."""
+    value = " ".join(value.split())
+    if len(value) > MAX_QUOTED_VALUE_CHARS:
+        value = value[: MAX_QUOTED_VALUE_CHARS - 1] + "…"
+    return f"`{value}`" if "`" not in value else f'"{value}"'
+
+
+def _error_line(error: str) -> str:
+    # A traceback's last line names the error; the rest is the way there.
+    lines = [line.strip() for line in error.splitlines() if line.strip()]
+    return lines[-1] if lines else error
+
+
+def _failure_reaction(c: Conversation, failure: RunFailure) -> str:
+    number = failure.index + 1
+    if failure.error:
+        got = f"it stops with {_inline(_error_line(failure.error))}"
+    else:
+        got = f"it returns {_inline(failure.actual or 'nothing')}"
+    sentence = (
+        f"On example {number} ({_inline(failure.input)}) {got}, but "
+        f"{_inline(failure.expected)} is expected."
+    )
+    # The same failure after a resubmission: said again, in other words.
+    return (
+        sentence
+        if not c.asked(sentence)
+        else f"It still fails example {number}: {sentence[0].lower()}{sentence[1:]}"
+    )
+
+
+def _run_ask(c: Conversation, run: RunResultPost, react: _React) -> str:
+    """React to what running the new code did, and the question it raises ("" when none)."""
+    if run.passed >= run.total:
+        react(_fresh(c, (f"All {run.total} tests pass.", f"All {run.total} tests pass again.")))
+        if c.time_bound is None:
+            return _fresh(c, ASK_COMPLEXITY)
+        if c.time_bound_optimal is False:
+            ask = _fresh(c, ASK_BETTER)
+            if ask:
+                return ask
+        # Nothing left to test: straight on to the wrap-up.
+        return _fresh(c, (*_edge_case_asks(c.problem), *c.problem.probes)) or _fresh(c, ASK_WRAP_UP)
+    failures = shown_failures(c.problem, run)
+    if failures:
+        failure = failures[0]
+        react(_fresh(c, (f"{run.passed} of {run.total} tests pass.", f"Now {run.passed} pass.")))
+        react(_failure_reaction(c, failure))
+        return _fresh(c, ASK_ABOUT_ERROR if failure.error else ASK_ABOUT_FAILURE)
+    if run.status in ASK_STOPPED:
+        why = f"The code {STOPPED_WHY[run.status]}"
+        react(_fresh(c, (f"{why} ({run.passed} of {run.total} tests pass).", f"{why} again.")))
+        ask = ASK_STOPPED[run.status]
+        return ask if not c.asked(ask) else _fresh(c, ASK_ABOUT_ERROR)
+    hidden = run.total - run.passed
+    react(
+        _fresh(
+            c,
+            (
+                f"The examples pass, but {hidden} of the {run.total} tests fail; those are "
+                "hidden tests, so I can only count them.",
+                f"Now {hidden} hidden tests fail.",
+            ),
+        )
+    )
+    return _fresh(c, ASK_HIDDEN_FAILURES)
+
+
+def _all_tests_pass(ctx: TurnContext) -> bool:
+    run = ctx.latest_run
+    return run is not None and run.ran and run.passed >= run.total
+
+
 def _test_phase(c: Conversation, ctx: TurnContext, react: _React, reply: _Build) -> _Reply:
     code = c.code
     assert code is not None
     problem = c.problem
+    run = ctx.latest_run
     if c.new_code:
         react(_code_note(c))
         if code.is_stub:
@@ -500,6 +602,12 @@ def _test_phase(c: Conversation, ctx: TurnContext, react: _React, reply: _Build)
                     "when you have it.",
                     Phase.TEST,
                 )
+        if run is not None and run.ran and not code.is_stub:
+            # What the code did outweighs anything read from it. Code that could not run
+            # goes on to be reviewed by reading, and nothing says it ran.
+            ask = _run_ask(c, run, react)
+            if ask:
+                return reply(ask, Phase.WRAP_UP if ask in ASK_WRAP_UP else Phase.TEST)
         if c.techniques_missing:
             named = " or ".join(c.techniques_missing)
             ask = (
@@ -535,9 +643,11 @@ def _test_phase(c: Conversation, ctx: TurnContext, react: _React, reply: _Build)
         ask = _fresh(c, ASK_BETTER)
         if ask:
             return reply(ask, Phase.TEST)
-    # Questions naming the entry point make no sense about code that does not define it.
-    cases = _test_case_asks(problem) if code.names_entry_point is not False else ()
-    test_asks = (*_trace_asks(problem)[:1], *cases[:1], *problem.probes[:1])
+    # Questions about the code's own behaviour make no sense of code for another problem.
+    cases = _edge_case_asks(problem) if code.names_entry_point is not False else ()
+    # Code that passes every test needs no trace to show what it does.
+    traces = () if _all_tests_pass(ctx) else _trace_asks(problem)[:1]
+    test_asks = (*traces, *cases[:1], *problem.probes[:1])
     asked_so_far = c.times_asked((*_trace_asks(problem), *cases, *problem.probes))
     budget = TEST_ASKS + max(0, c.code_submissions - 1)
     if asked_so_far < budget:

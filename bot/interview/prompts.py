@@ -15,7 +15,7 @@ import json
 import re
 
 from bot.interview.domain import CodeSnapshot, Phase, Problem, Role, TurnContext
-from bot.interview.evidence import entry_point_names
+from bot.interview.evidence import entry_point_names, shown_failures
 from bot.interview.outbox import RunFailure, RunResultPost
 from bot.interview.phases import next_phase, wrap_up_threshold_minutes
 from bot.interview.run_record import RunRecord
@@ -292,12 +292,7 @@ def _cut(value: str | None) -> str | None:
 
 
 def visible_failures(problem: Problem, run: RunResultPost) -> tuple[RunFailure, ...]:
-    """The run's failing examples the candidate has seen in the statement, at most
-    MAX_RUN_FAILURES: a failure whose input is not an example's is never passed on, so a
-    hidden test's input cannot reach the model even if a run result carried one."""
-    examples = {" ".join(example.input.split()) for example in problem.examples}
-    shown = [f for f in run.failures if " ".join(f.input.split()) in examples]
-    return tuple(shown[:MAX_RUN_FAILURES])
+    return shown_failures(problem, run)[:MAX_RUN_FAILURES]
 
 
 def _failure_line(failure: RunFailure) -> str:
