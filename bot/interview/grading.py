@@ -65,6 +65,7 @@ Evidence caps (applied after the score, to both graders)
     problem_solving ≤ 25 + 75 × the best submission's pass rate and ≥ 60 × it, and
     code_quality ≤ 25 + 75 × the final submission's pass rate and ≥ 60 × it (so code
     that passes every test keeps at least 60, and code that passes none gets at most 25);
+    a stub (a constant answer can pass some tests by luck) gets the caps, not the floors;
   * code that never ran because its language was never given proves nothing:
     problem_solving and code_quality ≤ 55 (below what passing code is held to);
   * ``overall`` stays within 10 points of the weighted mean of the capped dimensions.
@@ -371,17 +372,19 @@ def evidence_caps(ev: InterviewEvidence, entry: str | None) -> list[Cap]:
             )
         )
     final, best = ev.pass_rate, ev.best_pass_rate
-    if final is not None and best is not None:
+    if final is not None and best is not None and code is not None:
         # Problem solving is what the candidate reached during the interview: the best
         # submission. Code quality is the code handed in, the one the rubric reads: the
-        # final submission. After the reading caps, so tests outweigh a reading.
+        # final submission. After the reading caps, so tests outweigh a reading; but a stub
+        # whose constant answer passes some tests by luck earns no floor.
+        floors = not code.is_stub
         caps.append(
             Cap(
                 _tests_reason(ev),
                 problem_solving=_pass_ceiling(best),
                 code_quality=_pass_ceiling(final),
-                min_problem_solving=_pass_floor(best),
-                min_code_quality=_pass_floor(final),
+                min_problem_solving=_pass_floor(best) if floors else 0,
+                min_code_quality=_pass_floor(final) if floors else 0,
             )
         )
     elif ev.never_ran:

@@ -197,7 +197,8 @@ problem's code, prose in a code block): code_quality at most 20, problem_solving
 correctness: problem_solving at most 25 + 75 × the best submission's pass rate and at \
 least 60 × it; code_quality at most 25 + 75 × the final submission's pass rate and at \
 least 60 × it. Code that passes every test is never scored as failing (at least 60); code \
-that passes none, or does not compile, is never scored as working (at most 25);
+that passes none, or does not compile, is never scored as working (at most 25); a stub \
+gets no floor, since a constant answer can pass some tests by luck;
 - code that never ran because its language was never given: problem_solving and \
 code_quality at most 55;
 - code that could not run on this server (execution unavailable, a language it cannot \

@@ -1,0 +1,3 @@
+def has_conflict(bookings):
+    # TODO: sort and compare neighbours
+    pass

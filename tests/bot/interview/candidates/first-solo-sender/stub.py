@@ -1,0 +1,3 @@
+def first_solo_sender(senders):
+    # TODO: count, then scan in order
+    return ""

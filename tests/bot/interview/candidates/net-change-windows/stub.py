@@ -1,0 +1,3 @@
+def count_windows(changes, target):
+    # TODO: running totals in a hash map
+    return 0

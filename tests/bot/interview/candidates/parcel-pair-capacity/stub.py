@@ -1,0 +1,3 @@
+def has_exact_pair(weights, capacity):
+    # TODO: two pointers from both ends
+    return False
