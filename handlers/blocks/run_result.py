@@ -32,7 +32,7 @@ STOPPED_STATUSES = frozenset({"timeout", "memory_limit", "output_limit", "crashe
 def build_run_result(*, session_id: int, result: RunResultPost) -> list[Block]:
     """The thread message for one run: summary, failing visible examples, hidden count and
     a Run again button (none when the code could not run at all)."""
-    summary = escape_mrkdwn(truncate(" ".join(result.summary.split()), SUMMARY_MAX_CHARS))
+    summary = truncate(escape_mrkdwn(" ".join(result.summary.split())), SUMMARY_MAX_CHARS)
     if result.status in NOT_RUN_STATUSES:
         # Nothing ran: the summary says why (or asks for the language), said plainly.
         icon = ":no_entry:" if result.status == "unavailable" else ":speech_balloon:"
