@@ -582,6 +582,18 @@ def test_code_that_passes_every_test_cannot_score_as_if_it_failed() -> None:
     assert unheld.problem_solving == 5  # without a run, nothing raises an under-grade
 
 
+def test_a_stub_right_by_luck_on_some_tests_gets_the_caps_but_no_floor() -> None:
+    # `pass` returns None, a constant some tests may expect: no evidence of work.
+    lucky = _ran(_interview(CLARIFY, PLAN, codes=(STUB_CODE,)), (3, 7))
+
+    high = apply_evidence_caps(_model_grade(), lucky)
+    low = apply_evidence_caps(_model_grade(problem_solving=5, code_quality=5), lucky)
+
+    assert high.problem_solving <= STUB_MAX_PROBLEM_SOLVING
+    assert high.code_quality <= STUB_MAX_CODE_QUALITY
+    assert (low.problem_solving, low.code_quality) == (5, 5)
+
+
 def test_problem_solving_follows_the_best_submission_and_code_quality_the_final() -> None:
     # It once passed everything, then a last edit broke it.
     regressed = _ran(STRONG, (0, 7), best=(7, 7))
