@@ -26,6 +26,8 @@ MAX_SLOTS = 64
 # The uid/gid the code sees inside its user namespace ("nobody").
 INNER_ID = 65534
 WORK_DIR = "/tmp"
+# Where the sandbox sees prlimit, which sets the run's own process limit and execs the program.
+INNER_PRLIMIT = "/usr/bin/prlimit"
 # Libraries every dynamically linked program here needs (merged-/usr Debian layout).
 BASE_BINDS: tuple[str, ...] = ("/usr/lib/x86_64-linux-gnu", "/usr/lib64")
 
@@ -125,6 +127,8 @@ class Sandbox:
         ]
         for path in BASE_BINDS:
             command += ["--ro-bind", path, path]
+        # Lowers the process limit inside the sandbox's own user namespace (see _rlimits).
+        command += ["--ro-bind", self.prlimit, INNER_PRLIMIT]
         command += ["--size", str(limits.tmpfs_bytes), "--tmpfs", WORK_DIR]
         for bind in binds:
             command += ["--bind" if bind.writable else "--ro-bind", bind.source, bind.target]
@@ -133,8 +137,8 @@ class Sandbox:
         for key, value in (env or {}).items():
             command += ["--setenv", key, value]
         # The root is bwrap's own tmpfs; nothing outside the work directory is writable.
-        command += ["--remount-ro", "/", "--chdir", WORK_DIR, "--", *argv]
-        return command
+        command += ["--remount-ro", "/", "--chdir", WORK_DIR, "--"]
+        return [*command, INNER_PRLIMIT, f"--nproc={limits.processes}", "--", *argv]
 
     async def run(
         self,
@@ -244,7 +248,11 @@ def slot_uid(slot: int) -> int | None:
 
 
 def _rlimits(prlimit: str, limits: Limits, slot: int) -> list[str]:
-    # Without per-slot uids every sandbox shares the bot user's process count.
+    # The kernel counts processes per user namespace as well as per host uid, and checks a
+    # fork against both: the inner prlimit (``command``) bounds each sandbox's own namespace,
+    # so a fork bomb in one run never starves another run's forks, even where every sandbox
+    # runs as the bot's own uid (no root, no per-slot uids). This outer limit, which bwrap's
+    # namespace keeps as the cap on that uid's total, stays a backstop for the whole host.
     processes = limits.processes if slot_uid(slot) is not None else limits.processes * 16 + 512
     return [
         prlimit,

@@ -10,12 +10,16 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.execution import sandbox
 from bot.execution.runner import CodeRunner, RunResult, RunStatus, Submission
 from bot.execution.sandbox import MAX_SLOTS, Limits, slot_uid
 from bot.interview.domain import Problem
@@ -320,3 +324,102 @@ async def test_every_language_is_contained_the_same_way(
     assert result.status is EXPECTED[attack], result
     assert result.passed == 0
     assert run_seconds < STOPPED_WITHIN
+
+
+# Run by a user without root, as the bot runs on most hosts: every sandbox then runs as that
+# one uid, whose process count the kernel keeps across all of them.
+NON_ROOT_BOMB = """
+import asyncio, json, os, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bwrap_sandbox import Bind, Limits, Sandbox
+
+PY = os.path.realpath("/usr/bin/python3")
+LIB = os.path.join("/usr/lib", os.path.basename(PY))
+BINDS = [Bind(PY, PY), Bind(LIB, LIB)]
+BOMB = "import os\\nwhile True:\\n    try:\\n        os.fork()\\n    except OSError:\\n        pass"
+# Forks and starts a thread, as runtimes do (Node starts threads); reports what failed.
+VICTIM = '''import os, sys, threading, time
+failed = []
+until = time.monotonic() + float(sys.argv[1])
+while True:
+    try:
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        threading.Thread(target=lambda: None).start()
+    except (OSError, RuntimeError) as exc:
+        failed.append(str(exc))
+    if time.monotonic() > until:
+        break
+    time.sleep(0.05)
+print(len(failed), failed[:1])
+'''
+
+
+def mine() -> int:
+    count = 0
+    for pid in os.listdir("/proc"):
+        try:
+            count += pid.isdigit() and os.stat("/proc/" + pid).st_uid == os.getuid()
+        except OSError:
+            pass
+    return count
+
+
+async def main() -> None:
+    box = Sandbox()
+    limits = Limits(wall_seconds=6.0, cpu_seconds=5)
+
+    async def run(code: str, *args: str):
+        return await box.run([PY, "-I", "-S", "-c", code, *args], binds=BINDS, limits=limits)
+
+    bomb = asyncio.ensure_future(run(BOMB))
+    running = asyncio.ensure_future(run(VICTIM, "3"))
+    # Start the next run once the bomb has forked all it can.
+    counts = [mine()]
+    while len(counts) < 8 or counts[-1] != counts[-8]:
+        await asyncio.sleep(0.05)
+        counts.append(mine())
+    started = await run(VICTIM, "0")
+    outcomes = {"bomb": await bomb, "running": await running, "started": started}
+    print(json.dumps({"peak": max(counts), **{
+        name: [o.returncode, o.timed_out, o.stdout.decode(), o.stderr.decode()[-300:]]
+        for name, o in outcomes.items()
+    }}))
+
+
+asyncio.run(main())
+"""
+
+
+async def test_without_root_a_fork_bomb_starves_no_other_run() -> None:
+    """As one uid, sandboxes share that uid's process count; each run's own user namespace
+    has a limit of its own, so a fork bomb stops at it and other runs still fork."""
+    with tempfile.TemporaryDirectory(prefix="non-root-") as scratch:
+        os.chmod(scratch, 0o755)  # readable by the unprivileged user below
+        script = Path(scratch) / "bomb.py"
+        script.write_text(NON_ROOT_BOMB)
+        (Path(scratch) / "bwrap_sandbox.py").write_text(Path(sandbox.__file__).read_text())
+        if os.geteuid() == 0:
+            # The system interpreter: the test's own may sit where nobody can read it.
+            argv = [
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "/usr/bin/python3",
+            ]
+        else:
+            argv = [sys.executable]
+        done = await asyncio.to_thread(
+            subprocess.run, [*argv, str(script)], capture_output=True, text=True, timeout=60
+        )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["bomb"][1] is True, report  # stopped by the wall clock
+    # A bomb is held near the run's own limit (64), far below the uid's whole (1,536).
+    assert report["peak"] < 200, report
+    for name in ("running", "started"):
+        returncode, _, stdout, stderr = report[name]
+        assert returncode == 0 and stdout.startswith("0 "), (name, stdout, stderr)
