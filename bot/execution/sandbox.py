@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
+import re
 import shutil
 import signal
 import time
@@ -127,8 +129,9 @@ class Sandbox:
         ]
         for path in BASE_BINDS:
             command += ["--ro-bind", path, path]
-        # Lowers the process limit inside the sandbox's own user namespace (see _rlimits).
-        command += ["--ro-bind", self.prlimit, INNER_PRLIMIT]
+        if _namespaced_nproc():
+            # Lowers the process limit inside the sandbox's own user namespace (see _rlimits).
+            command += ["--ro-bind", self.prlimit, INNER_PRLIMIT]
         command += ["--size", str(limits.tmpfs_bytes), "--tmpfs", WORK_DIR]
         for bind in binds:
             command += ["--bind" if bind.writable else "--ro-bind", bind.source, bind.target]
@@ -138,7 +141,9 @@ class Sandbox:
             command += ["--setenv", key, value]
         # The root is bwrap's own tmpfs; nothing outside the work directory is writable.
         command += ["--remount-ro", "/", "--chdir", WORK_DIR, "--"]
-        return [*command, INNER_PRLIMIT, f"--nproc={limits.processes}", "--", *argv]
+        if _namespaced_nproc():
+            return [*command, INNER_PRLIMIT, f"--nproc={limits.processes}", "--", *argv]
+        return [*command, *argv]
 
     async def run(
         self,
@@ -264,6 +269,14 @@ def _rlimits(prlimit: str, limits: Limits, slot: int) -> list[str]:
         "--core=0",
         "--",
     ]
+
+
+@functools.cache
+def _namespaced_nproc() -> bool:
+    """Whether the kernel counts processes per user namespace (Linux 5.14 and later); before,
+    an inner limit would count every process of the uid, the bot's own threads included."""
+    numbers = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return numbers is not None and (int(numbers[1]), int(numbers[2])) >= (5, 14)
 
 
 async def _stop(process: asyncio.subprocess.Process) -> None:
