@@ -560,7 +560,7 @@ def _improvements(ev: InterviewEvidence, entry: str | None, ctx: TurnContext) ->
                 _Point(
                     94,
                     f"Make your code pass the tests it fails ({failed} of {runs.final_total}): "
-                    "run it on the examples and find where its output differs.",
+                    "check it on the edge cases the constraints allow, not just the examples.",
                 )
             )
     elif ev.never_ran:
