@@ -185,9 +185,12 @@ def interviews() -> dict[tuple[str, str], Interview]:
 
 
 def _table(grades: dict[str, Grade], interviews: dict[str, Interview]) -> str:
+    def ran(kind: str) -> str:
+        run = interviews[kind].run
+        return run.summary if run is not None else "no code"
+
     return "\n".join(
-        f"{kind}: {grade.overall} (p {grade.problem_solving}, q {grade.code_quality}) "
-        f"{interviews[kind].run.summary if interviews[kind].run else 'no code'}"
+        f"{kind}: {grade.overall} (p {grade.problem_solving}, q {grade.code_quality}) {ran(kind)}"
         for kind, grade in grades.items()
     )
 
