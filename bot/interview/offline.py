@@ -535,29 +535,32 @@ def _failure_reaction(c: Conversation, failure: RunFailure) -> str:
     )
 
 
-def _run_ask(c: Conversation, run: RunResultPost, react: _React) -> str:
-    """React to what running the new code did, and the question it raises ("" when none)."""
+def _run_ask(c: Conversation, run: RunResultPost, react: _React) -> tuple[str, Phase]:
+    """React to what running the new code did; the question it raises ("" when none) and
+    the phase it is asked in."""
     if run.passed >= run.total:
         react(_fresh(c, (f"All {run.total} tests pass.", f"All {run.total} tests pass again.")))
+        ask = ""
         if c.time_bound is None:
-            return _fresh(c, ASK_COMPLEXITY)
-        if c.time_bound_optimal is False:
+            ask = _fresh(c, ASK_COMPLEXITY)
+        elif c.time_bound_optimal is False:
             ask = _fresh(c, ASK_BETTER)
-            if ask:
-                return ask
+        ask = ask or _fresh(c, (*_edge_case_asks(c.problem), *c.problem.probes))
+        if ask:
+            return ask, Phase.TEST
         # Nothing left to test: straight on to the wrap-up.
-        return _fresh(c, (*_edge_case_asks(c.problem), *c.problem.probes)) or _fresh(c, ASK_WRAP_UP)
+        return _fresh(c, ASK_WRAP_UP) or _closing(c), Phase.WRAP_UP
     failures = shown_failures(c.problem, run)
     if failures:
         failure = failures[0]
         react(_fresh(c, (f"{run.passed} of {run.total} tests pass.", f"Now {run.passed} pass.")))
         react(_failure_reaction(c, failure))
-        return _fresh(c, ASK_ABOUT_ERROR if failure.error else ASK_ABOUT_FAILURE)
+        return _fresh(c, ASK_ABOUT_ERROR if failure.error else ASK_ABOUT_FAILURE), Phase.TEST
     if run.status in ASK_STOPPED:
         why = f"The code {STOPPED_WHY[run.status]}"
         react(_fresh(c, (f"{why} ({run.passed} of {run.total} tests pass).", f"{why} again.")))
         ask = ASK_STOPPED[run.status]
-        return ask if not c.asked(ask) else _fresh(c, ASK_ABOUT_ERROR)
+        return (ask if not c.asked(ask) else _fresh(c, ASK_ABOUT_ERROR)), Phase.TEST
     hidden = run.total - run.passed
     react(
         _fresh(
@@ -569,7 +572,7 @@ def _run_ask(c: Conversation, run: RunResultPost, react: _React) -> str:
             ),
         )
     )
-    return _fresh(c, ASK_HIDDEN_FAILURES)
+    return _fresh(c, ASK_HIDDEN_FAILURES), Phase.TEST
 
 
 def _all_tests_pass(ctx: TurnContext) -> bool:
@@ -605,9 +608,9 @@ def _test_phase(c: Conversation, ctx: TurnContext, react: _React, reply: _Build)
         if run is not None and run.ran and not code.is_stub:
             # What the code did outweighs anything read from it. Code that could not run
             # goes on to be reviewed by reading, and nothing says it ran.
-            ask = _run_ask(c, run, react)
+            ask, phase = _run_ask(c, run, react)
             if ask:
-                return reply(ask, Phase.WRAP_UP if ask in ASK_WRAP_UP else Phase.TEST)
+                return reply(ask, phase)
         if c.techniques_missing:
             named = " or ".join(c.techniques_missing)
             ask = (

@@ -12,7 +12,7 @@ import pytest
 from bot.execution.cases import problem_cases
 from bot.interview.domain import CodeSnapshot, Phase, Problem, Role, TurnContext
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
-from bot.interview.offline import OfflineInterviewer
+from bot.interview.offline import ASK_EDGE_CASES, OfflineInterviewer
 from bot.interview.outbox import Kind, RunFailure, RunResultPost, to_row
 from bot.interview.problem_bank import ProblemBank
 from bot.interview.prompts import build_interviewer_messages
@@ -149,6 +149,17 @@ async def test_after_every_test_passes_it_moves_on_to_complexity_then_edge_cases
     )
     for reply in (without_bound, with_bound):
         assert "Walk me through" not in reply.text and "example 1" not in reply.text
+
+
+async def test_after_every_test_passes_with_nothing_left_to_ask_it_wraps_up() -> None:
+    asked = "\n".join((*BOOKINGS.probes, *ASK_EDGE_CASES))
+    conversation = [*CONVERSATION[:-1], (Role.INTERVIEWER, asked), CONVERSATION[-1]]
+
+    reply = await OfflineInterviewer().reply(_after_run(_run(7), conversation))
+
+    assert reply.phase is Phase.WRAP_UP
+    assert "All 7 tests pass." in reply.text and "Let's wrap up." in reply.text
+    assert "Walk me through" not in reply.text
 
 
 @pytest.mark.parametrize("status", ["unknown_language", "unsupported_language", "unavailable"])
