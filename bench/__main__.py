@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from bench import processes
-from bench.load import SlackRequests
 from bench.observer import SlackObserver
 from bench.processes import ManagedProcess
 from bench.report import add_ratios, machine, render_table, verdicts, write_results
@@ -26,7 +25,8 @@ from bench.scenarios import (
     home_tab,
     per_turn_overhead,
 )
-from sandbox.slack_double import SlackDouble
+from sandbox.bot_requests import BotRequests
+from sandbox.slack_double import IDENTITY, SlackDouble
 
 QUICK: dict[str, Any] = {
     "level_seconds": 1.0,
@@ -118,7 +118,7 @@ async def run(config: BenchConfig, args: argparse.Namespace) -> dict[str, Any]:
             ctx = Context(
                 config=config,
                 observer=SlackObserver(slack),
-                requests=SlackRequests(response_url=slack.response_url("card")),
+                requests=BotRequests(IDENTITY, response_url=slack.response_url("card")),
             )
             model, model_url = await processes.start_model(
                 workdir=workdir, latency=config.model_latency

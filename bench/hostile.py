@@ -35,7 +35,6 @@ import argparse
 import asyncio
 import contextlib
 import itertools
-import json
 import logging
 import random
 import resource
@@ -65,18 +64,17 @@ from bench.soak import (  # noqa: E402
     SlackDeliveries,
     _query,
     check_lane,
-    dm_channel,
     settle,
 )
 from sandbox import model_server as fake_model  # noqa: E402
-from sandbox.model_server import Behaviour, FakeModelServer  # noqa: E402
-from sandbox.signing import signed_headers, slack_signature  # noqa: E402
-from sandbox.slack_double import (  # noqa: E402
-    SIGNING_SECRET,
-    Redirect,
-    SlackDouble,
-    event_envelope,
+from sandbox.bot_requests import (  # noqa: E402
+    BotRequest,
+    BotRequests,
+    signed_headers,
+    slack_signature,
 )
+from sandbox.model_server import Behaviour, FakeModelServer  # noqa: E402
+from sandbox.slack_double import IDENTITY, SIGNING_SECRET, Redirect, SlackDouble  # noqa: E402
 from sandbox.slow_client import (  # noqa: E402
     BAD_REQUESTS,
     Outcome,
@@ -106,6 +104,7 @@ ROW_GROUPS = (
 )
 
 _ids = itertools.count(1)
+REQUESTS = BotRequests(IDENTITY)
 T = TypeVar("T")
 
 
@@ -191,9 +190,9 @@ class TimedDeliveries(SlackDeliveries):
         self.latencies: list[float] = []
         self.unacked = 0
 
-    async def _post(self, body: str, content_type: str, headers: dict[str, str]) -> int | None:
+    async def _post(self, request: BotRequest) -> int | None:
         started = time.monotonic()
-        status = await super()._post(body, content_type, headers)
+        status = await super()._post(request)
         self.latencies.append(time.monotonic() - started)
         if status != 200:
             self.unacked += 1
@@ -668,7 +667,7 @@ def genuine_body(text: str) -> str:
         "text": text,
         "ts": f"{int(time.time())}.{next(_ids):06d}",
     }
-    return json.dumps(event_envelope(event, event_id=f"EvHostile{next(_ids):08d}"))
+    return REQUESTS.event(event, event_id=f"EvHostile{next(_ids):08d}").body.decode()
 
 
 def bad_requests(n: int) -> list[BadRequest]:
@@ -777,15 +776,7 @@ async def bystanders(deliveries: TimedDeliveries, stop: asyncio.Event) -> None:
         if stop.is_set():
             return
         user = f"U0BYST{n % 20:03d}"
-        await deliveries.event(
-            {
-                "type": "app_home_opened",
-                "user": user,
-                "channel": dm_channel(user),
-                "tab": "home",
-                "event_ts": f"{time.time():.6f}",
-            }
-        )
+        await deliveries.event(deliveries.requests.home_opened(user=user))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.5)
 

@@ -1,4 +1,5 @@
-"""Slack's requests, signed like Slack signs them, sent open-loop at a set rate.
+"""The benchmark's requests to the bot, built and signed by sandbox.bot_requests (plus the
+clicks on the bot's own buttons), sent open-loop at a set rate.
 
 Open-loop means request *i* leaves at ``start + i / rate`` whether or not earlier requests
 have been answered, the way Slack delivers: a slow bot does not slow the traffic down, it
@@ -8,147 +9,65 @@ builds a queue, and the latencies show it. Every run is bounded by a count and a
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp
 
 from handlers.blocks import ids
-from sandbox.signing import signed_headers
-from sandbox.slack_double import APP_ID, TEAM_ID, event_envelope
+from sandbox.bot_requests import BotRequest, BotRequests
+from sandbox.workspace import JSONDict
 
 SLACK_ACK_DEADLINE = 3.0
-FORM = "application/x-www-form-urlencoded"
-JSON = "application/json"
-
-_ids = itertools.count(1)
+# Where the benchmark's commands and clicks happen: a channel, not the DM.
+CHANNEL = "C0GENERAL"
 
 
-@dataclass(frozen=True)
-class SlackRequest:
-    """One request as Slack sends it to the app's Request URL (unsigned until sent)."""
-
-    body: str
-    content_type: str
+def slash_command(requests: BotRequests, *, user: str, text: str = "medium") -> BotRequest:
+    """/start-interview typed in a channel."""
+    return requests.slash_command(user=user, text=text, channel=CHANNEL, channel_name="general")
 
 
-class SlackRequests:
-    """Builders for the payloads the benchmark sends, in Slack's real shapes."""
+def _click(requests: BotRequests, *, user: str, action: JSONDict, state: JSONDict) -> BotRequest:
+    container = {
+        "type": "message",
+        "message_ts": requests.next_ts(),
+        "channel_id": CHANNEL,
+        "is_ephemeral": True,
+    }
+    return requests.block_actions(
+        action,
+        user=user,
+        container=container,
+        state=state,
+        channel={"id": CHANNEL, "name": "general"},
+    )
 
-    def __init__(self, *, response_url: str) -> None:
-        self.response_url = response_url
-        # Slack message ts values are unique per channel; these are unique per run.
-        self._ts_base = int(time.time())
 
-    def next_ts(self) -> str:
-        return f"{self._ts_base}.{next(_ids):06d}"
-
-    def slash_command(self, *, user: str, text: str = "medium") -> SlackRequest:
-        form = {
-            "token": "legacy",
-            "team_id": TEAM_ID,
-            "team_domain": "bench",
-            "channel_id": "C0GENERAL",
-            "channel_name": "general",
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": "/start-interview",
-            "text": text,
-            "api_app_id": APP_ID,
-            "response_url": f"{self.response_url}-{next(_ids)}",
-            "trigger_id": f"trig.{next(_ids)}",
-        }
-        return SlackRequest(urlencode(form), FORM)
-
-    def _block_actions(self, *, user: str, action: dict[str, Any], state: dict[str, Any]) -> str:
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
-            "api_app_id": APP_ID,
-            "token": "legacy",
-            "container": {
-                "type": "message",
-                "message_ts": self.next_ts(),
-                "channel_id": "C0GENERAL",
-                "is_ephemeral": True,
-            },
-            "trigger_id": f"trig.{next(_ids)}",
-            "team": {"id": TEAM_ID, "domain": "bench"},
-            "channel": {"id": "C0GENERAL", "name": "general"},
-            "state": {"values": state},
-            "response_url": f"{self.response_url}-{next(_ids)}",
-            "actions": [action],
-        }
-        return urlencode({"payload": json.dumps(payload)})
-
-    def start_click(self, *, user: str, difficulty: str = "medium") -> SlackRequest:
-        """The start card's Start Interview button, with the card's difficulty select state."""
-        action = {
-            "action_id": ids.START_INTERVIEW,
-            "block_id": "start",
-            "type": "button",
-            "value": json.dumps({"difficulty": difficulty, "topic": None}),
-            "action_ts": f"{time.time():.6f}",
-        }
-        state = {
-            ids.DIFFICULTY_BLOCK: {
-                ids.SELECT_DIFFICULTY: {
-                    "type": "static_select",
-                    "selected_option": {"value": difficulty},
-                }
+def start_click(requests: BotRequests, *, user: str, difficulty: str = "medium") -> BotRequest:
+    """The start card's Start Interview button, with the card's difficulty select state."""
+    value = json.dumps({"difficulty": difficulty, "topic": None})
+    action = requests.button(ids.START_INTERVIEW, value=value, block_id="start")
+    state = {
+        ids.DIFFICULTY_BLOCK: {
+            ids.SELECT_DIFFICULTY: {
+                "type": "static_select",
+                "selected_option": {"value": difficulty},
             }
         }
-        return SlackRequest(self._block_actions(user=user, action=action, state=state), FORM)
+    }
+    return _click(requests, user=user, action=action, state=state)
 
-    def difficulty_select(self, *, user: str, difficulty: str = "hard") -> SlackRequest:
-        """Choosing a difficulty on the start card: Slack sends block_actions, the app acks."""
-        option = {"text": {"type": "plain_text", "text": difficulty.title()}, "value": difficulty}
-        action = {
-            "action_id": ids.SELECT_DIFFICULTY,
-            "block_id": ids.DIFFICULTY_BLOCK,
-            "type": "static_select",
-            "selected_option": option,
-            "action_ts": f"{time.time():.6f}",
-        }
-        return SlackRequest(self._block_actions(user=user, action=action, state={}), FORM)
 
-    def direct_message(
-        self, *, user: str, channel: str, text: str, thread_ts: str | None
-    ) -> SlackRequest:
-        """A `message.im` event: the candidate writing in the DM (in a thread when given)."""
-        ts = self.next_ts()
-        event: dict[str, Any] = {
-            "type": "message",
-            "channel": channel,
-            "channel_type": "im",
-            "user": user,
-            "text": text,
-            "ts": ts,
-            "event_ts": ts,
-            "team": TEAM_ID,
-        }
-        if thread_ts:
-            event["thread_ts"] = thread_ts
-        return SlackRequest(json.dumps(self._envelope(event)), JSON)
-
-    def home_opened(self, *, user: str) -> SlackRequest:
-        event = {
-            "type": "app_home_opened",
-            "user": user,
-            "channel": "D" + user[1:],
-            "tab": "home",
-            "event_ts": f"{time.time():.6f}",
-        }
-        return SlackRequest(json.dumps(self._envelope(event)), JSON)
-
-    def _envelope(self, event: dict[str, Any]) -> dict[str, Any]:
-        return event_envelope(event, event_id=f"Ev{next(_ids):010d}")
+def difficulty_select(requests: BotRequests, *, user: str, difficulty: str = "hard") -> BotRequest:
+    """Choosing a difficulty on the start card: Slack sends block_actions, the app acks."""
+    option = {"text": {"type": "plain_text", "text": difficulty.title()}, "value": difficulty}
+    action = requests.selection(ids.SELECT_DIFFICULTY, option, block_id=ids.DIFFICULTY_BLOCK)
+    return _click(requests, user=user, action=action, state={})
 
 
 @dataclass
@@ -181,17 +100,13 @@ class Sender:
         if self._http is not None:
             await self._http.close()
 
-    async def send(self, request: SlackRequest) -> Sent:
+    async def send(self, request: BotRequest) -> Sent:
         """Sign now (Slack signs at delivery) and post; the latency is until the full answer."""
         assert self._http is not None
-        headers = {
-            "Content-Type": request.content_type,
-            **signed_headers(request.body, self.secret),
-        }
-        data = request.body.encode()
+        headers = request.headers(self.secret)
         started = time.monotonic()
         try:
-            async with self._http.post(self.url, data=data, headers=headers) as response:
+            async with self._http.post(self.url, data=request.body, headers=headers) as response:
                 await response.read()
                 return Sent(started, time.monotonic() - started, response.status)
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -200,7 +115,7 @@ class Sender:
 
 async def open_loop(
     sender: Sender,
-    requests: Sequence[SlackRequest] | Callable[[int], SlackRequest],
+    requests: Sequence[BotRequest] | Callable[[int], BotRequest],
     *,
     rate: float,
     count: int,

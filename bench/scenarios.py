@@ -13,10 +13,19 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import aliased
 
-from bench.load import Percentiles, Sender, SlackRequest, SlackRequests, open_loop, summarise
+from bench.load import (
+    Percentiles,
+    Sender,
+    difficulty_select,
+    open_loop,
+    slash_command,
+    start_click,
+    summarise,
+)
 from bench.observer import SlackObserver, dm_channel
 from bench.processes import ManagedProcess
 from bot.interview.outbox import Kind
+from sandbox.bot_requests import BotRequest, BotRequests
 from sandbox.slack_double import TEAM_ID
 from storage.db import Database
 from storage.models import Interview, InterviewSession, Message
@@ -78,7 +87,7 @@ class Context:
 
     config: BenchConfig
     observer: SlackObserver
-    requests: SlackRequests
+    requests: BotRequests
     rng: random.Random = field(default_factory=lambda: random.Random(7))
 
 
@@ -92,7 +101,7 @@ async def start_interviews(
     users = [new_user(prefix) for _ in range(count)]
     for user in users:
         ctx.observer.watch_interview(dm_channel(user))
-    clicks = [ctx.requests.start_click(user=user) for user in users]
+    clicks = [start_click(ctx.requests, user=user) for user in users]
     sent = await open_loop(sender, clicks, rate=rate, count=count, max_seconds=count / rate + 5)
     channels = [dm_channel(u) for u in users]
     await ctx.observer.wait_threads(channels, within=within)
@@ -135,29 +144,29 @@ async def ack_latency(
                 count = int(rate * cfg.level_seconds)
                 threads: list[Thread] = []
                 users: list[str] = []
-                requests: list[SlackRequest]
+                requests: list[BotRequest]
                 if kind == "slash_command":
                     requests = _commands(ctx, count, prefix)
                 elif kind == "block_actions_select":
                     requests = [
-                        ctx.requests.difficulty_select(user=new_user(prefix)) for _ in range(count)
+                        difficulty_select(ctx.requests, user=new_user(prefix)) for _ in range(count)
                     ]
                 elif kind == "block_actions_start":
                     users = [new_user(prefix) for _ in range(count)]
                     if not baseline:
                         for user in users:
                             ctx.observer.watch_interview(dm_channel(user))
-                    requests = [ctx.requests.start_click(user=u) for u in users]
+                    requests = [start_click(ctx.requests, user=u) for u in users]
                 else:
                     if baseline:
                         pool = synthetic_threads(ctx, count, prefix)
                     threads = [pool[i % len(pool)] for i in range(count)] if pool else []
                     requests = [
-                        ctx.requests.direct_message(
+                        ctx.requests.message(
+                            CANDIDATE_LINES[i % len(CANDIDATE_LINES)],
                             user=t.user,
                             channel=t.channel,
                             thread_ts=t.thread_ts,
-                            text=CANDIDATE_LINES[i % len(CANDIDATE_LINES)],
                         )
                         for i, t in enumerate(threads)
                     ]
@@ -204,8 +213,8 @@ async def wait_idle(process: ManagedProcess, *, within: float = 90.0) -> None:
             return
 
 
-def _commands(ctx: Context, count: int, prefix: str) -> list[SlackRequest]:
-    return [ctx.requests.slash_command(user=new_user(prefix)) for _ in range(count)]
+def _commands(ctx: Context, count: int, prefix: str) -> list[BotRequest]:
+    return [slash_command(ctx.requests, user=new_user(prefix)) for _ in range(count)]
 
 
 def _secret() -> str:
@@ -237,11 +246,11 @@ async def per_turn_overhead(
             await asyncio.sleep(index * 0.1)  # spread the interviews out
             for turn in range(cfg.turns_per_interview):
                 reply = ctx.observer.expect_reply(thread.channel, thread.thread_ts)
-                request = ctx.requests.direct_message(
+                request = ctx.requests.message(
+                    CANDIDATE_LINES[turn % len(CANDIDATE_LINES)],
                     user=thread.user,
                     channel=thread.channel,
                     thread_ts=thread.thread_ts,
-                    text=CANDIDATE_LINES[turn % len(CANDIDATE_LINES)],
                 )
                 sent_at = time.monotonic()
                 await sender.send(request)
@@ -470,11 +479,11 @@ async def _paced_turns(
         reply = ctx.observer.expect_reply(thread.channel, thread.thread_ts)
         sent_at = time.monotonic()
         result = await sender.send(
-            ctx.requests.direct_message(
+            ctx.requests.message(
+                CANDIDATE_LINES[ctx.rng.randrange(len(CANDIDATE_LINES))],
                 user=thread.user,
                 channel=thread.channel,
                 thread_ts=thread.thread_ts,
-                text=CANDIDATE_LINES[ctx.rng.randrange(len(CANDIDATE_LINES))],
             )
         )
         if result.status != 200:

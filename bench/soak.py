@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import contextlib
 import itertools
-import json
 import logging
 import os
 import random
@@ -40,7 +39,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp
 
@@ -50,13 +48,12 @@ if str(ROOT) not in sys.path:  # run as a script (`python bench/soak.py`)
 
 from bot.interview.outbox import ANSWERING_KINDS  # noqa: E402
 from handlers.blocks import ids  # noqa: E402
+from sandbox.bot_requests import BotRequest, BotRequests, post  # noqa: E402
 from sandbox.model_server import FakeModelServer  # noqa: E402
-from sandbox.signing import signed_headers  # noqa: E402
 from sandbox.slack_double import (  # noqa: E402
-    APP_ID,
     BOT_TOKEN,
+    IDENTITY,
     SIGNING_SECRET,
-    TEAM_ID,
     Call,
     SlackDouble,
 )
@@ -217,43 +214,25 @@ class SlackDeliveries:
         self.deliveries = 0
         self.retries = 0
         self.on_ack: list[Callable[[], None]] = []
+        self.requests = BotRequests(IDENTITY)
 
     async def close(self) -> None:
         await self.http.close()
 
-    async def _post(self, body: str, content_type: str, headers: dict[str, str]) -> int | None:
-        all_headers = {
-            "Content-Type": content_type,
-            **signed_headers(body, SIGNING_SECRET),
-            **headers,
-        }
+    async def _post(self, request: BotRequest) -> int | None:
         try:
-            async with self.http.post(self.url, data=body.encode(), headers=all_headers) as resp:
-                await resp.read()
-                return resp.status
+            answer = await post(self.http, self.url, request, signing_secret=SIGNING_SECRET)
         except (aiohttp.ClientError, OSError, TimeoutError):
             return None
+        return answer.status
 
-    async def event(self, event: dict[str, Any]) -> int:
-        """Deliver until acked with 200; returns how many retries it took."""
-        envelope = {
-            "token": "legacy",
-            "team_id": TEAM_ID,
-            "api_app_id": APP_ID,
-            "event": event,
-            "type": "event_callback",
-            "event_id": f"EvSoak{next(_ids):08d}",
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM_ID, "user_id": "UBOT0001", "is_bot": True}],
-        }
-        body = json.dumps(envelope)
+    async def event(self, request: BotRequest) -> int:
+        """Deliver an Events API request until acked with 200; returns the retries it took."""
         deadline = time.monotonic() + self.give_up_after
         for attempt in itertools.count():
-            headers = {}
-            if attempt:
-                headers = {"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_error"}
             self.deliveries += 1
-            status = await self._post(body, "application/json", headers)
+            retry = request.retried(attempt, "http_error") if attempt else request
+            status = await self._post(retry)
             if status == 200:
                 self.retries += attempt
                 for callback in list(self.on_ack):
@@ -267,23 +246,13 @@ class SlackDeliveries:
     async def click(self, action_id: str, *, user: str, value: str) -> None:
         """A button click; Slack does not retry these, the candidate clicks again instead."""
         deadline = time.monotonic() + self.give_up_after
+        container = {"type": "message", "message_ts": "1.1", "channel_id": "C0SOAK"}
         while True:
-            payload = {
-                "type": "block_actions",
-                "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
-                "api_app_id": APP_ID,
-                "token": "legacy",
-                "container": {"type": "message", "message_ts": "1.1", "channel_id": "C0SOAK"},
-                "trigger_id": f"trig.{next(_ids)}",
-                "team": {"id": TEAM_ID, "domain": "soak"},
-                "state": {"values": {}},
-                "actions": [
-                    {"action_id": action_id, "block_id": "b1", "type": "button", "value": value}
-                ],
-            }
-            body = urlencode({"payload": json.dumps(payload)})
+            request = self.requests.block_actions(
+                self.requests.button(action_id, value=value), user=user, container=container
+            )
             self.deliveries += 1
-            status = await self._post(body, "application/x-www-form-urlencoded", {})
+            status = await self._post(request)
             if status == 200:
                 for callback in list(self.on_ack):
                     callback()
@@ -392,21 +361,10 @@ class Candidate:
         self, thread_ts: str, text: str, files: list[dict[str, Any]] | None = None
     ) -> None:
         ts = f"{int(time.time())}.{next(_ids):06d}"
-        event: dict[str, Any] = {
-            "type": "message",
-            "channel": self.channel,
-            "channel_type": "im",
-            "user": self.user,
-            "text": text,
-            "ts": ts,
-            "event_ts": ts,
-            "thread_ts": thread_ts,
-            "team": TEAM_ID,
-        }
-        if files:
-            event["subtype"] = "file_share"
-            event["files"] = files
-        await self.deliveries.event(event)
+        message = self.deliveries.requests.message(
+            text, user=self.user, channel=self.channel, ts=ts, thread_ts=thread_ts, files=files
+        )
+        await self.deliveries.event(message)
         self.ledger.acked_ts.add(ts)
         if text.strip().lower() == "done":
             self.ledger.finish_words.add(ts)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandbox import block_kit
-from sandbox.delivery import BotDelivery, DeliveryResult
+from sandbox.bot_requests import BotAnswer, BotRequest, BotRequests, BotSender
 from sandbox.workspace import JSONDict, ResponseTarget, Workspace
 
 SLASH_COMMANDS = ("/start-interview",)
@@ -123,26 +123,14 @@ class Container:
 class Person:
     """The one person of the sandbox workspace, acting through the page."""
 
-    def __init__(self, workspace: Workspace, delivery: BotDelivery) -> None:
+    def __init__(self, workspace: Workspace, sender: BotSender) -> None:
         self.workspace = workspace
-        self.delivery = delivery
+        self.sender = sender
+        self.requests = BotRequests(workspace.identity)
 
     @property
     def _dm(self) -> str:
         return self.workspace.identity.dm_channel_id
-
-    def _user_payload(self) -> JSONDict:
-        ident = self.workspace.identity
-        return {
-            "id": ident.person_id,
-            "username": ident.person_name,
-            "name": ident.person_name,
-            "team_id": ident.team_id,
-        }
-
-    def _team_payload(self) -> JSONDict:
-        ident = self.workspace.identity
-        return {"id": ident.team_id, "domain": ident.team_domain}
 
     def notice(self, text: str) -> None:
         """A message from Slack itself, shown as an ephemeral from Slackbot."""
@@ -185,7 +173,7 @@ class Person:
 
     def _send_message_event(self, message: JSONDict) -> None:
         event = {**message, "channel": self._dm, "event_ts": message["ts"], "channel_type": "im"}
-        self.delivery.send_event(event)
+        self.sender.send_event(self.requests.event(event))
 
     async def create_snippet(
         self,
@@ -260,7 +248,7 @@ class Person:
 
     # slash commands -------------------------------------------------------------------
 
-    async def run_command(self, text: str) -> DeliveryResult | None:
+    async def run_command(self, text: str) -> BotAnswer | None:
         """Runs a slash command and shows the bot's acknowledgement, as Slack does."""
         ident = self.workspace.identity
         command, _, argument = text.partition(" ")
@@ -273,22 +261,13 @@ class Person:
         response_url = self.workspace.issue_response_url(
             ResponseTarget(channel=self._dm, user=ident.person_id, thread_ts=None, original=None)
         )
-        fields = {
-            "token": ident.verification_token,
-            "team_id": ident.team_id,
-            "team_domain": ident.team_domain,
-            "channel_id": self._dm,
-            "channel_name": "directmessage",
-            "user_id": ident.person_id,
-            "user_name": ident.person_name,
-            "command": command,
-            "text": argument.strip(),
-            "api_app_id": ident.app_id,
-            "is_enterprise_install": "false",
-            "response_url": response_url,
-            "trigger_id": self.workspace.issue_trigger(),
-        }
-        result = await self.delivery.send_slash_command(fields)
+        request = self.requests.slash_command(
+            text=argument.strip(),
+            command=command,
+            response_url=response_url,
+            trigger_id=self.workspace.issue_trigger(),
+        )
+        result = await self.sender.send(request)
         if not result.ok:
             self.notice(f'{command} failed with the error "{result.error}"')
             return result
@@ -332,15 +311,14 @@ class Person:
 
     async def act(
         self, container: Container, *, block_id: str, action_id: str, value: str | None = None
-    ) -> DeliveryResult:
-        """Clicks a button or picks an option; delivers Slack's `block_actions` payload."""
+    ) -> BotAnswer:
+        """Clicks a button or picks an option; sends Slack's `block_actions` payload."""
         blocks, source = self._container_blocks(container)
         element = block_kit.find_element(blocks, block_id, action_id)
         if element is None:
             raise PersonError("That control is no longer there.")
         action = self._action(container, block_id, element, value)
-        payload = self._block_actions_payload(container, source, action)
-        result = await self.delivery.send_interaction(payload)
+        result = await self.sender.send(self._block_actions(container, source, action))
         if not result.ok:
             self.workspace.publish(
                 {
@@ -382,79 +360,59 @@ class Person:
             return action
         raise PersonError(f"The sandbox cannot operate a {element_type} element.")
 
-    def _block_actions_payload(
+    def _block_actions(
         self, container: Container, source: JSONDict, action: JSONDict
-    ) -> JSONDict:
-        ident = self.workspace.identity
-        payload: JSONDict = {
-            "type": "block_actions",
-            "user": self._user_payload(),
-            "api_app_id": ident.app_id,
-            "token": ident.verification_token,
-            "trigger_id": self.workspace.issue_trigger(),
-            "team": self._team_payload(),
-            "enterprise": None,
-            "is_enterprise_install": False,
-            "actions": [action],
-        }
+    ) -> BotRequest:
+        trigger_id = self.workspace.issue_trigger()
         if container.kind == "view":
-            payload["container"] = {"type": "view", "view_id": container.key}
-            payload["view"] = self.workspace.view_with_state(source)
-            return payload
+            return self.requests.block_actions(
+                action,
+                container={"type": "view", "view_id": container.key},
+                trigger_id=trigger_id,
+                view=self.workspace.view_with_state(source),
+            )
         thread_ts = source.get("thread_ts") if source.get("thread_ts") != source["ts"] else None
-        payload["container"] = {
+        where: JSONDict = {
             "type": "message",
             "message_ts": source["ts"],
             "channel_id": self._dm,
             "is_ephemeral": container.kind == "ephemeral",
         }
         if thread_ts:
-            payload["container"]["thread_ts"] = thread_ts
-        payload["channel"] = {"id": self._dm, "name": "directmessage"}
-        if container.kind == "message":
-            payload["message"] = {k: v for k, v in source.items() if k != "channel"}
-        payload["state"] = {"values": self.workspace.state_values(container.state_key)}
-        payload["response_url"] = self.workspace.issue_response_url(
+            where["thread_ts"] = thread_ts
+        # Slack sends the message itself, except for an ephemeral one.
+        message: JSONDict = (
+            {"message": {k: v for k, v in source.items() if k != "channel"}}
+            if container.kind == "message"
+            else {}
+        )
+        response_url = self.workspace.issue_response_url(
             ResponseTarget(
                 channel=self._dm,
-                user=ident.person_id,
+                user=self.workspace.identity.person_id,
                 thread_ts=thread_ts,
                 original=(container.kind, container.key),
             )
         )
-        return payload
+        return self.requests.block_actions(
+            action,
+            container=where,
+            trigger_id=trigger_id,
+            state=self.workspace.state_values(container.state_key),
+            response_url=response_url,
+            channel={"id": self._dm, "name": "directmessage"},
+            **message,
+        )
 
     # Home tab and modals --------------------------------------------------------------
 
     def open_tab(self, tab: str) -> None:
         """Opening the app's Home or Messages tab sends `app_home_opened`."""
-        ident = self.workspace.identity
-        event: JSONDict = {
-            "type": "app_home_opened",
-            "user": ident.person_id,
-            "channel": self._dm,
-            "tab": tab,
-            "event_ts": f"{time.time():.6f}",
-        }
-        home = self.workspace.home_views.get(ident.person_id)
-        if tab == "home" and home is not None:
-            event["view"] = self.workspace.view_with_state(home)
-        self.delivery.send_event(event)
+        home = self.workspace.home_views.get(self.workspace.identity.person_id)
+        view = self.workspace.view_with_state(home) if tab == "home" and home else None
+        self.sender.send_event(self.requests.home_opened(tab=tab, view=view))
 
-    def _view_payload(self, kind: str, view: JSONDict) -> JSONDict:
-        ident = self.workspace.identity
-        return {
-            "type": kind,
-            "team": self._team_payload(),
-            "user": self._user_payload(),
-            "api_app_id": ident.app_id,
-            "token": ident.verification_token,
-            "view": self.workspace.view_with_state(view),
-            "enterprise": None,
-            "is_enterprise_install": False,
-        }
-
-    async def submit_view(self, view_id: str, values: dict[str, dict[str, Any]]) -> DeliveryResult:
+    async def submit_view(self, view_id: str, values: dict[str, dict[str, Any]]) -> BotAnswer:
         """Submits the top modal with the page's input values; applies `response_action`."""
         if not self.workspace.modal_stack or self.workspace.modal_stack[-1]["id"] != view_id:
             raise PersonError("That modal is not open.")
@@ -465,10 +423,13 @@ class Person:
                 state.setdefault(block_id, {})[action_id] = self._input_value(
                     view, block_id, action_id, raw
                 )
-        payload = self._view_payload("view_submission", view)
-        payload["trigger_id"] = self.workspace.issue_trigger()
-        payload["response_urls"] = []
-        result = await self.delivery.send_interaction(payload)
+        payload = self.requests.payload(
+            "view_submission",
+            view=self.workspace.view_with_state(view),
+            trigger_id=self.workspace.issue_trigger(),
+            response_urls=[],
+        )
+        result = await self.sender.send(self.requests.interaction(payload))
         if not result.ok:
             self.workspace.publish({"type": "notice", "text": "We had some trouble connecting."})
             return result
@@ -511,7 +472,5 @@ class Person:
         view = self.workspace.view_with_state(stack[-1])
         closed = self.workspace.close_modals(all_views=bool(view.get("clear_on_close")))
         if view.get("notify_on_close"):
-            payload = self._view_payload("view_closed", view)
-            payload["view"] = view
-            payload["is_cleared"] = len(closed) > 1
-            await self.delivery.send_interaction(payload)
+            payload = self.requests.payload("view_closed", view=view, is_cleared=len(closed) > 1)
+            await self.sender.send(self.requests.interaction(payload))

@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.delivery import EVENT_RETRY_DELAYS, BotDelivery
+from sandbox.bot_requests import EVENT_RETRY_DELAYS, BotSender
 from sandbox.page import HostAllowList, Page, add_page_routes, host_guard
 from sandbox.persistence import WorkspaceFile, workspace_file_for
 from sandbox.person import Person
@@ -79,13 +79,9 @@ class Sandbox:
             bot_token=f"xoxb-sandbox-{secrets.token_hex(12)}",
         )
         self.workspace = Workspace(self.identity)
-        self.delivery = BotDelivery(
-            self.identity, signing_secret=self.signing_secret, retry_delays=retry_delays
-        )
-        self.person = Person(self.workspace, self.delivery)
-        self.web_api = SlackWebApi(
-            self.workspace, self.delivery, echo_bot_messages=echo_bot_messages
-        )
+        self.sender = BotSender(signing_secret=self.signing_secret, retry_delays=retry_delays)
+        self.person = Person(self.workspace, self.sender)
+        self.web_api = SlackWebApi(self.workspace, self.sender, echo_bot_messages=echo_bot_messages)
         self.page = Page(self.workspace, self.person)
         self.app = web.Application(client_max_size=6 * 1024 * 1024)
         self.hosts = HostAllowList(allowed_host)
@@ -115,7 +111,7 @@ class Sandbox:
         self.hosts.port = bound_port
         self.hosts.bound_host = shown_host
         self.workspace.base_url = self.url.rstrip("/")
-        await self.delivery.start()
+        await self.sender.start()
         self._runner = web.AppRunner(self.app, handle_signals=False)
         await self._runner.setup()
         await web.SockSite(self._runner, sock).start()
@@ -123,11 +119,11 @@ class Sandbox:
 
     def connect_bot(self, request_url: str) -> None:
         """Where Slack requests go: the bot's `/slack/events`."""
-        self.delivery.request_url = request_url
+        self.sender.request_url = request_url
 
     async def close(self) -> None:
         await self.page.close()
-        await self.delivery.close()
+        await self.sender.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -201,7 +197,7 @@ async def running_sandbox(
     finally:
         # Stop sending the bot requests, let it finish its work (which may still call the
         # Web API), then stop serving.
-        await sandbox.delivery.close()
+        await sandbox.sender.close()
         if runtime is not None:
             await runtime.close()
         if runner is not None:

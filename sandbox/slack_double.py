@@ -20,8 +20,7 @@ from dataclasses import replace
 
 from aiohttp import web
 
-from sandbox.delivery import BotDelivery
-from sandbox.delivery import event_envelope as delivery_envelope
+from sandbox.bot_requests import BotSender
 from sandbox.web_api import Call, SlackWebApi, add_double_routes, add_web_api_routes
 from sandbox.workspace import (
     FILE_PIECE_PAUSE,
@@ -65,19 +64,14 @@ __all__ = [
     "BOT_USER_ID",
     "FILE_PIECES",
     "FILE_PIECE_PAUSE",
+    "IDENTITY",
     "SIGNING_SECRET",
     "TEAM_ID",
     "USER_ID",
     "Call",
     "Redirect",
     "SlackDouble",
-    "event_envelope",
 ]
-
-
-def event_envelope(event: JSONDict, *, event_id: str) -> JSONDict:
-    """The Events API body Slack wraps an event in, from the double's workspace."""
-    return delivery_envelope(IDENTITY, event, event_id=event_id)
 
 
 class SlackDouble:
@@ -86,8 +80,8 @@ class SlackDouble:
     def __init__(self, *, token: str = BOT_TOKEN, latency: float = 0.0) -> None:
         self.workspace = Workspace(replace(IDENTITY, bot_token=token), everyone=True)
         # Never started: the double sends the bot nothing of its own accord.
-        delivery = BotDelivery(self.workspace.identity, signing_secret=SIGNING_SECRET)
-        self.api = SlackWebApi(self.workspace, delivery, echo_bot_messages=False)
+        sender = BotSender(signing_secret=SIGNING_SECRET)
+        self.api = SlackWebApi(self.workspace, sender, echo_bot_messages=False)
         self.api.latency = latency
         self._runner: web.AppRunner | None = None
         self.port = 0

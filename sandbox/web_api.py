@@ -23,7 +23,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox import block_kit
-from sandbox.delivery import BotDelivery
+from sandbox.bot_requests import BotRequests, BotSender
 from sandbox.workspace import JSONDict, ResponseTarget, StoredFile, TriggerError, Workspace
 
 # Slack lets a response_url be used five times.
@@ -122,13 +122,14 @@ def _decoded(args: JSONDict) -> JSONDict:
 
 
 class SlackWebApi:
-    """The methods under `/api/`, bound to one workspace and one bot delivery."""
+    """The methods under `/api/`, bound to one workspace and the sender of its events."""
 
     def __init__(
-        self, workspace: Workspace, delivery: BotDelivery, *, echo_bot_messages: bool = True
+        self, workspace: Workspace, sender: BotSender, *, echo_bot_messages: bool = True
     ) -> None:
         self.workspace = workspace
-        self.delivery = delivery
+        self.sender = sender
+        self.requests = BotRequests(workspace.identity)
         # Slack sends an app the `message` events of its own posts too (Bolt drops them).
         self.echo_bot_messages = echo_bot_messages
         self.calls: list[Call] = []
@@ -328,7 +329,7 @@ class SlackWebApi:
             return
         event = subtype_event or {**message}
         event.update({"channel": channel, "event_ts": event.get("ts"), "channel_type": "im"})
-        self.delivery.send_event(event)
+        self.sender.send_event(self.requests.event(event))
 
     @staticmethod
     def _public(message: JSONDict, *, with_metadata: bool = True) -> JSONDict:

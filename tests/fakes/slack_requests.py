@@ -1,21 +1,19 @@
-"""Signed requests in Slack's real formats, sent over HTTP to the bot's /slack/events
-(signed by sandbox.signing, with the Slack double's ids)."""
+"""Slack delivering requests to the bot under test: sandbox.bot_requests' builder with the
+Slack double's identity, posted over HTTP to the bot's /slack/events."""
 
 from __future__ import annotations
 
-import itertools
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp
 
-from sandbox.signing import signed_headers
-from sandbox.slack_double import APP_ID, SIGNING_SECRET, TEAM_ID, USER_ID, event_envelope
+from sandbox.bot_requests import BotRequest, BotRequests
+from sandbox.slack_double import IDENTITY, SIGNING_SECRET, USER_ID
 
-_counter = itertools.count(1)
+# Where a test's start command and clicks happen unless it says otherwise.
+CHANNEL = "C0GENERAL"
 
 
 @dataclass
@@ -44,7 +42,13 @@ class SlackSender:
         self.url = url
         self.http = http
         self.secret = secret
-        self.response_url = response_url
+        self.requests = BotRequests(IDENTITY, response_url=response_url)
+
+    async def send(self, request: BotRequest, *, headers: dict[str, str] | None = None) -> Reply:
+        """Signs and posts `request`; `headers` override Slack's (a forged signature...)."""
+        all_headers = request.headers(self.secret) | (headers or {})
+        async with self.http.post(self.url, data=request.body, headers=all_headers) as resp:
+            return Reply(resp.status, await resp.text())
 
     async def post(
         self,
@@ -53,11 +57,11 @@ class SlackSender:
         *,
         headers: dict[str, str] | None = None,
         signed: bool = True,
-        timestamp: int | None = None,
     ) -> Reply:
+        """Any body at all, signed like Slack's or not."""
         all_headers = {"Content-Type": content_type}
         if signed:
-            all_headers.update(signed_headers(body, self.secret, timestamp))
+            all_headers = BotRequest(body.encode(), content_type).headers(self.secret)
         all_headers.update(headers or {})
         async with self.http.post(self.url, data=body.encode(), headers=all_headers) as resp:
             return Reply(resp.status, await resp.text())
@@ -67,41 +71,20 @@ class SlackSender:
         text: str = "",
         *,
         user: str = USER_ID,
-        channel: str = "C0GENERAL",
+        channel: str = CHANNEL,
         command: str = "/start-interview",
-        **kw: Any,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
-        form = {
-            "token": "legacy",
-            "team_id": TEAM_ID,
-            "team_domain": "test",
-            "channel_id": channel,
-            "channel_name": "general",
-            "user_id": user,
-            "user_name": "candidate",
-            "command": command,
-            "text": text,
-            "api_app_id": APP_ID,
-            "response_url": f"{self.response_url}-{next(_counter)}",
-            "trigger_id": f"trig.{next(_counter)}",
-        }
-        return await self.post(urlencode(form), "application/x-www-form-urlencoded", **kw)
+        request = self.requests.slash_command(
+            text=text, user=user, channel=channel, channel_name="general", command=command
+        )
+        return await self.send(request, headers=headers)
 
     async def event(
-        self,
-        event: dict[str, Any],
-        *,
-        event_id: str | None = None,
-        retry_num: int | None = None,
-        **kw: Any,
+        self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None
     ) -> Reply:
-        envelope = event_envelope(event, event_id=event_id or f"Ev{next(_counter):08d}")
-        headers = dict(kw.pop("headers", {}) or {})
-        if retry_num is not None:
-            headers.update(
-                {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
-            )
-        return await self.post(json.dumps(envelope), "application/json", headers=headers, **kw)
+        request = self.requests.event(event, event_id=event_id)
+        return await self.send(request if retry_num is None else request.retried(retry_num))
 
     async def dm(
         self,
@@ -112,35 +95,25 @@ class SlackSender:
         user: str = USER_ID,
         ts: str | None = None,
         files: list[dict[str, Any]] | None = None,
-        **kw: Any,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
-        event: dict[str, Any] = {
-            "type": "message",
-            "channel": channel,
-            "channel_type": "im",
-            "user": user,
-            "text": text,
-            "ts": ts or f"{int(time.time())}.{next(_counter):06d}",
-            "team": TEAM_ID,
-        }
-        event["event_ts"] = event["ts"]
-        if thread_ts:
-            event["thread_ts"] = thread_ts
-        if files:
-            event["subtype"] = "file_share"
-            event["files"] = files
-        return await self.event(event, **kw)
+        request = self.requests.message(
+            text,
+            user=user,
+            channel=channel,
+            ts=ts,
+            thread_ts=thread_ts,
+            files=files,
+            event_id=event_id,
+        )
+        if retry_num is not None:
+            request = request.retried(retry_num)
+        return await self.send(request, headers=headers)
 
     async def home_opened(self, *, user: str = USER_ID, tab: str = "home") -> Reply:
-        return await self.event(
-            {
-                "type": "app_home_opened",
-                "user": user,
-                "channel": "D0HOME",
-                "tab": tab,
-                "event_ts": f"{time.time():.6f}",
-            }
-        )
+        return await self.send(self.requests.home_opened(user=user, tab=tab))
 
     async def action(
         self,
@@ -150,34 +123,17 @@ class SlackSender:
         user: str = USER_ID,
         container: dict[str, Any] | None = None,
         state: dict[str, Any] | None = None,
-        **kw: Any,
     ) -> Reply:
-        action: dict[str, Any] = {
-            "action_id": action_id,
-            "block_id": "b1",
-            "type": "button",
-            "action_ts": f"{time.time():.6f}",
-        }
-        if value is not None:
-            action["value"] = value
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user, "username": "candidate", "team_id": TEAM_ID},
-            "api_app_id": APP_ID,
-            "token": "legacy",
-            "container": container
+        request = self.requests.block_actions(
+            self.requests.button(action_id, value=value),
+            user=user,
+            container=container
             or {
                 "type": "message",
                 "message_ts": "1.1",
-                "channel_id": "C0GENERAL",
+                "channel_id": CHANNEL,
                 "is_ephemeral": True,
             },
-            "trigger_id": f"trig.{next(_counter)}",
-            "team": {"id": TEAM_ID, "domain": "test"},
-            "state": {"values": state or {}},
-            "response_url": f"{self.response_url}-{next(_counter)}",
-            "actions": [action],
-        }
-        return await self.post(
-            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", **kw
+            state=state,
         )
+        return await self.send(request)

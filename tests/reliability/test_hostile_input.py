@@ -30,8 +30,8 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.runtime import BotRuntime
 from handlers.blocks import ids
+from sandbox.bot_requests import signed_headers
 from sandbox.model_server import FakeModelServer, GradeReply, Reply
-from sandbox.signing import signed_headers
 from sandbox.slack_double import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, USER_ID, SlackDouble
 from storage.db import Database
 from storage.models import CodeSubmission, Interview, InterviewSession, Message

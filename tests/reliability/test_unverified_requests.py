@@ -20,7 +20,7 @@ import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.logging_setup import MAX_MESSAGE_CHARS, RedactingFilter
-from sandbox.signing import signed_headers
+from sandbox.bot_requests import signed_headers
 from sandbox.slack_double import SIGNING_SECRET, SlackDouble
 from sandbox.slow_client import Outcome, request_head, send_raw
 from tests.conftest import BotHarness

@@ -83,7 +83,7 @@ async def test_page_acts_for_the_person(
             answer = await response.json()
             assert answer["ok"] is False
 
-    await sandbox.delivery.wait_for_events()
+    await sandbox.sender.wait_for_events()
     kinds = [
         (event["type"], event.get("subtype")) for event in (d.json["event"] for d in bot.received)
     ]

@@ -12,7 +12,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from sandbox import Sandbox
-from sandbox.signing import signed_headers, slack_signature
+from sandbox.bot_requests import signed_headers, slack_signature
 from sandbox.slack_double import BOT_TOKEN, SlackDouble
 
 

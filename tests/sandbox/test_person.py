@@ -184,7 +184,7 @@ async def test_messages_and_snippets_are_message_events(
         content="def f():\n    return 1\n",
         thread_ts=parent["ts"],
     )
-    await sandbox.delivery.wait_for_events()
+    await sandbox.sender.wait_for_events()
     events = bot.of_kind("event")
     assert all(item.signature_valid for item in events)
     assert all(item.headers["Content-Type"] == "application/json" for item in events)
