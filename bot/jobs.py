@@ -8,7 +8,6 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.interview.engine import InterviewEngine
-from storage import repository as repo
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ async def renew_leases(engine: InterviewEngine) -> None:
 
 async def forget_old_deliveries(engine: InterviewEngine) -> None:
     # Slack retries within minutes; a week of keys is plenty.
-    await repo.forget_slack_events(engine.db, older_than=engine.clock() - timedelta(days=7))
+    await engine.store.forget_events(older_than=engine.clock() - timedelta(days=7))
 
 
 async def recover(engine: InterviewEngine) -> None:

@@ -26,8 +26,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage import sqlite_driver
 from storage.models import HealthCheck
+from storage.sqlite import driver as sqlite_driver
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # A pooled PostgreSQL connection idle this long is checked before it is used again.
@@ -47,11 +47,11 @@ class DatabaseHealth:
     reason: str | None = None
 
 
-def _heartbeat(dialect: str) -> Any:
+def _heartbeat(insert: Callable[[Table], Any]) -> Any:
     values = {"id": 1, "written_at": datetime.now(UTC)}
     table = HealthCheck.__table__
     assert isinstance(table, Table)
-    statement = (sqlite_insert if dialect == "sqlite" else pg_insert)(table).values(**values)
+    statement = insert(table).values(**values)
     return statement.on_conflict_do_update(
         index_elements=[table.c.id], set_={"written_at": statement.excluded.written_at}
     )
@@ -84,10 +84,13 @@ def _unhealthy(state: str, exc: BaseException) -> DatabaseHealth:
     return DatabaseHealth(False, state, _REASONS[state])
 
 
+# Sessions that may write at once: SQLite's one connection; on PostgreSQL a few, so
+# background work cannot crowd the database while acks wait.
+_WRITERS_AT_ONCE = {"sqlite": 1, "postgresql": 4}
+
+
 def writers_at_once(url: str) -> int:
-    """Sessions that may write at once: SQLite's one connection; on PostgreSQL a few, so
-    background work cannot crowd the database while acks wait."""
-    return 1 if url.startswith("sqlite") else 4
+    return _WRITERS_AT_ONCE[make_url(url).get_backend_name()]
 
 
 class Database:
@@ -130,9 +133,16 @@ class Database:
             self.relaxed_engine = create_async_engine(url, **relaxed)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            # BEGIN rides on SQLite's first write: its "autocommit" is a transaction.
+            self._autocommit: Callable[
+                ..., contextlib.AbstractAsyncContextManager[AsyncConnection]
+            ] = self.transaction
+            self._heartbeat_insert: Callable[[Table], Any] = sqlite_insert
         else:
             for pool_engine in (self.engine, self.relaxed_engine):
                 _ping_when_idle(pool_engine, after=ping_idle_after)
+            self._autocommit = self._without_transaction
+            self._heartbeat_insert = pg_insert
         # PostgreSQL: the same pools with no BEGIN/COMMIT around statements (see autocommit()).
         self._autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._relaxed_autocommit_engine = self.relaxed_engine.execution_options(
@@ -171,10 +181,13 @@ class Database:
         On PostgreSQL this saves the BEGIN and COMMIT round trips (two of three for a single
         statement). On SQLite it is a transaction: there BEGIN rides on the first write.
         """
-        if self.is_sqlite:
-            async with self.transaction() as conn:
-                yield conn
-            return
+        async with self._autocommit(durable=durable) as conn:
+            yield conn
+
+    @contextlib.asynccontextmanager
+    async def _without_transaction(
+        self, *, durable: bool | None = None
+    ) -> AsyncIterator[AsyncConnection]:
         engine = (
             self._autocommit_engine if self._durable(durable) else self._relaxed_autocommit_engine
         )
@@ -214,7 +227,7 @@ class Database:
                     except Exception as exc:
                         return _unhealthy("unreachable", exc)
                     try:
-                        await conn.execute(_heartbeat(conn.dialect.name))
+                        await conn.execute(_heartbeat(self._heartbeat_insert))
                         await conn.commit()
                     except Exception as exc:
                         return _unhealthy(_write_refusal(exc), exc)

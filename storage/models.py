@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +22,11 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.interview.domain import Phase, SessionStatus
+
+# The read models the store returns live in the domain; named here while callers move.
+from bot.interview.records import CodeRow as CodeRow
+from bot.interview.records import MessageRow as MessageRow
+from bot.interview.records import SessionState as SessionState
 from bot.interview.timing import utcnow
 
 # Statuses in which a user "has an interview"; at most one such session per user.
@@ -219,75 +223,3 @@ class HealthCheck(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-# Read models ---------------------------------------------------------------------------------
-# What the interview engine reads a session as: plain rows, built from Core results. Loading
-# ORM objects for a transcript cost about twice as much per step (identity map, attribute
-# instrumentation per message); the engine only reads them. The fields are the table's
-# columns (a test keeps them in step).
-
-
-@dataclass(frozen=True, slots=True)
-class MessageRow:
-    id: int
-    session_id: int
-    role: str
-    kind: str = "text"
-    text: str = ""
-    slack_ts: str | None = None
-    dedupe_key: str | None = None
-    answers_through: int | None = None
-    files: list[Any] | None = None
-    files_done: bool = True
-    edited: bool = False
-    deleted: bool = False
-    post_attempts: int = 0
-    created_at: datetime = field(default_factory=utcnow)
-    posted_at: datetime | None = None
-    payload: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CodeRow:
-    id: int
-    session_id: int
-    message_id: int | None
-    ordinal: int
-    language: str
-    filename: str | None
-    content: str
-    slack_file_id: str | None
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class SessionState:
-    """A session row with its transcript and code, oldest first."""
-
-    id: int
-    team_id: str
-    user_id: str
-    api_app_id: str | None
-    channel_id: str | None
-    thread_ts: str | None
-    permalink: str | None
-    problem_id: str
-    difficulty: str
-    topic: str | None
-    status: str
-    phase: str
-    time_limit_minutes: int
-    started_at: datetime
-    deadline_at: datetime
-    warning_at: datetime
-    completed_at: datetime | None
-    start_response_url: str | None
-    wake_at: datetime | None
-    lease_owner: str | None
-    lease_until: datetime | None
-    work_seq: int
-    failed_attempts: int
-    last_error: str | None
-    messages: tuple[MessageRow, ...] = ()
-    code_submissions: tuple[CodeRow, ...] = ()

@@ -1,16 +1,37 @@
-"""Rows for tests, written through the repository like the bot writes them."""
+"""Rows for tests, written through the interview store like the bot writes them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
-from storage import repository as repo
+from bot.interview.records import NewSession, SessionRecord
+from bot.interview.store import InterviewStore
 from storage.db import Database
-from storage.models import Interview, InterviewSession
+from storage.models import Interview
+from storage.store import interview_store
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@dataclass
+class FixedLeases:
+    """A lease holder whose leases run until a fixed time."""
+
+    owner: str = "w"
+    until: datetime = NOW + timedelta(seconds=60)
+
+    def lease_until(self) -> datetime:
+        return self.until
+
+
+def store_for(
+    db: Database, owner: str = "w", until: datetime = NOW + timedelta(seconds=60)
+) -> InterviewStore:
+    """The bot's store for `db`, taking leases as `owner` until `until`."""
+    return interview_store(db, FixedLeases(owner, until))
 
 
 async def try_create_session(
@@ -20,9 +41,9 @@ async def try_create_session(
     team_id: str = "T1",
     problem_id: str = "p1",
     now: datetime = NOW,
-) -> InterviewSession | None:
+) -> SessionRecord | None:
     """An active session, as Start Interview creates it; None if the user has one open."""
-    new = repo.NewSession(
+    new = NewSession(
         problem_id=problem_id,
         difficulty="easy",
         topic=None,
@@ -33,8 +54,8 @@ async def try_create_session(
         problem_text="P",
         api_app_id="A1",
     )
-    row, created = await repo.open_session(
-        db, team_id=team_id, user_id=user_id, prepare=lambda _history: new
+    row, created = await store_for(db).open_session(
+        team_id=team_id, user_id=user_id, prepare=lambda _history: new
     )
     return row if created else None
 
@@ -46,7 +67,7 @@ async def make_session(
     team_id: str = "T1",
     problem_id: str = "p1",
     now: datetime = NOW,
-) -> InterviewSession:
+) -> SessionRecord:
     """Like try_create_session, for a user who has no open session."""
     row = await try_create_session(
         db, user_id=user_id, team_id=team_id, problem_id=problem_id, now=now

@@ -28,18 +28,18 @@ from bot.interview.domain import (
     InterviewFeedback,
     SessionStatus,
 )
-from bot.interview.executor import GRADING_NOTE_KEY, StepExecutor, queue_notice
+from bot.interview.executor import GRADING_NOTE_KEY, StepExecutor
 from bot.interview.home import HomeReadModel
 from bot.interview.outbox import EndedNote, GradingNote, Kind
 from bot.interview.ports import Delivery, Outgoing, post_marker
 from bot.interview.problem_bank import ProblemBank
+from bot.interview.records import NewCode, NewSession, NewTurn, SessionRecord, StoredTurn
+from bot.interview.store import InterviewStore
 from bot.interview.timing import utcnow, warning_lead_seconds
 from bot.interview.transcript import active_interview, item_of
 from bot.interview.worker import EngineTuning, Leases, Worker
-from storage import repository as repo
 from storage.db import Database
-from storage.models import InterviewSession
-from storage.store import Claimed, InterviewStore, NewTurn, interview_store
+from storage.store import interview_store
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,6 @@ class InterviewEngine:
         tuning: EngineTuning | None = None,
         priority: RequestPriority | None = None,
     ) -> None:
-        self.db = db
         self.bank = bank
         self.interviewer = interviewer
         self.delivery = delivery
@@ -96,18 +95,18 @@ class InterviewEngine:
         self.clock = clock
         self.tuning = tuning or EngineTuning()
         self.slots = WorkSlots(self.tuning.work_slots, priority)
+        leases = Leases(clock=clock, seconds=self.tuning.lease_seconds)
+        # The database is wiring only: every read and write goes through the store.
+        self.store: InterviewStore = interview_store(db, leases)
         self.executor = StepExecutor(
-            db=db,
+            store=self.store,
             bank=bank,
             interviewer=interviewer,
             delivery=delivery,
             slots=self.slots,
             clock=clock,
         )
-        leases = Leases(clock=clock, seconds=self.tuning.lease_seconds)
-        self.store: InterviewStore = interview_store(db, leases)
         self.worker = Worker(
-            db=db,
             store=self.store,
             leases=leases,
             executor=self.executor,
@@ -118,7 +117,10 @@ class InterviewEngine:
             on_home_changed=self.refresh_home,
         )
         self.home = HomeReadModel(
-            db=db, bank=bank, offline=interviewer.offline, time_limit_minutes=time_limit_minutes
+            store=self.store,
+            bank=bank,
+            offline=interviewer.offline,
+            time_limit_minutes=time_limit_minutes,
         )
 
     @property
@@ -144,7 +146,7 @@ class InterviewEngine:
     ) -> StartResult:
         """Create the user's interview, or return the one already open (one unit of work)."""
 
-        def prepare(history: list[str]) -> repo.NewSession:
+        def prepare(history: list[str]) -> NewSession:
             problem = self.bank.choose(
                 difficulty=difficulty,
                 topic=topic,
@@ -154,7 +156,7 @@ class InterviewEngine:
             now = self.clock()
             deadline = now + timedelta(minutes=self.time_limit_minutes)
             lead = timedelta(seconds=warning_lead_seconds(self.time_limit_minutes))
-            return repo.NewSession(
+            return NewSession(
                 problem_id=problem.id,
                 difficulty=problem.difficulty.value,
                 topic=topic,
@@ -167,8 +169,8 @@ class InterviewEngine:
                 start_response_url=response_url,
             )
 
-        row, created = await repo.open_session(
-            self.db, team_id=team_id, user_id=user_id, prepare=prepare
+        row, created = await self.store.open_session(
+            team_id=team_id, user_id=user_id, prepare=prepare
         )
         if created:
             # Home is re-published once the problem is posted, with the link to the thread.
@@ -191,7 +193,7 @@ class InterviewEngine:
             return MessageOutcome.NOT_IN_INTERVIEW
         finish = text.strip().lower().rstrip(".!") in FINISH_WORDS and not files
         code = [
-            repo.NewCode(language=block.language, filename=None, content=block.content)
+            NewCode(language=block.language, filename=None, content=block.content)
             for block in extract_fenced_code(text)
         ]
         shared = [dict(f) for f in files]
@@ -210,13 +212,11 @@ class InterviewEngine:
             finish=finish,
         )
         outcome = await self.store.record_turn(
-            turn, then=lambda stored: self._recorded(stored.session_id, finish, stored.claimed)
+            turn, then=lambda stored: self._recorded(stored, finish)
         )
         if outcome is not None:
             return outcome
-        session = await repo.find_session_by_thread(
-            self.db, channel_id=channel_id, thread_ts=thread_ts
-        )
+        session = await self.store.session_in_thread(channel_id=channel_id, thread_ts=thread_ts)
         if session is None:
             session = await self._thread_not_yet_recorded(
                 team_id=team_id, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts
@@ -228,43 +228,32 @@ class InterviewEngine:
         if session.status != SessionStatus.ACTIVE:
             key = f"over:{ts}"
             ended = EndedNote("This interview has ended.")
-            if await queue_notice(self.db, session.id, ended, key=key, now=self.clock()):
+            if await self.store.queue_notice(session.id, ended, key=key, now=self.clock()):
                 self.kick(session.id)
             return MessageOutcome.INTERVIEW_OVER
-        message_id = await repo.record_candidate_message(
-            self.db,
-            session_id=session.id,
-            slack_ts=ts,
-            text=text,
-            files=shared,
-            code=code,
-            now=self.clock(),
-            finish=finish,
-        )
+        message_id = await self.store.record_candidate_message(session.id, turn)
         if message_id is None:
             return MessageOutcome.DUPLICATE
-        return await self._recorded(session.id, finish)
+        return await self._recorded(StoredTurn(message_id, session.id), finish)
 
-    async def _recorded(
-        self, session_id: int, finish: bool, claimed: Claimed | None = None
-    ) -> MessageOutcome:
+    async def _recorded(self, stored: StoredTurn, finish: bool) -> MessageOutcome:
         if finish:
-            await self._queue_grading_note(session_id)
-        self.kick(session_id, urgent=True, claimed=claimed)
+            await self._queue_grading_note(stored.session_id)
+        self.worker.answer(stored)
         return MessageOutcome.FINISHING if finish else MessageOutcome.RECORDED
 
     async def _thread_not_yet_recorded(
         self, *, team_id: str, user_id: str, channel_id: str, thread_ts: str
-    ) -> InterviewSession | None:
+    ) -> SessionRecord | None:
         """The user's open interview when `thread_ts` is its problem message, posted to Slack
         but not recorded yet (a process stopped in between; the sweep records it later).
 
         Asks Slack only in that rare state, so the candidate's reply is kept, not pointed away.
         """
-        session = await repo.get_open_session(self.db, team_id=team_id, user_id=user_id)
+        session = await self.store.open_session_of(team_id=team_id, user_id=user_id)
         if session is None or session.thread_ts is not None:
             return None
-        state = await repo.load_session_state(self.db, session_id=session.id)
+        state = await self.store.load_state(session.id)
         problem = (
             next((m for m in state.messages if m.kind == Kind.PROBLEM), None) if state else None
         )
@@ -292,13 +281,11 @@ class InterviewEngine:
         """Keep the transcript true to what the candidate edited or deleted."""
         if not thread_ts:
             return False
-        session = await repo.find_session_by_thread(
-            self.db, channel_id=channel_id, thread_ts=thread_ts
-        )
+        session = await self.store.session_in_thread(channel_id=channel_id, thread_ts=thread_ts)
         if session is None:
             return False
-        return await repo.edit_candidate_message(
-            self.db, session_id=session.id, slack_ts=ts, text=text, deleted=deleted
+        return await self.store.edit_candidate_message(
+            session.id, slack_ts=ts, text=text, deleted=deleted
         )
 
     async def request_finish(
@@ -306,15 +293,14 @@ class InterviewEngine:
     ) -> FinishOutcome:
         """Finish an interview early (button or `done`); grading follows in the background."""
         session = (
-            await repo.get_session(self.db, session_id=session_id)
+            await self.store.get_session(session_id)
             if session_id is not None
-            else await repo.get_open_session(self.db, team_id=team_id, user_id=user_id)
+            else await self.store.open_session_of(team_id=team_id, user_id=user_id)
         )
         if session is None or session.user_id != user_id or session.team_id != team_id:
             return FinishOutcome.NOT_FOUND
-        moved = await repo.transition_status(
-            self.db,
-            session_id=session.id,
+        moved = await self.store.transition_status(
+            session.id,
             from_statuses=[SessionStatus.ACTIVE],
             to_status=SessionStatus.GRADING,
             now=self.clock(),
@@ -327,8 +313,7 @@ class InterviewEngine:
         return FinishOutcome.FINISHING
 
     async def _queue_grading_note(self, session_id: int) -> None:
-        await queue_notice(
-            self.db,
+        await self.store.queue_notice(
             session_id,
             GradingNote("Thanks — grading your interview now."),
             key=GRADING_NOTE_KEY,
@@ -337,7 +322,7 @@ class InterviewEngine:
 
     async def claim_event(self, key: str) -> bool:
         """Exactly-once guard for Slack events handled outside an interview."""
-        return await repo.claim_slack_event(self.db, key=key, now=self.clock())
+        return await self.store.claim_event(key, now=self.clock())
 
     async def active_interview(self, *, team_id: str, user_id: str) -> ActiveInterview | None:
         return await self.home.active_interview(team_id=team_id, user_id=user_id)
@@ -363,10 +348,8 @@ class InterviewEngine:
 
     # Background work, done by the worker ------------------------------------------------------
 
-    def kick(
-        self, session_id: int, *, urgent: bool = False, claimed: Claimed | None = None
-    ) -> None:
-        self.worker.kick(session_id, urgent=urgent, claimed=claimed)
+    def kick(self, session_id: int) -> None:
+        self.worker.kick(session_id)
 
     async def sweep(self) -> int:
         return await self.worker.sweep()
@@ -377,7 +360,5 @@ class InterviewEngine:
     async def release_all_leases(self) -> int:
         return await self.worker.release_all_leases()
 
-    async def process(
-        self, session_id: int, *, urgent: bool = False, claimed: Claimed | None = None
-    ) -> None:
-        await self.worker.process(session_id, urgent=urgent, claimed=claimed)
+    async def process(self, session_id: int) -> None:
+        await self.worker.process(session_id)

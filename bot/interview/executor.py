@@ -33,6 +33,7 @@ from bot.interview.outbox import (
 )
 from bot.interview.ports import Delivery, DownloadFailed, Outgoing, Posted, SessionRef, post_marker
 from bot.interview.problem_bank import ProblemBank
+from bot.interview.records import CompletedInterview, MessageRow, NewCode, SessionState
 from bot.interview.run_record import run_record
 from bot.interview.steps import (
     WARNING_KEY,
@@ -51,10 +52,8 @@ from bot.interview.steps import (
     TimeIsUp,
     Warn,
 )
+from bot.interview.store import InterviewStore
 from bot.interview.transcript import grade_of, item_of, problem_of, session_ref, turn_context
-from storage import repository as repo
-from storage.db import Database
-from storage.models import MessageRow, SessionState
 
 logger = logging.getLogger(__name__)
 
@@ -86,41 +85,20 @@ class StepOutcome:
     settles: bool = False
 
 
-async def queue_notice(
-    db: Database,
-    session_id: int,
-    item: OutboxItem,
-    *,
-    key: str,
-    now: datetime,
-    bump: bool = True,
-) -> int | None:
-    """Queue a system notice once per key; None if it was already queued."""
-    return await repo.queue_bot_message(
-        db,
-        session_id=session_id,
-        role=Role.SYSTEM,
-        item=item,
-        now=now,
-        dedupe_key=key,
-        bump=bump,
-    )
-
-
 class StepExecutor:
     """Performs steps for the worker; network waits run outside the work slots."""
 
     def __init__(
         self,
         *,
-        db: Database,
+        store: InterviewStore,
         bank: ProblemBank,
         interviewer: Interviewer,
         delivery: Delivery,
         slots: WorkSlots,
         clock: Callable[[], datetime],
     ) -> None:
-        self.db = db
+        self.store = store
         self.bank = bank
         self.interviewer = interviewer
         self.delivery = delivery
@@ -151,7 +129,7 @@ class StepExecutor:
                 return await self._speak(state, opening=opening, through=through)
             case Warn(seconds_left):
                 warning = TimeWarning.at(seconds_left)
-                await queue_notice(self.db, state.id, warning, key=WARNING_KEY, now=now)
+                await self.store.queue_notice(state.id, warning, key=WARNING_KEY, now=now)
                 return StepOutcome(progressed=True)
             case Idle():
                 return StepOutcome()
@@ -161,21 +139,20 @@ class StepExecutor:
         now = self.clock()
         match skip:
             case Abandon():
-                await repo.transition_status(
-                    self.db,
-                    session_id=state.id,
+                await self.store.transition_status(
+                    state.id,
                     from_statuses=[SessionStatus.ACTIVE, SessionStatus.GRADING],
                     to_status=SessionStatus.ABANDONED,
                     now=now,
                 )
                 return StepOutcome(progressed=True, home=True)
             case GiveUpPost(message, notify):
-                await repo.give_up_post(self.db, message_id=message.id, now=now)
+                await self.store.give_up_post(message.id, now=now)
                 if notify:
                     await self._notice_skipped(state, key=f"skipped:post:{message.id}")
                 return StepOutcome(progressed=True)
             case SetFilesAside(message):
-                await repo.mark_files_done(self.db, message_id=message.id)
+                await self.store.mark_files_done(message.id)
                 await self._notice_skipped(
                     state, key=f"skipped:files:{message.id}", text=FILE_SKIPPED_TEXT
                 )
@@ -183,15 +160,13 @@ class StepExecutor:
             case GradeInterview(fallback):
                 return await self._grade(state, self.ref(state), fallback=fallback)
             case StandInOpening():
-                await repo.queue_bot_message(
-                    self.db,
-                    session_id=state.id,
+                await self.store.queue(
+                    state.id,
                     role=Role.INTERVIEWER,
                     item=Opening(STAND_IN_OPENING),
                     now=now,
-                    dedupe_key="opening:0",
+                    key="opening:0",
                     answers_through=0,
-                    bump=False,
                 )
                 return StepOutcome(progressed=True)
             case SkipTurn(through):
@@ -203,52 +178,66 @@ class StepExecutor:
     async def _notice_skipped(
         self, state: SessionState, *, key: str, through: int = 0, text: str = STEP_SKIPPED_TEXT
     ) -> None:
-        await repo.queue_bot_message(
-            self.db,
-            session_id=state.id,
+        await self.store.queue(
+            state.id,
             role=Role.SYSTEM,
             item=StepSkipped(text),
             now=self.clock(),
-            dedupe_key=key,
+            key=key,
             # Closes the turn it stands for (0: none), so the next message is answered.
             answers_through=through or None,
-            bump=False,
+        )
+
+    async def _say(self, state: SessionState, item: OutboxItem, *, key: str) -> int | None:
+        """Queue a system message of this run once per key (the run posts it itself)."""
+        return await self.store.queue(
+            state.id, role=Role.SYSTEM, item=item, now=self.clock(), key=key
         )
 
     async def _time_is_up(self, state: SessionState, now: datetime) -> StepOutcome:
-        await queue_notice(
-            self.db,
+        await self.store.queue_notice(
             state.id,
             TimeUp("Time is up — grading your interview now."),
             key=GRADING_NOTE_KEY,
             now=now,
         )
-        moved = await repo.transition_status(
-            self.db,
-            session_id=state.id,
+        moved = await self.store.transition_status(
+            state.id,
             from_statuses=[SessionStatus.ACTIVE],
             to_status=SessionStatus.GRADING,
             now=now,
         )
         return StepOutcome(progressed=moved, home=moved)
 
-    async def post(
-        self,
-        state: SessionState,
-        ref: SessionRef,
-        message: MessageRow,
-        *,
-        attempt_noted: bool = False,
+    async def post(self, state: SessionState, ref: SessionRef, message: MessageRow) -> StepOutcome:
+        """Post one outbox message, counting the attempt first."""
+        item = await self._outgoing(state, message)
+        posted: Posted | None = None
+        if message.post_attempts > 0:
+            # A previous attempt may have reached Slack before the process stopped.
+            posted = await self.slots.outside(self.delivery.find_posted(ref, item))
+        if posted is None:
+            await self.store.note_post_attempt(message.id)
+            posted = await self.slots.outside(self.delivery.post(ref, item))
+        return await self._posted(state, ref, message, item, posted)
+
+    async def _post_first(
+        self, state: SessionState, ref: SessionRef, message: MessageRow
     ) -> StepOutcome:
-        """Post one outbox message. `attempt_noted`: the row was stored with this first
-        attempt already counted, so there is nothing to look up and nothing to note."""
+        """Post a message queued with its first attempt counted (store.queue_posting):
+        nothing to look up, nothing to note."""
+        item = await self._outgoing(state, message)
+        posted = await self.slots.outside(self.delivery.post(ref, item))
+        return await self._posted(state, ref, message, item, posted)
+
+    async def _outgoing(self, state: SessionState, message: MessageRow) -> Outgoing:
         item = Outgoing(
             message_id=message.id,
             item=item_of(message),
             marker=post_marker(state.id, message.id),
         )
         if message.kind == Kind.SCORECARD:
-            interview = await repo.get_interview_for_session(self.db, session_id=state.id)
+            interview = await self.store.interview_of_session(state.id)
             if interview is not None:
                 item = Outgoing(
                     message_id=message.id,
@@ -257,14 +246,17 @@ class StepExecutor:
                     grade=grade_of(interview),
                     duration_seconds=interview.duration_seconds,
                 )
-        posted: Posted | None = None
-        if message.post_attempts > 0 and not attempt_noted:
-            # A previous attempt may have reached Slack before the process stopped.
-            posted = await self.slots.outside(self.delivery.find_posted(ref, item))
-        if posted is None:
-            if not attempt_noted:
-                await repo.note_post_attempt(self.db, message_id=message.id)
-            posted = await self.slots.outside(self.delivery.post(ref, item))
+        return item
+
+    async def _posted(
+        self,
+        state: SessionState,
+        ref: SessionRef,
+        message: MessageRow,
+        item: Outgoing,
+        posted: Posted,
+    ) -> StepOutcome:
+        """Record `message` as posted, after the follow-ups its kind calls for."""
         # Follow-ups are idempotent and run before the post is recorded: a process killed in
         # between finds the post by its marker and does them again, instead of never.
         if message.kind == Kind.PROBLEM:
@@ -280,9 +272,8 @@ class StepExecutor:
                     logger.warning("session %s: could not replace the start card", state.id)
             # The post and the thread it starts are recorded together: an interview whose
             # problem is posted but whose thread is unknown could never be answered.
-            await repo.mark_problem_posted(
-                self.db,
-                session_id=state.id,
+            await self.store.mark_problem_posted(
+                state.id,
                 message_id=message.id,
                 channel_id=posted.channel_id,
                 thread_ts=posted.ts,
@@ -299,7 +290,7 @@ class StepExecutor:
                 )
             except Exception:
                 logger.warning("session %s: could not update the problem message", state.id)
-        await repo.mark_posted(self.db, message_id=message.id, slack_ts=posted.ts, now=self.clock())
+        await self.store.mark_posted(message.id, slack_ts=posted.ts, now=self.clock())
         return StepOutcome(progressed=True, home=message.kind == Kind.SCORECARD)
 
     async def _fetch_files(self, state: SessionState, message: MessageRow) -> None:
@@ -317,12 +308,11 @@ class StepExecutor:
                     if isinstance(decoded, FileRejected):
                         rejection = decoded
                     else:
-                        await repo.add_code_from_file(
-                            self.db,
-                            session_id=state.id,
+                        await self.store.add_code_from_file(
+                            state.id,
                             message_id=message.id,
                             ordinal=ordinal,
-                            code=repo.NewCode(
+                            code=NewCode(
                                 language=decoded.language,
                                 filename=decoded.filename,
                                 content=decoded.content,
@@ -331,15 +321,12 @@ class StepExecutor:
                             now=now,
                         )
             if rejection is not None:
-                await queue_notice(
-                    self.db,
-                    state.id,
+                await self._say(
+                    state,
                     outbox.FileRejected(rejection.filename, rejection.reason),
                     key=f"file:{file_id}"[:128],
-                    bump=False,
-                    now=now,
                 )
-        await repo.mark_files_done(self.db, message_id=message.id)
+        await self.store.mark_files_done(message.id)
 
     async def _speak(self, state: SessionState, *, opening: bool, through: int) -> StepOutcome:
         ctx = turn_context(state, problem_of(self.bank, state.problem_id), self.clock())
@@ -349,13 +336,10 @@ class StepExecutor:
         async def on_retry(attempt: int) -> None:
             nonlocal retried
             retried = True
-            queued = await queue_notice(
-                self.db,
-                state.id,
+            queued = await self._say(
+                state,
                 RetryNotice("The interviewer is thinking — retrying…"),
                 key=f"retry:{said_for}",
-                bump=False,
-                now=self.clock(),
             )
             if queued is not None:
                 await self._flush_outbox(state.id)
@@ -367,28 +351,25 @@ class StepExecutor:
             else:
                 reply = await self.slots.outside(self.interviewer.reply(ctx, on_retry=on_retry))
         except InterviewerUnavailable as exc:
-            await queue_notice(
-                self.db,
-                state.id,
+            await self._say(
+                state,
                 Apology("The interviewer is unavailable right now; your message is saved."),
                 key=f"apology:{said_for}",
-                bump=False,
-                now=self.clock(),
             )
             await self._flush_outbox(state.id)
             return StepOutcome(failed=f"interviewer unavailable: {exc}")
         said = Opening(reply.text) if opening else Reply(reply.text)
+        # With the thread known, the reply is posted at once: its first attempt is counted
+        # as it is stored, so after a crash the outbox looks for it in Slack first.
         post_now = bool(state.thread_ts)
-        message_id = await repo.queue_bot_message(
-            self.db,
-            session_id=state.id,
+        queue = self.store.queue_posting if post_now else self.store.queue
+        message_id = await queue(
+            state.id,
             role=Role.INTERVIEWER,
             item=said,
             now=self.clock(),
-            dedupe_key=f"{said.kind.value}:{through}",
+            key=f"{said.kind.value}:{through}",
             answers_through=through,
-            bump=False,
-            posting_now=post_now,
             phase=reply.phase.value if reply.phase != state.phase else None,
         )
         if message_id is not None and post_now:
@@ -403,7 +384,7 @@ class StepExecutor:
                 text=reply.text,
                 post_attempts=1,
             )
-            await self.post(state, self.ref(state), queued, attempt_noted=True)
+            await self._post_first(state, self.ref(state), queued)
             # Settled unless a retry notice may still be unposted, the warning may be due or
             # messages sent before the opening still wait for their own reply.
             settles = (
@@ -416,7 +397,7 @@ class StepExecutor:
 
     async def _flush_outbox(self, session_id: int) -> None:
         """Post queued notices right away (used while a slow model call is under way)."""
-        state = await repo.load_session_state(self.db, session_id=session_id)
+        state = await self.store.load_state(session_id)
         if state is None:
             return
         ref = self.ref(state)
@@ -434,10 +415,9 @@ class StepExecutor:
             grade = await self.slots.outside(self.interviewer.grade(ctx))
         problem = ref.problem
         runs = run_record(state.messages)
-        recorded = await repo.record_completed_interview(
-            self.db,
-            session_id=state.id,
-            result=repo.CompletedInterview(
+        recorded = await self.store.complete(
+            state.id,
+            result=CompletedInterview(
                 problem_id=problem.id,
                 problem_title=problem.title,
                 problem_description=problem.statement,

@@ -12,32 +12,30 @@ from bot.interview.domain import (
     ProfileStats,
 )
 from bot.interview.problem_bank import ProblemBank
+from bot.interview.store import InterviewStore
 from bot.interview.transcript import active_interview, summary
-from storage import repository as repo
-from storage.db import Database
 
 
 @dataclass(frozen=True)
 class HomeReadModel:
-    db: Database
+    store: InterviewStore
     bank: ProblemBank
     offline: bool
     time_limit_minutes: int
 
     async def active_interview(self, *, team_id: str, user_id: str) -> ActiveInterview | None:
-        row = await repo.get_open_session(self.db, team_id=team_id, user_id=user_id)
+        row = await self.store.open_session_of(team_id=team_id, user_id=user_id)
         return None if row is None else active_interview(row, self.bank)
 
     async def page(self, *, team_id: str, user_id: str, page: int = 0) -> HomePage:
         page = max(0, page)
-        rows = await repo.list_interviews(
-            self.db,
+        rows = await self.store.history(
             team_id=team_id,
             user_id=user_id,
             offset=page * HOME_PAGE_SIZE,
             limit=HOME_PAGE_SIZE + 1,
         )
-        numbers = await repo.profile_numbers(self.db, team_id=team_id, user_id=user_id)
+        numbers = await self.store.profile(team_id=team_id, user_id=user_id)
         active = await self.active_interview(team_id=team_id, user_id=user_id)
         profile = ProfileStats(
             completed=numbers.completed,
@@ -63,9 +61,7 @@ class HomeReadModel:
     async def feedback(
         self, *, team_id: str, user_id: str, interview_id: int
     ) -> InterviewFeedback | None:
-        row = await repo.get_interview(
-            self.db, interview_id=interview_id, team_id=team_id, user_id=user_id
-        )
+        row = await self.store.interview(interview_id, team_id=team_id, user_id=user_id)
         if row is None:
             return None
         return InterviewFeedback(

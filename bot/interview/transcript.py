@@ -23,9 +23,9 @@ from bot.interview.domain import (
 from bot.interview.outbox import INTERVIEWER_KINDS, Kind, OutboxItem
 from bot.interview.ports import SessionRef
 from bot.interview.problem_bank import ProblemBank
+from bot.interview.records import InterviewRecord, MessageRow, SessionRecord, SessionState
 from bot.interview.run_record import run_record, run_results
 from bot.interview.steps import answered_through
-from storage.models import Interview, InterviewSession, MessageRow, SessionState
 
 
 def problem_of(bank: ProblemBank, problem_id: str) -> Problem:
@@ -54,7 +54,7 @@ def session_ref(state: SessionState, problem: Problem, *, offline: bool) -> Sess
     )
 
 
-def active_interview(row: InterviewSession, bank: ProblemBank) -> ActiveInterview:
+def active_interview(row: SessionRecord, bank: ProblemBank) -> ActiveInterview:
     problem = bank.get(row.problem_id)
     return ActiveInterview(
         session_id=row.id,
@@ -121,7 +121,7 @@ def item_of(message: MessageRow) -> OutboxItem:
     return outbox.from_row(message.kind, message.text, message.payload)
 
 
-def summary(row: Interview) -> InterviewSummary:
+def summary(row: InterviewRecord) -> InterviewSummary:
     return InterviewSummary(
         id=row.id,
         problem_title=row.problem_title,
@@ -139,7 +139,7 @@ def summary(row: Interview) -> InterviewSummary:
     )
 
 
-def grade_of(row: Interview) -> Grade:
+def grade_of(row: InterviewRecord) -> Grade:
     return Grade(
         overall=row.overall_score,
         communication=row.communication_score,

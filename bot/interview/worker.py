@@ -16,11 +16,9 @@ from datetime import datetime, timedelta
 from bot.admission import TaskTracker, WorkSlots
 from bot.interview.domain import SessionStatus
 from bot.interview.executor import StepExecutor, StepOutcome
+from bot.interview.records import SessionRecord, SessionState, StoredTurn
 from bot.interview.steps import next_step, step_to_skip
-from storage import repository as repo
-from storage.db import Database
-from storage.models import InterviewSession, SessionState
-from storage.store import Claimed, InterviewStore
+from bot.interview.store import InterviewStore
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +53,6 @@ class Worker:
     def __init__(
         self,
         *,
-        db: Database,
         store: InterviewStore,
         leases: Leases,
         executor: StepExecutor,
@@ -65,7 +62,6 @@ class Worker:
         tuning: EngineTuning,
         on_home_changed: Callable[[str, str], None],
     ) -> None:
-        self.db = db
         self.store = store
         self.leases = leases
         self.executor = executor
@@ -78,30 +74,31 @@ class Worker:
         self.running: set[int] = set()
         self._rerun: set[int] = set()
 
-    def kick(
-        self, session_id: int, *, urgent: bool = False, claimed: Claimed | None = None
-    ) -> None:
-        """Make sure the session's pending work gets done soon by this process.
+    def kick(self, session_id: int) -> None:
+        """Make sure the session's pending work gets done soon by this process."""
+        self._start(session_id, urgent=False, claimed=None)
 
-        `urgent`: a candidate's message was just stored; its reply's first step (claim and
-        read) starts at once instead of waiting for requests to pause, so it overlaps the
-        request's own wait for the disk. `claimed`: the lease already taken and the state
-        read with the message; dropped if a worker of this process is on the session (it
-        holds the same lease and reads the state anew).
-        """
+    def answer(self, turn: StoredTurn) -> None:
+        """A candidate's message was just stored: its reply's first step starts at once
+        instead of waiting for requests to pause, so it overlaps the request's own wait for
+        the disk; with the state the store read under the lease it took with the message,
+        when it took one (dropped if a worker of this process is on the session: it holds
+        the same lease and reads the state anew)."""
+        self._start(turn.session_id, urgent=True, claimed=turn.claimed)
+
+    def _start(self, session_id: int, *, urgent: bool, claimed: SessionState | None) -> None:
         if session_id in self.running:
             self._rerun.add(session_id)
             return
         self.running.add(session_id)
         self.tasks.spawn(self._run(session_id, urgent, claimed), name=f"session-{session_id}")
 
-    async def _run(
-        self, session_id: int, urgent: bool = False, claimed: Claimed | None = None
-    ) -> None:
+    async def _run(self, session_id: int, urgent: bool, claimed: SessionState | None) -> None:
         try:
             while True:
                 self._rerun.discard(session_id)
-                await self.process(session_id, urgent=urgent, claimed=claimed)
+                async with self.slots.held(quiet=not urgent):
+                    await self._process(session_id, claimed)
                 urgent, claimed = False, None
                 if session_id not in self._rerun:
                     break
@@ -110,39 +107,31 @@ class Worker:
 
     async def sweep(self) -> int:
         """Kick every session whose work is due (new work, timers, crash leftovers)."""
-        ids = await repo.due_session_ids(self.db, now=self.clock(), limit=self.tuning.sweep_batch)
+        ids = await self.store.due_sessions(now=self.clock(), limit=self.tuning.sweep_batch)
         for session_id in ids:
             self.kick(session_id)
         return len(ids)
 
     async def renew_leases(self) -> None:
         """Keep leases of long-running sessions alive while this process works on them."""
-        await repo.extend_leases(
-            self.db,
-            session_ids=sorted(self.running),
-            owner=self.owner,
-            until=self.leases.lease_until(),
-        )
+        await self.store.extend_leases(sorted(self.running))
 
     async def release_all_leases(self) -> int:
         """On shutdown: let the next process take over at once instead of after the lease."""
-        return await repo.drop_leases(self.db, owner=self.owner)
+        return await self.store.drop_leases()
 
-    async def process(
-        self, session_id: int, *, urgent: bool = False, claimed: Claimed | None = None
-    ) -> None:
+    async def process(self, session_id: int) -> None:
         """Do everything that is due for one session, under its lease."""
-        async with self.slots.held(quiet=not urgent):
-            await self._process(session_id, claimed)
+        async with self.slots.held(quiet=True):
+            await self._process(session_id, None)
 
-    async def _process(self, session_id: int, claimed: Claimed | None = None) -> None:
+    async def _process(self, session_id: int, claimed: SessionState | None) -> None:
         if claimed is None:
             claimed = await self.store.claim(session_id, now=self.clock())
         if claimed is None:
             return  # another worker has it; the sweep brings it back if that one dies
-        claim, loaded = claimed
-        state: SessionState | None = loaded
-        seen_seq = claim.work_seq
+        state: SessionState | None = claimed
+        seen_seq = claimed.work_seq
         failed: str | None = None
         touched_home = False
         # True when the last step found nothing to do: the state it read is still current.
@@ -150,7 +139,7 @@ class Worker:
         try:
             for step in range(self.tuning.max_steps):
                 if step > 0:
-                    state = await repo.load_session_state(self.db, session_id=session_id)
+                    state = await self.store.load_state(session_id)
                 if state is None:
                     break
                 # The work_seq read with the state it acts on (no separate query per step).
@@ -170,18 +159,15 @@ class Worker:
         except Exception as exc:  # keep the session retryable whatever went wrong
             logger.exception("session %s: step failed", session_id)
             failed = f"{type(exc).__name__}: {exc}"
-        final: SessionState | InterviewSession | None = state
+        final: SessionRecord | None = state
         if not settled:
-            final = await repo.get_session(self.db, session_id=session_id)
+            final = await self.store.get_session(session_id)
         next_wake = self._next_wake(final, failed)
-        complete = await repo.release_session(
-            self.db,
-            session_id=session_id,
-            owner=self.owner,
+        complete = await self.store.release(
+            session_id,
             seen_work_seq=seen_seq,
             next_wake_at=next_wake,
             now=self.clock(),
-            failed=failed is not None,
             error=failed,
         )
         if not complete:
@@ -203,12 +189,10 @@ class Worker:
             skipped = await self.executor.settle(step_to_skip(state, self.clock()), state)
             if skipped is None:
                 raise
-        await repo.clear_failures(self.db, session_id=state.id)
+        await self.store.clear_failures(state.id)
         return skipped
 
-    def _next_wake(
-        self, state: SessionState | InterviewSession | None, failed: str | None
-    ) -> datetime | None:
+    def _next_wake(self, state: SessionRecord | None, failed: str | None) -> datetime | None:
         if state is None:
             return None
         now = self.clock()

@@ -1,4 +1,5 @@
-"""A turn on SQLite: one transaction on the one-trip connection (storage/sqlite_driver.py)."""
+"""The interview store on SQLite: one writer, on the one-trip connection (driver.py); a
+turn is one transaction, and the claim and the reads after it share one."""
 
 from __future__ import annotations
 
@@ -6,46 +7,40 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
 
-from storage import repository as repo
+from sqlalchemy.dialects import sqlite
+
+from bot.interview.records import NewTurn, SessionState, StoredTurn
+from bot.interview.store import LeaseHolder
+from storage import sessions
+from storage import statements as sql
 from storage.db import Database
-from storage.repository import StoredTurn
-from storage.store import Claimed, LeaseHolder, NewTurn
+from storage.store import SqlStore
 
 T = TypeVar("T")
 
 
-class SqliteStore:
+class SqliteStore(SqlStore):
     def __init__(self, db: Database, leases: LeaseHolder) -> None:
-        self.db = db
-        self.leases = leases
+        super().__init__(db, leases, insert=sqlite.insert)
 
-    async def claim(self, session_id: int, *, now: datetime) -> Claimed | None:
-        # The claim and the reads after it share the one connection's transaction.
-        return await repo.claim_then_read(
-            self.db,
-            session_id=session_id,
-            owner=self.leases.owner,
-            now=now,
-            until=self.leases.lease_until(),
+    async def claim(self, session_id: int, *, now: datetime) -> SessionState | None:
+        params = sql.claim_params(
+            session_id, owner=self.leases.owner, now=now, until=self.leases.lease_until()
         )
+        # The claim is atomic on its own; the reads after it see it and anything newer.
+        async with self.db.autocommit() as conn:
+            # The claim returns the session row as it leaves it: no separate read of it.
+            row = (await conn.execute(sql.claim_statement(), params)).first()
+            if row is None:
+                return None
+            return await sessions.read_state(conn, row)
 
     async def record_turn(
         self, turn: NewTurn, *, then: Callable[[StoredTurn], Awaitable[T]]
     ) -> T | None:
         # WAL with synchronous=NORMAL: a commit is as durable as an ack needs once it
         # returns, so there is nothing to confirm after `then`.
-        stored = await repo.insert_turn(
-            self.db,
-            team_id=turn.team_id,
-            user_id=turn.user_id,
-            channel_id=turn.channel_id,
-            thread_ts=turn.thread_ts,
-            slack_ts=turn.slack_ts,
-            text=turn.text,
-            files=turn.files,
-            code=turn.code,
-            now=turn.now,
-            finish=turn.finish,
-            kind=turn.kind,
+        stored = await sessions.store_candidate_message(
+            self.db, sql.thread_insert_statement(self.insert), sql.turn_params(turn), turn
         )
-        return None if stored is None else await then(stored)
+        return None if stored is None else await then(StoredTurn(*stored))

@@ -32,7 +32,7 @@ from sandbox.model_server import (
 )
 from sandbox.slack_double import Call, SlackDouble
 from storage.models import CodeSubmission, InterviewSession
-from storage.repository import UNSENT_TS_PREFIX
+from storage.outbox import UNSENT_TS_PREFIX
 from tests.reliability.conftest import (
     FAST_TUNING,
     MODEL_KEY,

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, update
 
+from bot.interview.records import NewTurn
 from bot.interview.timing import utcnow
 from sandbox.model_server import Delay, FakeModelServer, Reply
 from sandbox.slack_double import SlackDouble
-from storage import repository as repo
 from storage.models import InterviewSession, Message
+from storage.postgresql.store import PostgresStore
 from tests.reliability.conftest import (
     Thread,
     click_start,
@@ -146,17 +147,17 @@ async def test_a_turn_is_visible_and_handed_over_before_its_ack_waits_for_the_di
     await bot.settle()
     engine = bot.runtime.engine
     confirmed: list[tuple[bool, bool]] = []
-    confirm = repo.confirm_turn
+    confirm = PostgresStore.confirm_turn
 
-    async def observed_confirm(db: Any, *, key: str, now: Any) -> None:
-        async with db.sessions() as s:
+    async def observed_confirm(store: PostgresStore, turn: NewTurn) -> None:
+        async with store.db.sessions() as s:
             stored = (
                 await s.execute(select(Message.id).where(Message.text == "Sorted input?"))
             ).first()
         confirmed.append((stored is not None, thread.session_id in engine.worker.running))
-        await confirm(db, key=key, now=now)
+        await confirm(store, turn)
 
-    monkeypatch.setattr(repo, "confirm_turn", observed_confirm)
+    monkeypatch.setattr(PostgresStore, "confirm_turn", observed_confirm)
     statements: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:

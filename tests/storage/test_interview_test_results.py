@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.interview.domain import SessionStatus
+from bot.interview.records import CompletedInterview
 from bot.interview.transcript import summary
-from storage import repository as repo
 from storage.db import Database
-from tests.factories import NOW, make_session
+from tests.factories import NOW, make_session, store_for
 from tests.storage.conftest import migrated
 
 
@@ -21,8 +21,8 @@ async def db(any_db_url: str) -> AsyncIterator[Database]:
         yield database
 
 
-def _completed(**tests: int | None) -> repo.CompletedInterview:
-    return repo.CompletedInterview(
+def _completed(**tests: int | None) -> CompletedInterview:
+    return CompletedInterview(
         problem_id="p1",
         problem_title="Two numbers",
         problem_description="Find them.",
@@ -39,22 +39,21 @@ def _completed(**tests: int | None) -> repo.CompletedInterview:
     )
 
 
-async def _record(db: Database, user: str, result: repo.CompletedInterview) -> None:
+async def _record(db: Database, user: str, result: CompletedInterview) -> None:
     session = await make_session(db, user_id=user)
-    await repo.transition_status(
-        db,
-        session_id=session.id,
+    await store_for(db).transition_status(
+        session.id,
         from_statuses=[SessionStatus.ACTIVE],
         to_status=SessionStatus.GRADING,
         now=NOW,
     )
-    assert await repo.record_completed_interview(db, session_id=session.id, result=result, now=NOW)
+    assert await store_for(db).complete(session.id, result=result, now=NOW)
 
 
 async def test_final_and_best_results_are_recorded_and_summarised(db: Database) -> None:
     result = _completed(tests_passed=5, tests_total=7, best_tests_passed=7, best_tests_total=7)
     await _record(db, "U1", result)
-    rows = await repo.list_interviews(db, team_id="T1", user_id="U1", offset=0, limit=5)
+    rows = await store_for(db).history(team_id="T1", user_id="U1", offset=0, limit=5)
     assert len(rows) == 1
     row = rows[0]
     assert (row.tests_passed, row.tests_total) == (5, 7)
@@ -64,7 +63,7 @@ async def test_final_and_best_results_are_recorded_and_summarised(db: Database) 
 
 async def test_an_interview_where_nothing_ran_keeps_null_results(db: Database) -> None:
     await _record(db, "U2", _completed())
-    rows = await repo.list_interviews(db, team_id="T1", user_id="U2", offset=0, limit=5)
+    rows = await store_for(db).history(team_id="T1", user_id="U2", offset=0, limit=5)
     got = summary(rows[0])
     assert (got.tests_passed, got.tests_total, got.best_tests_passed, got.best_tests_total) == (
         None,

@@ -10,11 +10,10 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.interview.outbox import Reply
-from storage import repository as repo
 from storage.db import Database, migrate
 from storage.models import Message
-from storage.sqlite_driver import OneTripConnection
-from tests.factories import NOW, make_session
+from storage.sqlite.driver import OneTripConnection
+from tests.factories import NOW, make_session, store_for
 from tests.storage.conftest import migrated
 
 
@@ -118,7 +117,7 @@ async def test_orm_inserts_get_their_ids(db: Database) -> None:
         await orm.flush()
         assert message.id is not None
         await orm.commit()
-    state = await repo.load_session_state(db, session_id=session.id)
+    state = await store_for(db).load_state(session.id)
     assert state is not None
     assert [m.text for m in state.messages][-1] == "hi"
 
@@ -152,13 +151,7 @@ async def test_a_second_connection_sees_writes_after_reads(sqlite_url: str) -> N
         session = await make_session(writer)
         async with reader.transaction() as conn:
             count = await conn.scalar(text("SELECT count(*) FROM messages"))
-        await repo.queue_bot_message(
-            writer,
-            session_id=session.id,
-            role="interviewer",
-            item=Reply("later"),
-            now=NOW,
-        )
+        await store_for(writer).queue(session.id, role="interviewer", item=Reply("later"), now=NOW)
         async with reader.transaction() as conn:
             assert await conn.scalar(text("SELECT count(*) FROM messages")) == count + 1
     finally:

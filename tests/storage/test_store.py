@@ -1,11 +1,12 @@
-"""Storage on SQLite and, for real, on PostgreSQL: constraints, leases, history, migrations."""
+"""The interview store on SQLite and, for real, on PostgreSQL: every verb, constraints,
+leases, history, migrations."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -23,20 +24,26 @@ from bot.interview.outbox import (
     TimeWarning,
     from_row,
 )
-from storage import repository as repo
+from bot.interview.records import (
+    CodeRow,
+    CompletedInterview,
+    MessageRow,
+    NewCode,
+    NewTurn,
+    SessionRecord,
+    SessionState,
+    StoredTurn,
+)
 from storage.db import Database, downgrade_sync, migrate, upgrade_to_head_sync
 from storage.models import (
-    CodeRow,
     CodeSubmission,
     Interview,
     InterviewSession,
     Message,
-    MessageRow,
-    SessionState,
 )
-from storage.store import Claimed, NewTurn, interview_store
+from storage.postgresql.store import PostgresStore
 from tests.conftest import PG_ADMIN_DSN
-from tests.factories import NOW, make_session, try_create_session
+from tests.factories import NOW, FixedLeases, make_session, store_for, try_create_session
 from tests.storage.conftest import migrated
 
 TABLES = {"interview_sessions", "messages", "code_submissions", "interviews", "slack_events"}
@@ -48,12 +55,12 @@ async def db(any_db_url: str) -> AsyncIterator[Database]:
         yield database
 
 
-async def _session(db: Database, user: str = "U1") -> InterviewSession:
+async def _session(db: Database, user: str = "U1") -> SessionRecord:
     return await make_session(db, user_id=user, now=NOW)
 
 
-def _grade(overall: int = 70) -> repo.CompletedInterview:
-    return repo.CompletedInterview(
+def _grade(overall: int = 70) -> CompletedInterview:
+    return CompletedInterview(
         problem_id="p1",
         problem_title="Two numbers",
         problem_description="Find them.",
@@ -69,21 +76,26 @@ def _grade(overall: int = 70) -> repo.CompletedInterview:
     )
 
 
+def _turn(ts: str, text: str, code: Sequence[NewCode] = (), user: str = "U1") -> NewTurn:
+    """A candidate's message in thread D-<user>/1.0."""
+    return NewTurn("T1", user, f"D-{user}", "1.0", ts, text, NOW, code=code)
+
+
 async def test_one_open_session_per_user(db: Database) -> None:
     first = await _session(db)
     again = await try_create_session(db, user_id="U1", problem_id="p2")
     assert again is None
-    assert (await repo.get_open_session(db, team_id="T1", user_id="U1")).id == first.id  # type: ignore[union-attr]
+    assert (await store_for(db).open_session_of(team_id="T1", user_id="U1")).id == first.id  # type: ignore[union-attr]
     # Other users are independent; a finished session frees the slot.
     await _session(db, user="U2")
-    assert await repo.transition_status(
-        db, session_id=first.id, from_statuses=["active"], to_status="abandoned", now=NOW
+    assert await store_for(db).transition_status(
+        first.id, from_statuses=["active"], to_status="abandoned", now=NOW
     )
     assert await try_create_session(db, user_id="U1", problem_id="p2") is not None
 
 
 async def test_concurrent_starts_create_one_session(db: Database) -> None:
-    async def attempt() -> InterviewSession | None:
+    async def attempt() -> SessionRecord | None:
         return await try_create_session(db, user_id="URACE", problem_id="p")
 
     results = await asyncio.gather(*(attempt() for _ in range(8)))
@@ -92,29 +104,11 @@ async def test_concurrent_starts_create_one_session(db: Database) -> None:
 
 async def test_candidate_message_is_stored_once_per_ts(db: Database) -> None:
     session = await _session(db)
-    code = [repo.NewCode(language="python", filename=None, content="print(1)")]
-    first = await repo.record_candidate_message(
-        db,
-        session_id=session.id,
-        slack_ts="1.1",
-        text="hi",
-        files=None,
-        code=code,
-        now=NOW,
-        finish=False,
-    )
-    second = await repo.record_candidate_message(
-        db,
-        session_id=session.id,
-        slack_ts="1.1",
-        text="hi",
-        files=None,
-        code=code,
-        now=NOW,
-        finish=False,
-    )
+    code = [NewCode(language="python", filename=None, content="print(1)")]
+    first = await store_for(db).record_candidate_message(session.id, _turn("1.1", "hi", code))
+    second = await store_for(db).record_candidate_message(session.id, _turn("1.1", "hi", code))
     assert first is not None and second is None
-    state = await repo.load_session_state(db, session_id=session.id)
+    state = await store_for(db).load_state(session.id)
     assert state is not None
     assert [m.role for m in state.messages] == ["system", "candidate"]
     assert len(state.code_submissions) == 1
@@ -123,27 +117,21 @@ async def test_candidate_message_is_stored_once_per_ts(db: Database) -> None:
 async def test_bot_messages_dedupe_by_key(db: Database) -> None:
     session = await _session(db)
     for expected_new in (True, False):
-        queued = await repo.queue_bot_message(
-            db,
-            session_id=session.id,
-            role="system",
-            item=TimeWarning(300),
-            now=NOW,
-            dedupe_key="warning",
+        queued = await store_for(db).queue_notice(
+            session.id, TimeWarning(300), key="warning", now=NOW
         )
         assert (queued is not None) is expected_new
 
 
 async def test_history_record_is_written_once(db: Database) -> None:
     session = await _session(db)
-    assert await repo.transition_status(
-        db, session_id=session.id, from_statuses=["active"], to_status="grading", now=NOW
+    assert await store_for(db).transition_status(
+        session.id, from_statuses=["active"], to_status="grading", now=NOW
     )
     results = await asyncio.gather(
         *(
-            repo.record_completed_interview(
-                db,
-                session_id=session.id,
+            store_for(db).complete(
+                session.id,
                 result=_grade(),
                 now=NOW + timedelta(minutes=20),
             )
@@ -184,65 +172,49 @@ async def test_release_notices_work_that_arrived_meanwhile(db: Database) -> None
         db, session_id=session.id, owner="a", now=NOW, until=NOW + timedelta(seconds=60)
     )
     assert claimed is not None
-    claim = claimed[0]
-    await repo.record_candidate_message(
-        db,
-        session_id=session.id,
-        slack_ts="2.2",
-        text="new",
-        files=None,
-        code=[],
-        now=NOW,
-        finish=False,
-    )
+    await store_for(db).record_candidate_message(session.id, _turn("2.2", "new"))
     later = NOW + timedelta(hours=1)
-    complete = await repo.release_session(
-        db,
-        session_id=session.id,
-        owner="a",
-        seen_work_seq=claim.work_seq,
-        next_wake_at=later,
-        now=NOW,
+    complete = await store_for(db, "a").release(
+        session.id, seen_work_seq=claimed.work_seq, next_wake_at=later, now=NOW
     )
     assert complete is False
-    assert await repo.due_session_ids(db, now=NOW) == [session.id]
+    assert await store_for(db).due_sessions(now=NOW, limit=200) == [session.id]
 
 
 async def test_profile_numbers_and_newest_first(db: Database) -> None:
     for i, overall in enumerate([40, 90, 65]):
         session = await _session(db, user=f"UH{i}")
-        await repo.transition_status(
-            db, session_id=session.id, from_statuses=["active"], to_status="grading", now=NOW
+        await store_for(db).transition_status(
+            session.id, from_statuses=["active"], to_status="grading", now=NOW
         )
-        await repo.record_completed_interview(
-            db,
-            session_id=session.id,
+        await store_for(db).complete(
+            session.id,
             result=_grade(overall),
             now=NOW + timedelta(days=i),
         )
     async with db.sessions() as s:
         await s.execute(text("UPDATE interviews SET user_id = 'UH'"))
         await s.commit()
-    numbers = await repo.profile_numbers(db, team_id="T1", user_id="UH")
+    numbers = await store_for(db).profile(team_id="T1", user_id="UH")
     assert numbers.completed == 3 and numbers.best_overall == 90
     assert numbers.average_overall == pytest.approx(65.0)
     assert numbers.recent_overall == [65, 90, 40]
-    page = await repo.list_interviews(db, team_id="T1", user_id="UH", offset=0, limit=2)
+    page = await store_for(db).history(team_id="T1", user_id="UH", offset=0, limit=2)
     assert [r.overall_score for r in page] == [65, 90]
-    assert await repo.list_interviews(db, team_id="T1", user_id="nobody", offset=0, limit=5) == []
+    assert await store_for(db).history(team_id="T1", user_id="nobody", offset=0, limit=5) == []
 
 
 async def test_slack_event_keys_claim_once(db: Database) -> None:
     results = await asyncio.gather(
-        *(repo.claim_slack_event(db, key="pointer:D1:1.1", now=NOW) for _ in range(5))
+        *(store_for(db).claim_event("pointer:D1:1.1", now=NOW) for _ in range(5))
     )
     assert sum(results) == 1
-    assert await repo.forget_slack_events(db, older_than=NOW + timedelta(seconds=1)) == 1
+    assert await store_for(db).forget_events(older_than=NOW + timedelta(seconds=1)) == 1
 
 
 async def test_datetimes_come_back_in_utc(db: Database) -> None:
     session = await _session(db)
-    fetched = await repo.get_session(db, session_id=session.id)
+    fetched = await store_for(db).get_session(session.id)
     assert fetched is not None and fetched.started_at == NOW
     assert fetched.started_at.tzinfo is not None
 
@@ -319,7 +291,7 @@ async def test_outbox_rows_written_before_payloads_are_converted(any_db_url: str
     await database.close()
     await asyncio.to_thread(upgrade_to_head_sync, url)
     database = Database(url)
-    state = await repo.load_session_state(database, session_id=session.id)
+    state = await store_for(database).load_state(session.id)
     await database.close()
     assert state is not None
     items = [from_row(m.kind, m.text, m.payload) for m in state.messages if m.kind != "problem"]
@@ -362,9 +334,9 @@ async def test_dropped_leases_can_be_taken_at_once(db: Database) -> None:
     session = await _session(db)
     until = NOW + timedelta(seconds=60)
     assert await _claim(db, session_id=session.id, owner="a", now=NOW, until=until)
-    assert await repo.drop_leases(db, owner="a") == 1
+    assert await store_for(db, "a").drop_leases() == 1
     assert await _claim(db, session_id=session.id, owner="b", now=NOW, until=until)
-    assert await repo.drop_leases(db, owner="a") == 0
+    assert await store_for(db, "a").drop_leases() == 0
 
 
 async def test_every_session_and_transaction_is_held_in_admission(db: Database) -> None:
@@ -380,14 +352,14 @@ async def test_every_session_and_transaction_is_held_in_admission(db: Database) 
     session = await _session(db)  # an ORM session
     assert calls and calls[-1] == "out"
     calls.clear()
-    assert await repo.queue_bot_message(  # a Core transaction
-        db, session_id=session.id, role="system", item=GradingNote("hi"), now=NOW
+    assert await store_for(db).queue_notice(  # a Core transaction
+        session.id, GradingNote("hi"), key="grading_note", now=NOW
     )
     assert calls == ["in", "out"]
     claimed = await _claim(
         db, session_id=session.id, owner="w", now=NOW, until=NOW + timedelta(seconds=30)
     )
-    assert claimed is not None and claimed[1] is not None and calls == ["in", "out"] * 2
+    assert claimed is not None and calls == ["in", "out"] * 2
 
 
 async def test_claim_and_load_takes_the_lease_and_reads_the_state_in_one_go(db: Database) -> None:
@@ -395,12 +367,10 @@ async def test_claim_and_load_takes_the_lease_and_reads_the_state_in_one_go(db: 
     until = NOW + timedelta(seconds=30)
     first = await _claim(db, session_id=session.id, owner="a", now=NOW, until=until)
     assert first is not None
-    claim, state = first
-    assert claim.session_id == session.id and state is not None and state.id == session.id
-    assert state.lease_owner == "a"
+    assert first.id == session.id and first.lease_owner == "a"
     # Held by "a": "b" gets nothing, and the lease is left as it was.
     assert await _claim(db, session_id=session.id, owner="b", now=NOW, until=until) is None
-    again = await repo.get_session(db, session_id=session.id)
+    again = await store_for(db).get_session(session.id)
     assert again is not None and again.lease_owner == "a"
 
 
@@ -448,7 +418,7 @@ async def test_postgresql_replaces_a_pooled_connection_cut_while_idle(
     try:
         session = await _session(db)
         assert await _cut_connections(pg_url) >= 1
-        fetched = await repo.get_session(db, session_id=session.id)
+        fetched = await store_for(db).get_session(session.id)
         assert fetched is not None and fetched.id == session.id
     finally:
         await db.close()
@@ -464,12 +434,12 @@ async def test_postgresql_connection_in_steady_use_is_not_pinged(
     monkeypatch.setattr(db.engine.sync_engine.dialect, "do_ping", pings.append)
     try:
         session = await _session(db)
-        await repo.get_session(db, session_id=session.id)
+        await store_for(db).get_session(session.id)
         assert pings == []
         await _cut_connections(pg_url)
         with pytest.raises(DBAPIError):
-            await repo.get_session(db, session_id=session.id)
-        fetched = await repo.get_session(db, session_id=session.id)
+            await store_for(db).get_session(session.id)
+        fetched = await store_for(db).get_session(session.id)
         assert fetched is not None and fetched.id == session.id
     finally:
         await db.close()
@@ -486,45 +456,36 @@ def test_read_models_carry_every_column() -> None:
 async def test_claim_reads_the_transcript_in_order(db: Database) -> None:
     session = await _session(db)
     for i in range(3):
-        await repo.queue_bot_message(
-            db, session_id=session.id, role="interviewer", item=Reply(f"r{i}"), now=NOW
-        )
-    await repo.record_candidate_message(
-        db,
-        session_id=session.id,
-        slack_ts="9.1",
-        text="```py\\nprint(1)\\n```",
-        files=None,
-        code=[
-            repo.NewCode(language="python", filename=None, content="print(1)"),
-            repo.NewCode(language="sql", filename=None, content="SELECT 2"),
-        ],
-        now=NOW,
-        finish=False,
+        await store_for(db).queue(session.id, role="interviewer", item=Reply(f"r{i}"), now=NOW)
+    code = [
+        NewCode(language="python", filename=None, content="print(1)"),
+        NewCode(language="sql", filename=None, content="SELECT 2"),
+    ]
+    await store_for(db).record_candidate_message(
+        session.id, _turn("9.1", "```py\\nprint(1)\\n```", code)
     )
     claimed = await _claim(
         db, session_id=session.id, owner="a", now=NOW, until=NOW + timedelta(seconds=60)
     )
     assert claimed is not None
-    claim, state = claimed
-    assert state.lease_owner == "a" and claim.work_seq == state.work_seq >= 1
+    state = claimed
+    assert state.lease_owner == "a" and state.work_seq >= 1
     assert [m.text for m in state.messages][1:] == ["r0", "r1", "r2", "```py\\nprint(1)\\n```"]
     assert [m.id for m in state.messages] == sorted(m.id for m in state.messages)
     assert [c.content for c in state.code_submissions] == ["print(1)", "SELECT 2"]
     assert state.code_submissions[1].created_at.tzinfo is not None
     assert state.code_submissions[0].message_id == state.messages[-1].id
     assert state.started_at.tzinfo is not None
-    assert await repo.load_session_state(db, session_id=session.id) == state
+    assert await store_for(db).load_state(session.id) == state
 
 
-async def _thread_session(db: Database, user: str = "U1") -> InterviewSession:
+async def _thread_session(db: Database, user: str = "U1") -> SessionRecord:
     """An active session whose problem is posted in thread D1/1.0 (per user: D-<user>)."""
     session = await _session(db, user)
-    state = await repo.load_session_state(db, session_id=session.id)
+    state = await store_for(db).load_state(session.id)
     assert state is not None
-    await repo.mark_problem_posted(
-        db,
-        session_id=session.id,
+    await store_for(db).mark_problem_posted(
+        session.id,
         message_id=state.messages[0].id,
         channel_id=f"D-{user}",
         thread_ts="1.0",
@@ -536,21 +497,15 @@ async def _thread_session(db: Database, user: str = "U1") -> InterviewSession:
 
 async def _say(
     db: Database, text: str, *, ts: str, user: str = "U1", code: bool = False
-) -> tuple[int, int] | None:
-    blocks = [repo.NewCode(language="python", filename=None, content=text)] if code else []
-    return await repo.insert_turn(
-        db,
-        team_id="T1",
-        user_id=user,
-        channel_id="D-U1",
-        thread_ts="1.0",
-        slack_ts=ts,
-        text=text,
-        files=None,
-        code=blocks,
-        now=NOW + timedelta(minutes=1),
-        finish=False,
-    )
+) -> StoredTurn | None:
+    """A turn in thread D-U1/1.0, stored as the bot stores it."""
+    blocks = [NewCode(language="python", filename=None, content=text)] if code else []
+    turn = NewTurn("T1", user, "D-U1", "1.0", ts, text, NOW + timedelta(minutes=1), code=blocks)
+    return await store_for(db).record_turn(turn, then=_as_stored)
+
+
+async def _as_stored(stored: StoredTurn) -> StoredTurn:
+    return stored
 
 
 @pytest.mark.parametrize("with_code", [False, True])
@@ -558,21 +513,21 @@ async def test_a_thread_message_is_stored_once_and_bumps_the_work(
     db: Database, with_code: bool
 ) -> None:
     session = await _thread_session(db)
-    before = await repo.get_session(db, session_id=session.id)
+    before = await store_for(db).get_session(session.id)
     assert before is not None
     stored = await _say(db, "x = 1", ts="2.0", code=with_code)
-    assert stored is not None and stored[1] == session.id
+    assert stored is not None and stored.session_id == session.id
     assert await _say(db, "x = 1", ts="2.0", code=with_code) is None  # Slack's retry
     assert await _say(db, "not mine", ts="2.1", user="U2") is None  # someone else
-    state = await repo.load_session_state(db, session_id=session.id)
+    state = await store_for(db).load_state(session.id)
     assert state is not None
     assert [m.text for m in state.messages if m.role == "candidate"] == ["x = 1"]
-    assert state.messages[-1].id == stored[0]
+    assert state.messages[-1].id == stored.message_id
     assert state.work_seq == before.work_seq + 1
     assert state.wake_at == NOW + timedelta(minutes=1)
     assert [c.content for c in state.code_submissions] == (["x = 1"] if with_code else [])
-    await repo.transition_status(
-        db, session_id=session.id, from_statuses=["active"], to_status="grading", now=NOW
+    await store_for(db).transition_status(
+        session.id, from_statuses=["active"], to_status="grading", now=NOW
     )
     assert await _say(db, "too late", ts="2.2") is None  # the interview is over
 
@@ -600,24 +555,14 @@ async def test_postgresql_turn_statements_commit_on_their_own(pg_url: str) -> No
         until = NOW + timedelta(seconds=60)
         claimed = await _claim(db, session_id=session.id, owner="w", now=NOW, until=until)
         assert claimed is not None
-        reply = await repo.queue_bot_message(
-            db,
-            session_id=session.id,
-            role="interviewer",
-            item=Reply("hi"),
-            now=NOW,
-            bump=False,
-            posting_now=True,
+        store = store_for(db)
+        reply = await store.queue_posting(
+            session.id, role="interviewer", item=Reply("hi"), now=NOW, key="reply:1"
         )
         assert reply is not None
-        await repo.mark_posted(db, message_id=reply, slack_ts="3.1", now=NOW)
-        assert await repo.release_session(
-            db,
-            session_id=session.id,
-            owner="w",
-            seen_work_seq=claimed[0].work_seq,
-            next_wake_at=None,
-            now=NOW,
+        await store.mark_posted(reply, slack_ts="3.1", now=NOW)
+        assert await store.release(
+            session.id, seen_work_seq=claimed.work_seq, next_wake_at=None, now=NOW
         )
         assert {level for _, level in seen} == {"AUTOCOMMIT"}, seen
     finally:
@@ -642,24 +587,15 @@ async def test_postgresql_confirming_a_turn_puts_it_on_disk(pg_url: str) -> None
             "before_cursor_execute",
             lambda *args: relaxed.append(args[2].split()[0]),
         )
-        stored = await repo.insert_turn_and_claim(
-            db,
-            team_id="T1",
-            user_id="U1",
-            channel_id="D-U1",
-            thread_ts="1.0",
-            slack_ts="4.0",
-            text="visible before it is on disk",
-            files=None,
-            now=NOW,
-            lease=repo.Lease(owner="w", until=NOW + timedelta(seconds=60)),
-        )
-        assert stored is not None and stored[1] == session.id
+        store = PostgresStore(db, FixedLeases())
+        turn = NewTurn("T1", "U1", "D-U1", "1.0", "4.0", "visible before it is on disk", NOW)
+        stored = await store.store_turn(turn)
+        assert stored is not None and stored.session_id == session.id
         assert relaxed == ["WITH"] and durable == []
         admin = await asyncpg.connect(PG_ADMIN_DSN)
         try:
             written = await admin.fetchval("SELECT pg_current_wal_insert_lsn()")
-            await repo.confirm_turn(db, key="turn:D-U1:4.0", now=NOW)
+            await store.confirm_turn(turn)
             flushed = await admin.fetchval("SELECT pg_current_wal_flush_lsn()")
         finally:
             await admin.close()
@@ -681,11 +617,11 @@ async def test_sqlite_turns_need_no_confirming(sqlite_url: str) -> None:
         )
         seen_by_then: list[int] = []
 
-        async def then(stored: repo.StoredTurn) -> int:
+        async def then(stored: StoredTurn) -> int:
             seen_by_then.append(len(statements))
             return stored.message_id
 
-        store = interview_store(db, _Leases())
+        store = store_for(db)
         turn = NewTurn("T1", "U1", "D-U1", "1.0", "4.0", "hello", NOW)
         assert await store.record_turn(turn, then=then) is not None
         # Nothing is written after `then`: the commit it followed is all an ack waits for.
@@ -693,60 +629,42 @@ async def test_sqlite_turns_need_no_confirming(sqlite_url: str) -> None:
         assert await store.record_turn(turn, then=then) is None  # Slack's retry
 
 
-@dataclasses.dataclass
-class _Leases:
-    owner: str = "w"
-    until: datetime = NOW + timedelta(seconds=60)
-
-    def lease_until(self) -> datetime:
-        return self.until
-
-
 async def _claim(
     db: Database, *, session_id: int, owner: str, now: datetime, until: datetime
-) -> Claimed | None:
+) -> SessionState | None:
     """The claim as the worker takes it: through the store for the database."""
-    return await interview_store(db, _Leases(owner, until)).claim(session_id, now=now)
+    return await store_for(db, owner, until).claim(session_id, now=now)
 
 
 async def test_postgresql_turn_store_claims_then_flushes_before_it_returns(pg_url: str) -> None:
     async with migrated(pg_url) as db:
         session = await _thread_session(db)
         order: list[str] = []
-        confirm = repo.confirm_turn
+        confirm = PostgresStore.confirm_turn
 
-        async def then(stored: repo.StoredTurn) -> repo.StoredTurn:
+        async def then(stored: StoredTurn) -> StoredTurn:
             order.append("then")
             return stored
 
-        store = interview_store(db, _Leases())
+        store = store_for(db)
         turn = NewTurn("T1", "U1", "D-U1", "1.0", "4.0", "hello", NOW)
         with pytest.MonkeyPatch.context() as patch:
 
-            async def observed(db: Database, *, key: str, now: datetime) -> None:
-                order.append(f"flush {key}")
-                await confirm(db, key=key, now=now)
+            async def observed(self: PostgresStore, turn: NewTurn) -> None:
+                order.append(f"flush {turn.slack_ts}")
+                await confirm(self, turn)
 
-            patch.setattr(repo, "confirm_turn", observed)
+            patch.setattr(PostgresStore, "confirm_turn", observed)
             stored = await store.record_turn(turn, then=then)
-        assert order == ["then", "flush turn:D-U1:4.0"]
+        assert order == ["then", "flush 4.0"]
         assert stored is not None and stored.session_id == session.id
-        assert stored.claimed is not None and stored.claimed[0].work_seq >= 1
+        assert stored.claimed is not None and stored.claimed.work_seq >= 1
 
 
-async def _say_claiming(db: Database, ts: str, owner: str = "w") -> repo.StoredTurn | None:
-    return await repo.insert_turn_and_claim(
-        db,
-        team_id="T1",
-        user_id="U1",
-        channel_id="D-U1",
-        thread_ts="1.0",
-        slack_ts=ts,
-        text=f"message {ts}",
-        files=None,
-        now=NOW,
-        lease=repo.Lease(owner=owner, until=NOW + timedelta(seconds=60)),
-    )
+async def _say_claiming(db: Database, ts: str, owner: str = "w") -> StoredTurn | None:
+    """PostgreSQL's turn without code: stored, bumped, claimed and read in one statement."""
+    store = PostgresStore(db, FixedLeases(owner))
+    return await store.store_turn(NewTurn("T1", "U1", "D-U1", "1.0", ts, f"message {ts}", NOW))
 
 
 async def test_postgresql_a_turn_takes_the_lease_and_reads_the_transcript_with_it(
@@ -757,9 +675,9 @@ async def test_postgresql_a_turn_takes_the_lease_and_reads_the_transcript_with_i
         await _say(db, "x = 1", ts="2.0", code=True)
         stored = await _say_claiming(db, "2.1")
         assert stored is not None and stored.claimed is not None
-        claim, state = stored.claimed
-        assert state == await repo.load_session_state(db, session_id=session.id)
-        assert state.lease_owner == "w" and claim.work_seq == state.work_seq
+        state = stored.claimed
+        assert state == await store_for(db).load_state(session.id)
+        assert state.lease_owner == "w"
         assert state.messages[-1].id == stored.message_id
         assert [m.text for m in state.messages if m.role == "candidate"] == [
             "x = 1",
@@ -769,7 +687,7 @@ async def test_postgresql_a_turn_takes_the_lease_and_reads_the_transcript_with_i
         # Held by another worker: stored, but neither the lease nor the transcript is taken.
         other = await _say_claiming(db, "2.2", owner="other")
         assert other is not None and other.claimed is None
-        after = await repo.get_session(db, session_id=session.id)
+        after = await store_for(db).get_session(session.id)
         assert after is not None and after.lease_owner == "w"
         assert after.work_seq == state.work_seq + 1
 
@@ -796,5 +714,5 @@ async def test_postgresql_a_turn_racing_another_write_leaves_the_read_to_the_wor
         finally:
             await admin.close()
         assert stored is not None and stored.claimed is None
-        state = await repo.load_session_state(db, session_id=session.id)
+        state = await store_for(db).load_state(session.id)
         assert state is not None and state.messages[-1].id == stored.message_id
