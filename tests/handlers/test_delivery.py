@@ -1,4 +1,5 @@
-"""Every outbox variant renders from its own fields, never from text parsed back."""
+"""Every outbox variant renders from its own fields, never from text parsed back; a post
+Slack refuses for its blocks goes again as plain text."""
 
 from __future__ import annotations
 
@@ -35,8 +36,11 @@ from bot.interview.ports import Outgoing, SessionRef
 from bot.interview.run_record import RunRecord
 from handlers.delivery import SlackDelivery, render
 from sandbox.slack_double import USER_ID, SlackDouble
+from storage.models import Message
 from tests.bot.interview.samples import two_sum
+from tests.conftest import BotHarness
 from tests.handlers.blocks.checks import assert_valid_message
+from tests.handlers.steps import DM, count_rows, start_interview
 
 NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 SESSION = SessionRef(
@@ -154,3 +158,15 @@ async def test_the_finished_problem_message_shows_the_best_run(
     last_line = blocks[-1]["elements"][0]["text"]
     assert last_line == f":white_check_mark: {finished}"
     assert "Finish interview" not in json.dumps(blocks)
+
+
+async def test_refused_blocks_fall_back_to_plain_text(bot: BotHarness) -> None:
+    thread = await start_interview(bot)
+    bot.slack.fail("chat.postMessage", 200, body={"ok": False, "error": "invalid_blocks"})
+    await bot.send.dm("What should I return for an empty list?", channel=DM, thread_ts=thread)
+    await bot.settle()
+    replies = bot.slack.posts(thread_ts=thread)
+    assert len(replies) == 3  # opening, the refused attempt, the text-only reply
+    assert "blocks" in replies[1].params and "blocks" not in replies[2].params
+    assert replies[2].params["text"]
+    assert await count_rows(bot, Message, Message.slack_ts.is_(None)) == 0

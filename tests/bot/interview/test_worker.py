@@ -1,5 +1,5 @@
-"""Surfaces no single listener owns, through the real Bolt app: the timers' posts, the
-fallback when Slack refuses blocks, the health check and signature refusal."""
+"""The worker's sweep drives the timers, through the real Bolt app: the time warning, then
+the time limit finishes and grades the interview; sweeping again does nothing more."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from storage.models import Interview, InterviewSession, Message
+from storage.models import Interview, InterviewSession
 from tests.conftest import BotHarness
-from tests.handlers.steps import DM, count_rows, start_interview
+from tests.handlers.steps import count_rows, start_interview
 from tests.slack_validation import assert_valid_blocks
 
 
@@ -41,27 +41,3 @@ async def test_warning_then_time_limit_finishes_and_grades(bot: BotHarness) -> N
     await bot.runtime.engine.sweep()
     await bot.settle()
     assert len(bot.slack.calls) == calls
-
-
-async def test_healthz_reports_database(bot: BotHarness) -> None:
-    async with bot.http.get(f"{bot.url}/healthz") as resp:
-        assert resp.status == 200
-        assert (await resp.json())["database"] == "ok"
-
-
-async def test_bad_signature_is_refused(bot: BotHarness) -> None:
-    reply = await bot.send.command("hard", headers={"X-Slack-Signature": "v0=deadbeef"})
-    assert reply.status == 401
-    assert not bot.slack.calls
-
-
-async def test_refused_blocks_fall_back_to_plain_text(bot: BotHarness) -> None:
-    thread = await start_interview(bot)
-    bot.slack.fail("chat.postMessage", 200, body={"ok": False, "error": "invalid_blocks"})
-    await bot.send.dm("What should I return for an empty list?", channel=DM, thread_ts=thread)
-    await bot.settle()
-    replies = bot.slack.posts(thread_ts=thread)
-    assert len(replies) == 3  # opening, the refused attempt, the text-only reply
-    assert "blocks" in replies[1].params and "blocks" not in replies[2].params
-    assert replies[2].params["text"]
-    assert await count_rows(bot, Message, Message.slack_ts.is_(None)) == 0

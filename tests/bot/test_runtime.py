@@ -1,4 +1,5 @@
-"""The whole journey through the real Bolt app: command → card → Start → thread → Finish."""
+"""The runtime wired whole, the journey through the real Bolt app: command → card → Start →
+thread → Finish, offline (SQLite and PostgreSQL) and with the model."""
 
 from __future__ import annotations
 
