@@ -15,6 +15,7 @@ from typing import Any
 from bench import processes
 from bench.observer import SlackObserver
 from bench.processes import ManagedProcess
+from bench.queued_runs import QueuedRunsConfig, acks_while_runs_queue, render_queued_runs
 from bench.report import add_ratios, machine, render_table, verdicts, write_results
 from bench.runs import measure_runs, render_runs
 from bench.scenarios import (
@@ -47,7 +48,18 @@ def parse_args(argv: list[str] | None) -> tuple[BenchConfig, argparse.Namespace]
         help="comma-separated: sqlite, postgresql (default both; PostgreSQL is skipped "
         "with a note when 127.0.0.1:5432 does not answer)",
     )
-    parser.add_argument("--only", default="ack,turn,home,capacity,runs", help="which parts to run")
+    parser.add_argument(
+        "--only",
+        default="ack,turn,home,capacity,runs",
+        help="which parts to run (runs: acks while runs are queued in a bot process, then runs "
+        "in this process; queued: only the former)",
+    )
+    parser.add_argument(
+        "--run-submissions",
+        type=int,
+        default=None,
+        help="code submissions sent at once while acks are measured (16; --quick 8)",
+    )
     parser.add_argument("--model-latency", type=float, default=2.0, help="seconds (default 2)")
     parser.add_argument(
         "--slack-latency", type=float, default=0.05, help="seconds per Web API call (0.05)"
@@ -200,6 +212,21 @@ async def run(config: BenchConfig, args: argparse.Namespace) -> dict[str, Any]:
                             results["targets"][kind]["capacity"] = await capacity(
                                 ctx, bot, database_url=url, prefix=_prefix(kind, "c")
                             )
+                if parts & {"runs", "queued"}:
+                    queued = QueuedRunsConfig.of_run(
+                        quick=config.quick, submissions=args.run_submissions
+                    )
+                    for kind in kinds:
+                        print(f"acks while code runs are queued, {kind}", flush=True)
+                        async with bot_on(kind, f"bot-{kind}-runs") as (bot, url):
+                            results["targets"][kind]["queued_runs"] = await acks_while_runs_queue(
+                                ctx,
+                                bot,
+                                slack=slack,
+                                database_url=url,
+                                prefix=_prefix(kind, "r"),
+                                config=queued,
+                            )
             finally:
                 await model.stop()
     if "runs" in parts:
@@ -238,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     config, args = parse_args(argv)
     results = asyncio.run(run(config, args))
     print(render_table(results), flush=True)
+    queued = {k: t["queued_runs"] for k, t in results["targets"].items() if "queued_runs" in t}
+    if queued:
+        print("\n" + render_queued_runs(queued), flush=True)
     if "runs" in results:
         print("\n" + render_runs(results["runs"]), flush=True)
     path, chart = write_results(results, update_docs=not args.no_docs)
