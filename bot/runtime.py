@@ -16,6 +16,7 @@ from bot import jobs
 from bot.admission import RequestPriority, TaskTracker, in_request
 from bot.app import build_bolt_app, build_web_app
 from bot.config import Settings
+from bot.execution import CodeRunner
 from bot.interview.domain import Interviewer
 from bot.interview.engine import InterviewEngine
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
@@ -70,6 +71,7 @@ class BotRuntime:
         apply_migrations: bool = True,
         tuning: EngineTuning | None = None,
         interviewer: Interviewer | None = None,
+        code_runner: CodeRunner | None = None,
     ) -> BotRuntime:
         """Wire everything; applies migrations first unless told not to."""
         if not settings.slack_bot_token:
@@ -89,6 +91,8 @@ class BotRuntime:
         )
         tasks = TaskTracker()
         bank = ProblemBank.default()
+        # One per process: its pool bounds the sandboxes running at once, whoever asks.
+        code_runner = code_runner or CodeRunner(slots=settings.run_slots)
         engine = InterviewEngine(
             db=db,
             bank=bank,
@@ -103,6 +107,7 @@ class BotRuntime:
             tuning=tuning
             or EngineTuning(lease_seconds=settings.lease_seconds, work_slots=settings.work_slots),
             priority=priority,
+            runner=code_runner,
         )
         services = Services(
             engine=engine,
@@ -130,7 +135,21 @@ class BotRuntime:
     async def start(self) -> None:
         """Start the timers and pick up whatever was left when the process last stopped."""
         self.scheduler = jobs.start_scheduler(self.engine, self.settings.sweep_interval_seconds)
+        await self.log_code_execution()
         await jobs.recover(self.engine)
+
+    async def log_code_execution(self) -> None:
+        """Say once whether candidate code can run here, and if not why (it is never run
+        outside the sandbox: the interviews go on without it)."""
+        runner = self.engine.executor.runner
+        reason = await runner.unavailable_reason()
+        if reason is not None:
+            logger.warning("%s; interviews go on without running code", reason)
+            return
+        languages = ", ".join(runner.languages()) or "none"
+        logger.info(
+            "code execution is available: sandboxed, %d at once (%s)", runner.pool.size, languages
+        )
 
     async def connect_socket_mode(self) -> None:
         """Receive Slack's requests over Socket Mode (SLACK_APP_TOKEN) instead of HTTP."""

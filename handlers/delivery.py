@@ -176,6 +176,17 @@ class SlackDelivery:
             ),
         )
 
+    async def post_note(self, session: SessionRef, text: str) -> None:
+        if not session.thread_ts:
+            return
+        await self.client.chat_postMessage(
+            channel=session.channel_id or session.user_id,
+            thread_ts=session.thread_ts,
+            text=escape_mrkdwn(text),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+
     async def download(self, file: dict[str, Any]) -> bytes:
         url = str(file.get("url_private_download") or file.get("url_private") or "")
         if not url or origin_of(url) not in self._file_origins:

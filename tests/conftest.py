@@ -13,6 +13,7 @@ import pytest
 from aiohttp import web
 
 from bot.config import Settings
+from bot.execution import CodeRunner
 from bot.interview.domain import Interviewer
 from bot.interview.worker import EngineTuning
 from bot.runtime import BotRuntime
@@ -117,6 +118,7 @@ async def start_bot(
     start_jobs: bool = False,
     interviewer: Interviewer | None = None,
     sweep_interval: float = 5.0,
+    code_runner: CodeRunner | None = None,
 ) -> BotHarness:
     """The real runtime served on a local port of 127.0.0.1."""
     settings = Settings(
@@ -132,7 +134,9 @@ async def start_bot(
         model_timeout_seconds=2.0,
         sweep_interval_seconds=sweep_interval,
     )
-    runtime = await BotRuntime.create(settings, tuning=tuning, interviewer=interviewer)
+    runtime = await BotRuntime.create(
+        settings, tuning=tuning, interviewer=interviewer, code_runner=code_runner
+    )
     # The production server set-up: its timeouts and connection cap apply in every test.
     runner, site = await start_web_server(
         runtime.web_app, host="127.0.0.1", port=0, limits=ServerLimits.from_settings(settings)

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.admission import RequestPriority, TaskTracker, WorkSlots
+from bot.execution import CodeRunner
 from bot.interview.code import extract_fenced_code
 from bot.interview.domain import (
     ActiveInterview,
@@ -34,6 +35,7 @@ from bot.interview.outbox import EndedNote, GradingNote, Kind
 from bot.interview.ports import Delivery, Outgoing, post_marker
 from bot.interview.problem_bank import ProblemBank
 from bot.interview.records import NewCode, NewSession, NewTurn, SessionRecord, StoredTurn
+from bot.interview.run_request import RUN_WORD, parse_run_request
 from bot.interview.store import InterviewStore
 from bot.interview.timing import utcnow, warning_lead_seconds
 from bot.interview.transcript import active_interview, item_of
@@ -86,6 +88,7 @@ class InterviewEngine:
         clock: Callable[[], datetime] = utcnow,
         tuning: EngineTuning | None = None,
         priority: RequestPriority | None = None,
+        runner: CodeRunner | None = None,
     ) -> None:
         self.bank = bank
         self.interviewer = interviewer
@@ -105,6 +108,7 @@ class InterviewEngine:
             delivery=delivery,
             slots=self.slots,
             clock=clock,
+            runner=runner,
         )
         self.worker = Worker(
             store=self.store,
@@ -192,6 +196,8 @@ class InterviewEngine:
         if not thread_ts:
             return MessageOutcome.NOT_IN_INTERVIEW
         finish = text.strip().lower().rstrip(".!") in FINISH_WORDS and not files
+        # `run` is stored like any turn, as a request its result answers.
+        kind = Kind.RUN_REQUEST if not files and parse_run_request(text) else Kind.CANDIDATE
         code = [
             NewCode(language=block.language, filename=None, content=block.content)
             for block in extract_fenced_code(text)
@@ -210,6 +216,7 @@ class InterviewEngine:
             files=shared,
             code=code,
             finish=finish,
+            kind=kind.value,
         )
         outcome = await self.store.record_turn(
             turn, then=lambda stored: self._recorded(stored, finish)
@@ -287,6 +294,38 @@ class InterviewEngine:
         return await self.store.edit_candidate_message(
             session.id, slack_ts=ts, text=text, deleted=deleted
         )
+
+    async def request_run(
+        self, *, team_id: str, user_id: str, session_id: int | None, key: str
+    ) -> MessageOutcome:
+        """Run the latest code again (the Run again button), like typing `run`: stored once
+        per `key` (the click's own id, at most 32 characters) as a run request."""
+        session = (
+            await self.store.get_session(session_id)
+            if session_id is not None
+            else await self.store.open_session_of(team_id=team_id, user_id=user_id)
+        )
+        if session is None or session.team_id != team_id:
+            return MessageOutcome.NOT_IN_INTERVIEW
+        if session.user_id != user_id:
+            return MessageOutcome.NOT_CANDIDATE
+        if session.status != SessionStatus.ACTIVE or not session.thread_ts:
+            return MessageOutcome.INTERVIEW_OVER
+        request = NewTurn(
+            team_id=team_id,
+            user_id=user_id,
+            channel_id=session.channel_id or "",
+            thread_ts=session.thread_ts,
+            slack_ts=key,
+            text=RUN_WORD,
+            now=self.clock(),
+            kind=Kind.RUN_REQUEST.value,
+        )
+        message_id = await self.store.record_candidate_message(session.id, request)
+        if message_id is None:
+            return MessageOutcome.DUPLICATE
+        self.worker.answer(StoredTurn(message_id, session.id))
+        return MessageOutcome.RECORDED
 
     async def request_finish(
         self, *, team_id: str, user_id: str, session_id: int | None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.admission import WorkSlots
+from bot.execution import CodeRunner, RunResult, RunStatus, Submission, detect_language
 from bot.interview import outbox
 from bot.interview.code import FileRejected, check_file_metadata, decode_file
 from bot.interview.domain import (
@@ -21,12 +22,17 @@ from bot.interview.domain import (
 from bot.interview.grading import heuristic_grade
 from bot.interview.llm_interviewer import FALLBACK_GRADER
 from bot.interview.outbox import (
+    NO_CODE,
+    RUN_FAILED,
+    UNKNOWN_LANGUAGE,
     Apology,
     Kind,
     Opening,
     OutboxItem,
     Reply,
     RetryNotice,
+    RunFailure,
+    RunResultPost,
     StepSkipped,
     TimeUp,
     TimeWarning,
@@ -43,7 +49,9 @@ from bot.interview.steps import (
     GradeInterview,
     Idle,
     Post,
+    RunCode,
     SetFilesAside,
+    SettleRun,
     Skip,
     SkipTurn,
     Speak,
@@ -68,6 +76,70 @@ FILE_SKIPPED_TEXT = (
     "Something went wrong handling the file in your last message, so I set it aside. "
     "Please send it again if it mattered — the interview goes on."
 )
+# What a run says when it cannot run the code.
+ASK_LANGUAGE_TEXT = (
+    "I can't tell which language this code is in, so I haven't run it. "
+    "Reply `run python`, `run javascript` or `run cpp`."
+)
+NO_CODE_TEXT = "There is no code to run yet: send it as a snippet, a file or a ``` block."
+RUN_FAILED_TEXT = "I could not run this code (something went wrong on my side); we go on."
+UNSUPPORTED_SUFFIX = "I'll still read and review your code."
+
+
+def unavailable_text(reason: str) -> str:
+    return (
+        f"Code execution is unavailable on this server ({reason}); "
+        "the interview goes on without it."
+    )
+
+
+def queued_text(place: int) -> str:
+    """The transient note of a run waiting for a sandbox slot (`place` is 1-based)."""
+    ahead = place - 1
+    if ahead < 1:
+        return "Your code is queued — it runs next."
+    return f"Your code is queued — {ahead} ahead of you."
+
+
+UNAVAILABLE_PREFIX = "code execution is unavailable on this server: "
+COMPILE_ERROR_CHARS = 300
+
+
+def run_result_post(result: RunResult, *, code_id: int, request_id: int) -> RunResultPost:
+    """What the thread and the transcript keep of a run."""
+    summary = result.summary()
+    if result.status is RunStatus.UNSUPPORTED_LANGUAGE:
+        summary = f"{summary} {UNSUPPORTED_SUFFIX}"
+    elif result.status is RunStatus.UNAVAILABLE:
+        summary = unavailable_text(result.message.removeprefix(UNAVAILABLE_PREFIX))
+    elif result.status is RunStatus.COMPILE_ERROR and result.message.strip():
+        # The compiler's or loader's last line says what is wrong (no test ran to show it).
+        last = result.message.strip().splitlines()[-1].strip()
+        summary = f"{summary}: {last[:COMPILE_ERROR_CHARS]}"
+    failures = tuple(
+        RunFailure(
+            f.index,
+            f.input,
+            f.expected,
+            f.actual,
+            # The end of the traceback says what went wrong; the error line alone may not.
+            f"{f.error}\n{f.trace}" if f.error and f.trace else f.error,
+        )
+        for f in result.visible_failures
+    )
+    return RunResultPost(
+        code_id=code_id,
+        request_id=request_id,
+        status=result.status.value,
+        language=result.language,
+        passed=result.passed,
+        total=result.total,
+        summary=summary,
+        failures=failures,
+        hidden_failed=result.hidden_failed,
+    )
+
+
 # Posted in place of an opening that kept failing: the interview must start somehow.
 STAND_IN_OPENING = (
     "Let's begin. Read the problem above, then tell me how you understand it and how you "
@@ -97,6 +169,7 @@ class StepExecutor:
         delivery: Delivery,
         slots: WorkSlots,
         clock: Callable[[], datetime],
+        runner: CodeRunner | None = None,
     ) -> None:
         self.store = store
         self.bank = bank
@@ -104,6 +177,8 @@ class StepExecutor:
         self.delivery = delivery
         self.slots = slots
         self.clock = clock
+        # Candidate code runs only through this runner's sandbox and bounded pool.
+        self.runner = runner or CodeRunner()
 
     def ref(self, state: SessionState) -> SessionRef:
         return session_ref(
@@ -125,6 +200,8 @@ class StepExecutor:
                 return StepOutcome(progressed=True)
             case GradeInterview(fallback):
                 return await self._grade(state, ref, fallback=fallback)
+            case RunCode():
+                return await self._run_code(state, ref, step)
             case Speak(opening, through):
                 return await self._speak(state, opening=opening, through=through)
             case Warn(seconds_left):
@@ -171,6 +248,13 @@ class StepExecutor:
                 return StepOutcome(progressed=True)
             case SkipTurn(through):
                 await self._notice_skipped(state, key=f"skipped:turn:{through}", through=through)
+                return StepOutcome(progressed=True)
+            case SettleRun(run):
+                code_id = run.code.id if run.code else 0
+                failed = RunResultPost(
+                    code_id, run.request_id, RUN_FAILED, run.language or "", 0, 0, RUN_FAILED_TEXT
+                )
+                await self._say(state, failed, key=run.key)
                 return StepOutcome(progressed=True)
             case Idle():
                 return None
@@ -292,6 +376,51 @@ class StepExecutor:
                 logger.warning("session %s: could not update the problem message", state.id)
         await self.store.mark_posted(message.id, slack_ts=posted.ts, now=self.clock())
         return StepOutcome(progressed=True, home=message.kind == Kind.SCORECARD)
+
+    async def _run_code(self, state: SessionState, ref: SessionRef, run: RunCode) -> StepOutcome:
+        """Run the code in the sandbox (outside any transaction and any work slot), then
+        queue its result in one write. A crash before that write runs it again on the next
+        claim; the dedupe key keeps it to one result."""
+        result = await self._run_result(ref, run)
+        await self._say(state, result, key=run.key)
+        return StepOutcome(progressed=True)
+
+    async def _run_result(self, ref: SessionRef, run: RunCode) -> RunResultPost:
+        code = run.code
+        if code is None:
+            return RunResultPost(0, run.request_id, NO_CODE, "", 0, 0, NO_CODE_TEXT)
+        language = (
+            run.language or detect_language(fence=code.language, filename=code.filename).language
+        )
+        if language is None:
+            # Never guess: code run as the wrong language fails for no fault of its own.
+            return RunResultPost(
+                code.id, run.request_id, UNKNOWN_LANGUAGE, "", 0, 0, ASK_LANGUAGE_TEXT
+            )
+        reason = await self.slots.outside(self.runner.sandbox.unavailable_reason())
+        if reason is not None:
+            # Said once per interview: next_step runs no later submission after this.
+            return RunResultPost(
+                code.id,
+                run.request_id,
+                RunStatus.UNAVAILABLE.value,
+                language,
+                0,
+                0,
+                unavailable_text(reason),
+            )
+
+        async def on_queued(place: int) -> None:
+            # A note in passing, not an outbox message: losing it is harmless.
+            try:
+                await self.delivery.post_note(ref, queued_text(place))
+            except Exception:
+                logger.warning("session %s: could not post the queue note", ref.id)
+
+        result = await self.slots.outside(
+            self.runner.run(ref.problem, Submission(language, code.content), on_queued=on_queued)
+        )
+        return run_result_post(result, code_id=code.id, request_id=run.request_id)
 
     async def _fetch_files(self, state: SessionState, message: MessageRow) -> None:
         now = self.clock()

@@ -214,7 +214,13 @@ class RunResultPost(_Item):
 
 # Statuses of code that never reached its tests: no pass rate to speak of.
 UNKNOWN_LANGUAGE = "unknown_language"
-NOT_RUN_STATUSES = frozenset({"unavailable", "unsupported_language", UNKNOWN_LANGUAGE})
+# `run` before any code was sent.
+NO_CODE = "no_code"
+# A run that kept failing on the bot's side, settled so the interview goes on.
+RUN_FAILED = "run_failed"
+NOT_RUN_STATUSES = frozenset(
+    {"unavailable", "unsupported_language", UNKNOWN_LANGUAGE, NO_CODE, RUN_FAILED}
+)
 
 
 OutboxItem = (

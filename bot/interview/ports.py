@@ -73,6 +73,9 @@ class Delivery(Protocol):
         self, session: SessionRef, overall: int, runs: RunRecord | None = None
     ) -> None: ...
 
+    async def post_note(self, session: SessionRef, text: str) -> None:
+        """A passing note in the interview's thread, outside the outbox (never retried)."""
+
     async def download(self, file: dict[str, Any]) -> bytes: ...
 
     async def publish_home(self, team_id: str, page: HomePage) -> None: ...

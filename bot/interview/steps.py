@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.execution.runner import RunStatus
 from bot.interview.domain import Role, SessionStatus
 from bot.interview.outbox import ANSWERING_KINDS, INTERVIEWER_KINDS, Kind
-from storage.models import MessageRow, SessionState
+from bot.interview.run_record import run_results
+from bot.interview.run_request import parse_run_request
+from storage.models import CodeRow, MessageRow, SessionState
 
 # The dedupe key of the one time warning per interview.
 WARNING_KEY = Kind.WARNING.value
@@ -62,11 +65,29 @@ class Warn:
 
 
 @dataclass(frozen=True, slots=True)
+class RunCode:
+    """Run `code` against the problem's tests and queue what it did.
+
+    `request_id`: the candidate's `run` this answers (0: the submission itself, run as it
+    arrives); `language`: the language that `run` named; `code` None: nothing to run yet.
+    """
+
+    code: CodeRow | None
+    request_id: int = 0
+    language: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The result's dedupe key: one result per submission and request, ever."""
+        return f"run:{self.code.id if self.code else 0}:{self.request_id}"
+
+
+@dataclass(frozen=True, slots=True)
 class Idle:
     """Nothing is due until the next timer or new work."""
 
 
-Step = TimeIsUp | Post | FetchFiles | GradeInterview | Speak | Warn | Idle
+Step = TimeIsUp | Post | FetchFiles | GradeInterview | RunCode | Speak | Warn | Idle
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +119,23 @@ class SkipTurn:
     through: int
 
 
-Skip = Abandon | GiveUpPost | SetFilesAside | GradeInterview | StandInOpening | SkipTurn | Idle
+@dataclass(frozen=True, slots=True)
+class SettleRun:
+    """A run keeps failing: its result says it could not be run, so it is not tried again."""
+
+    run: RunCode
+
+
+Skip = (
+    Abandon
+    | GiveUpPost
+    | SetFilesAside
+    | GradeInterview
+    | StandInOpening
+    | SettleRun
+    | SkipTurn
+    | Idle
+)
 
 
 def next_step(state: SessionState, now: datetime) -> Step:
@@ -113,12 +150,17 @@ def next_step(state: SessionState, now: datetime) -> Step:
     if waiting is not None:
         return FetchFiles(waiting)
     if status == SessionStatus.GRADING:
-        return GradeInterview()
+        # The code sent last is run before the grade, which reads what it did.
+        return pending_run(state) or GradeInterview()
     if status != SessionStatus.ACTIVE:
         return Idle()
     if not any(m.kind in INTERVIEWER_KINDS for m in state.messages):
         # The opening answers nothing: messages sent before it still get their own reply.
         return Speak(opening=True, through=0)
+    run = pending_run(state)
+    if run is not None:
+        # Before the interviewer speaks, so it sees what the code did.
+        return run
     if now >= state.warning_at and not any(m.dedupe_key == WARNING_KEY for m in state.messages):
         return Warn((state.deadline_at - now).total_seconds())
     if pending_candidate(state):
@@ -141,12 +183,18 @@ def step_to_skip(state: SessionState, now: datetime) -> Skip:
     if waiting is not None:
         return SetFilesAside(waiting)
     if status == SessionStatus.GRADING:
+        run = pending_run(state)
+        if run is not None:
+            return SettleRun(run)
         # The model's grade is what kept failing: the rubric grades instead.
         return GradeInterview(fallback=True)
     if status != SessionStatus.ACTIVE:
         return Idle()
     if not any(m.kind in INTERVIEWER_KINDS for m in state.messages):
         return StandInOpening()
+    run = pending_run(state)
+    if run is not None:
+        return SettleRun(run)
     if pending_candidate(state):
         return SkipTurn(last_candidate_id(state))
     return Idle()
@@ -174,9 +222,41 @@ def last_candidate_id(state: SessionState) -> int:
 
 
 def pending_candidate(state: SessionState) -> bool:
-    """A candidate message is waiting for its answer (and its files are in)."""
+    """A candidate message is waiting for its answer (and its files are in). A `run` is
+    answered by its result, not by the interviewer."""
     answered = answered_through(state)
     return any(
-        m.role == Role.CANDIDATE and m.id > answered and not m.deleted and m.files_done
+        m.role == Role.CANDIDATE
+        and m.kind != Kind.RUN_REQUEST
+        and m.id > answered
+        and not m.deleted
+        and m.files_done
         for m in state.messages
     )
+
+
+def pending_run(state: SessionState) -> RunCode | None:
+    """The oldest run due: a code submission not run yet, then a `run` not answered yet.
+
+    Once code could not run because execution is unavailable here (said once), later
+    submissions are not run; an explicit `run` is still answered.
+    """
+    results = run_results(state.messages)
+    done = {(r.code_id, r.request_id) for r in results}
+    answered_requests = {r.request_id for r in results if r.request_id}
+    deleted = {m.id for m in state.messages if m.deleted}
+    if not any(r.status == RunStatus.UNAVAILABLE for r in results):
+        for code in state.code_submissions:
+            if code.message_id not in deleted and (code.id, 0) not in done:
+                return RunCode(code)
+    for m in state.messages:
+        if m.kind != Kind.RUN_REQUEST or m.deleted or m.id in answered_requests:
+            continue
+        latest = [
+            c
+            for c in state.code_submissions
+            if (c.message_id or 0) < m.id and c.message_id not in deleted
+        ]
+        asked = parse_run_request(m.text)
+        return RunCode(latest[-1] if latest else None, m.id, asked.language if asked else None)
+    return None

@@ -10,6 +10,7 @@ from handlers.actions.finish_interview import handle_finish_interview
 from handlers.actions.home_page import handle_home_page
 from handlers.actions.open_feedback import handle_open_feedback
 from handlers.actions.open_start_card import handle_open_start_card
+from handlers.actions.run_again import handle_run_again
 from handlers.actions.start_interview import handle_start_interview
 from handlers.blocks import ids
 
@@ -19,6 +20,7 @@ def register(app: AsyncApp) -> None:
     app.action(ids.CANCEL_START)(handle_cancel_start)
     app.action(ids.OPEN_START_CARD)(handle_open_start_card)
     app.action(ids.FINISH_INTERVIEW)(handle_finish_interview)
+    app.action(ids.RUN_AGAIN)(handle_run_again)
     app.action(ids.OPEN_FEEDBACK)(handle_open_feedback)
     app.action(ids.HOME_PAGE_NEWER)(handle_home_page)
     app.action(ids.HOME_PAGE_OLDER)(handle_home_page)

@@ -4,11 +4,11 @@ thread → Finish, offline (SQLite and PostgreSQL) and with the model."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.interview.evidence import entry_point_names
 from bot.interview.problem_bank import ProblemBank
 from handlers.blocks import ids
 from sandbox.model_server import GradeReply, Reply
@@ -18,6 +18,7 @@ from tests.conftest import BotHarness, stop_bot
 from tests.slack_validation import assert_valid_blocks, assert_valid_view
 
 DM = "D" + USER_ID[1:]
+SOLUTIONS = Path(__file__).parents[1] / "execution" / "solutions"
 
 
 def _texts(blocks: list[dict[str, Any]] | None) -> str:
@@ -99,7 +100,9 @@ async def _offline_journey(bot: BotHarness) -> None:
     await bot.settle()
     assert bot.slack.file_requests[-1]["authorization"] == f"Bearer {bot.slack.token}"
     replies = bot.slack.posts(thread_ts=thread)
-    assert len(replies) == 4  # opening + three answers
+    # The opening, three answers, and before the last one what running the code did.
+    assert len(replies) == 5
+    assert "tests passed" in replies[-2].params["text"]
     for call in replies:
         assert_valid_blocks(call.params["blocks"])
 
@@ -152,22 +155,20 @@ async def test_model_journey_uses_the_model_and_its_scores(model_bot: BotHarness
     )
     await bot.settle()
     bot.model.enqueue(Reply("Thanks for the code. Which edge cases did you test?"))
-    # Code that defines what the statement asks for: grades are held to that evidence.
+    # A working solution: the code is run and graded on its tests, so it must pass them.
     async with bot.runtime.db.sessions() as s:
         problem_id = (await s.execute(select(InterviewSession.problem_id))).scalar_one()
     problem = ProblemBank.default().get(problem_id)
     assert problem is not None
-    entry = entry_point_names(problem)[0]
-    await bot.send.dm(
-        f"```python\ndef {entry}(*xs):\n    return sorted(xs)\n```",
-        channel=channel,
-        thread_ts=thread,
-    )
+    solution = (SOLUTIONS / problem_id / "solution.py").read_text()
+    await bot.send.dm(f"```python\n{solution}\n```", channel=channel, thread_ts=thread)
     await bot.settle()
-    # The interviewer saw the whole transcript and the latest code.
+    # The interviewer saw the whole transcript, the latest code and what running it did.
     last_request = json.dumps(bot.model.requests[-1]["messages"])
     assert "Does the input fit in memory?" in last_request
-    assert "return sorted(xs)" in last_request
+    defined = next(line for line in solution.splitlines() if line.startswith(("def ", "class ")))
+    assert defined in last_request
+    assert "tests passed" in bot.slack.posts(thread_ts=thread)[-2].params["text"]
     bot.model.enqueue(
         GradeReply(
             {

@@ -100,7 +100,9 @@ async def test_a_redelivered_message_is_stored_and_answered_once(
     rows = await messages_of(bot.runtime.db, thread.session_id)
     assert sum(1 for m in rows if m.role == "candidate") == 1
     assert sum(1 for m in rows if m.kind == "reply") == 1
-    assert len(bot_posts(fake_slack, thread)) - posts_before == 1
+    # The code was run once: one result, posted before the one reply.
+    assert sum(1 for m in rows if m.kind == "run_result") == 1
+    assert len(bot_posts(fake_slack, thread)) - posts_before == 2
     assert_each_posted_once(fake_slack)
 
 

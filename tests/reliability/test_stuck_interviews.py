@@ -193,7 +193,8 @@ async def test_lone_surrogates_and_nuls_from_slack_are_cleaned_on_arrival(
         )
     assert [c.filename for c in code] == ["sol\ufffdution\ufffd.py"]
     assert not unanswered(messages)
-    assert len(texts(fake_slack, thread)) == 3  # the opening and both answers
+    # The opening, what running the code did, and both answers.
+    assert len(texts(fake_slack, thread)) == 4
 
     await say(bot, thread, "done")
     await bot.settle()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.interview.outbox import Kind
+from bot.interview.outbox import Kind, RunResultPost, to_row
 from bot.interview.steps import (
     Abandon,
     FetchFiles,
@@ -17,7 +17,9 @@ from bot.interview.steps import (
     GradeInterview,
     Idle,
     Post,
+    RunCode,
     SetFilesAside,
+    SettleRun,
     Skip,
     SkipTurn,
     Speak,
@@ -28,7 +30,7 @@ from bot.interview.steps import (
     next_step,
     step_to_skip,
 )
-from storage.models import MessageRow, SessionState
+from storage.models import CodeRow, MessageRow, SessionState
 
 START = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 DEADLINE = START + timedelta(minutes=30)
@@ -84,6 +86,31 @@ def state(*messages: MessageRow, status: str = "active") -> SessionState:
     )  # fmt: skip
 
 
+def with_code(session: SessionState, *code: CodeRow) -> SessionState:
+    return dataclasses.replace(session, code_submissions=code)
+
+
+def code(id: int, message_id: int) -> CodeRow:
+    return CodeRow(id, 1, message_id, 0, "python", None, "def f(): pass", None, START)
+
+
+def run_request(id: int, text: str = "run", *, deleted: bool = False) -> MessageRow:
+    return msg(
+        id, 1, "candidate", Kind.RUN_REQUEST, text, slack_ts=f"{id}.0", deleted=deleted
+    )  # fmt: skip
+
+
+def result(id: int, code_id: int, request_id: int = 0, status: str = "ok") -> MessageRow:
+    kind, text, payload = to_row(
+        RunResultPost(code_id, request_id, status, "python", 1, 2, "1/2 tests passed · 9 ms")
+    )
+    return msg(id, 1, "system", kind, text, slack_ts=f"{id}.0", payload=payload)
+
+
+# A submission (message 3, code 1), run and answered.
+SENT = said(3)
+RAN = result(4, 1)
+ANSWERED = reply(5, 3)
 WARNED = notice(90, Kind.WARNING, key="warning")
 GRADING_NOTE = msg(5, 1, "system", Kind.GRADING_NOTE, "grading")
 LATE_REPLY = reply(4, 3, posted=False)
@@ -124,6 +151,62 @@ NEXT_STEP: list[tuple[str, SessionState, datetime, Step]] = [
      DEADLINE + timedelta(hours=1), GradeInterview()),
     ("completed: idle even with a turn", state(problem(), opening(), said(3), status="completed"),
      DURING, Idle()),
+    ("code sent: run it before the interviewer speaks",
+     with_code(state(problem(), opening(), SENT), code(1, 3)), DURING, RunCode(code(1, 3))),
+    ("code run: now the interviewer speaks",
+     with_code(state(problem(), opening(), SENT, RAN), code(1, 3)), DURING,
+     Speak(opening=False, through=3)),
+    ("two blocks in one message: each is run, oldest first",
+     with_code(state(problem(), opening(), SENT, RAN), code(1, 3), code(2, 3)), DURING,
+     RunCode(code(2, 3))),
+    ("code whose message was deleted is not run",
+     with_code(state(problem(), opening(), said(3, deleted=True)), code(1, 3)), DURING,
+     Idle()),
+    ("files are fetched before code is run",
+     with_code(state(problem(), opening(), SENT, said(6, files=True)), code(1, 3)), DURING,
+     FetchFiles(said(6, files=True))),
+    ("`run`: the latest code again, and the interviewer stays silent",
+     with_code(state(problem(), opening(), SENT, RAN, ANSWERED, run_request(6)), code(1, 3)),
+     DURING, RunCode(code(1, 3), request_id=6)),
+    ("`run` answered by its result: idle",
+     with_code(
+         state(problem(), opening(), SENT, RAN, ANSWERED, run_request(6), result(7, 1, 6)),
+         code(1, 3)),
+     DURING, Idle()),
+    ("`run` twice: the second is answered too",
+     with_code(
+         state(problem(), opening(), SENT, RAN, ANSWERED, run_request(6), result(7, 1, 6),
+               run_request(8)),
+         code(1, 3)),
+     DURING, RunCode(code(1, 3), request_id=8)),
+    ("`run python` names the language",
+     with_code(state(problem(), opening(), SENT, RAN, ANSWERED, run_request(6, "run python")),
+               code(1, 3)),
+     DURING, RunCode(code(1, 3), request_id=6, language="python")),
+    ("`run` runs the code sent before it, not after",
+     with_code(state(problem(), opening(), run_request(3), said(4)), code(1, 4)), DURING,
+     RunCode(code(1, 4))),
+    ("`run` before any code: answered with nothing to run",
+     state(problem(), opening(), run_request(3)), DURING, RunCode(None, request_id=3)),
+    ("a deleted `run` is not answered",
+     state(problem(), opening(), run_request(3, deleted=True)), DURING, Idle()),
+    ("`run` with a turn: run first, then the turn is answered (not the `run`)",
+     with_code(state(problem(), opening(), SENT, RAN, ANSWERED, run_request(6), said(7),
+                     result(8, 1, 6)), code(1, 3)),
+     DURING, Speak(opening=False, through=7)),
+    ("execution unavailable (said once): later code is not run",
+     with_code(state(problem(), opening(), SENT, result(4, 1, status="unavailable"), ANSWERED,
+                     said(6)), code(1, 3), code(2, 6)),
+     DURING, Speak(opening=False, through=6)),
+    ("execution unavailable: an explicit `run` is still answered",
+     with_code(state(problem(), opening(), SENT, result(4, 1, status="unavailable"), ANSWERED,
+                     run_request(6)), code(1, 3)),
+     DURING, RunCode(code(1, 3), request_id=6)),
+    ("grading: the last code is run before the grade",
+     with_code(state(problem(), opening(), SENT, status="grading"), code(1, 3)), DEADLINE,
+     RunCode(code(1, 3))),
+    ("a run before the opening waits for it",
+     with_code(state(problem(), SENT), code(1, 3)), DURING, Speak(opening=True, through=0)),
     ("completed: its score still gets posted",
      state(problem(), msg(9, 1, "system", Kind.SCORECARD, "s"), status="completed"),
      DURING, Post(msg(9, 1, "system", Kind.SCORECARD, "s"))),
@@ -153,6 +236,15 @@ SKIP: list[tuple[str, SessionState, datetime, Skip]] = [
      SkipTurn(4)),
     ("the model's grade keeps failing: the rubric grades",
      state(problem(), opening(), status="grading"), DURING, GradeInterview(fallback=True)),
+    ("a run keeps failing: settle it as not run",
+     with_code(state(problem(), opening(), SENT), code(1, 3)), DURING,
+     SettleRun(RunCode(code(1, 3)))),
+    ("a `run` keeps failing: settle it",
+     with_code(state(problem(), opening(), SENT, RAN, ANSWERED, run_request(6)), code(1, 3)),
+     DURING, SettleRun(RunCode(code(1, 3), request_id=6))),
+    ("grading: a run that keeps failing is settled before the grade",
+     with_code(state(problem(), opening(), SENT, status="grading"), code(1, 3)), DURING,
+     SettleRun(RunCode(code(1, 3)))),
     ("time is up is a write alone: nothing to skip", state(problem()), DEADLINE, Idle()),
     ("nothing due: nothing to skip", state(problem(), opening()), DURING, Idle()),
 ]  # fmt: skip
@@ -169,3 +261,9 @@ def test_the_decision_reads_only_what_it_is_given() -> None:
     """Same state, same time, same step: no clock, no I/O inside."""
     session = state(problem(), opening(), said(3))
     assert next_step(session, DURING) == next_step(dataclasses.replace(session), DURING)
+
+
+def test_a_run_result_key_names_the_code_and_the_request() -> None:
+    assert RunCode(code(7, 3)).key == "run:7:0"
+    assert RunCode(code(7, 3), request_id=9).key == "run:7:9"
+    assert RunCode(None, request_id=9).key == "run:0:9"
