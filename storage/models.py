@@ -22,11 +22,6 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.interview.domain import Phase, SessionStatus
-
-# The read models the store returns live in the domain; named here while callers move.
-from bot.interview.records import CodeRow as CodeRow
-from bot.interview.records import MessageRow as MessageRow
-from bot.interview.records import SessionState as SessionState
 from bot.interview.timing import utcnow
 
 # Statuses in which a user "has an interview"; at most one such session per user.

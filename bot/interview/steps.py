@@ -14,9 +14,9 @@ from datetime import datetime
 from bot.execution.runner import RunStatus
 from bot.interview.domain import Role, SessionStatus
 from bot.interview.outbox import ANSWERING_KINDS, INTERVIEWER_KINDS, Kind
+from bot.interview.records import CodeRow, MessageRow, SessionState
 from bot.interview.run_record import run_results
 from bot.interview.run_request import parse_run_request
-from storage.models import CodeRow, MessageRow, SessionState
 
 # The dedupe key of the one time warning per interview.
 WARNING_KEY = Kind.WARNING.value

@@ -16,10 +16,10 @@ from bot.interview.offline import ASK_EDGE_CASES, OfflineInterviewer
 from bot.interview.outbox import Kind, RunFailure, RunResultPost, to_row
 from bot.interview.problem_bank import ProblemBank
 from bot.interview.prompts import build_interviewer_messages
+from bot.interview.records import CodeRow, MessageRow, SessionState
 from bot.interview.run_record import RunRecord
 from bot.interview.transcript import turn_context
 from sandbox.model_server import FakeModelServer, Obey
-from storage.models import CodeRow, MessageRow, SessionState
 from tests.bot.interview.samples import context
 
 

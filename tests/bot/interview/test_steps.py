@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.interview.outbox import Kind, RunResultPost, to_row
+from bot.interview.records import CodeRow, MessageRow, SessionState
 from bot.interview.steps import (
     Abandon,
     FetchFiles,
@@ -30,7 +31,6 @@ from bot.interview.steps import (
     next_step,
     step_to_skip,
 )
-from storage.models import CodeRow, MessageRow, SessionState
 
 START = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 DEADLINE = START + timedelta(minutes=30)
