@@ -30,9 +30,16 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.runtime import BotRuntime
 from handlers.blocks import ids
-from sandbox.bot_requests import signed_headers
+from sandbox.bot_requests import BotRequests, signed_headers
 from sandbox.model_server import FakeModelServer, GradeReply, Reply
-from sandbox.slack_double import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, USER_ID, SlackDouble
+from sandbox.slack_double import (
+    BOT_TOKEN,
+    IDENTITY,
+    SIGNING_SECRET,
+    TEAM_ID,
+    USER_ID,
+    SlackDouble,
+)
 from storage.db import Database
 from storage.models import CodeSubmission, Interview, InterviewSession, Message
 from tests.conftest import BotHarness, fresh_pg_database
@@ -86,49 +93,22 @@ async def test_a_bad_or_stale_signature_is_refused_and_changes_nothing(
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     thread = await start_interview(bot)
     rows, calls, responses = await row_counts(bot.runtime.db), len(fake_slack.calls), 0
+    requests = BotRequests(IDENTITY)
     if request_kind == "message":
-        event = {
-            "type": "message",
-            "channel": thread.channel,
-            "channel_type": "im",
-            "user": USER_ID,
-            "text": "Can I use a heap?",
-            "ts": "1800000000.000001",
-            "thread_ts": thread.thread_ts,
-            "team": TEAM_ID,
-        }
-        body = json.dumps(
-            {
-                "type": "event_callback",
-                "team_id": TEAM_ID,
-                "event": event,
-                "event_id": "EvFORGED01",
-                "api_app_id": "A0TEST001",
-            }
+        genuine = requests.message(
+            "Can I use a heap?",
+            channel=thread.channel,
+            ts="1800000000.000001",
+            thread_ts=thread.thread_ts,
+            event_id="EvFORGED01",
         )
-        content_type = "application/json"
     elif request_kind == "start_click":
-        payload = {
-            "type": "block_actions",
-            "user": {"id": "U0NEWUSER", "team_id": TEAM_ID},
-            "team": {"id": TEAM_ID},
-            "api_app_id": "A0TEST001",
-            "actions": [{"action_id": ids.START_INTERVIEW, "value": '{"difficulty": "easy"}'}],
-        }
-        body = urlencode({"payload": json.dumps(payload)})
-        content_type = "application/x-www-form-urlencoded"
+        click = requests.button(ids.START_INTERVIEW, value='{"difficulty": "easy"}')
+        genuine = requests.block_actions(click, user="U0NEWUSER")
     else:
-        body = urlencode(
-            {
-                "command": "/start-interview",
-                "text": "easy",
-                "team_id": TEAM_ID,
-                "user_id": USER_ID,
-                "channel_id": "C0GENERAL",
-            }
-        )
-        content_type = "application/x-www-form-urlencoded"
-    headers, sent_body = forged(forgery, body)
+        genuine = requests.slash_command(text="easy", channel="C0GENERAL")
+    content_type = genuine.content_type
+    headers, sent_body = forged(forgery, genuine.body.decode())
     responses = len(fake_slack.responses)
 
     reply = await bot.send.post(sent_body, content_type, headers=headers, signed=False)
@@ -259,14 +239,9 @@ class World:
         return world
 
     async def new_interview(self) -> None:
-        payload = {
-            "type": "block_actions",
-            "user": {"id": USER_ID, "team_id": TEAM_ID},
-            "team": {"id": TEAM_ID},
-            "api_app_id": "A0TEST001",
-            "actions": [{"action_id": ids.START_INTERVIEW, "value": '{"difficulty": "easy"}'}],
-        }
-        await self.dispatch(urlencode({"payload": json.dumps(payload)}), "form")
+        requests = BotRequests(IDENTITY)
+        click = requests.button(ids.START_INTERVIEW, value='{"difficulty": "easy"}')
+        await self.dispatch(requests.block_actions(click).body.decode(), "form")
         await self.runtime.tasks.drain(20)
         async with self.runtime.db.sessions() as s:
             row = (
