@@ -4,8 +4,9 @@ benchmark.
 `BotRequests` builds what Slack sends an app's Request URL, from one workspace
 `Identity`: slash commands (form fields), interaction payloads (`payload=`, form-encoded)
 and Events API callbacks (JSON in Slack's envelope). A `BotRequest` is signed when it is
-sent, as Slack signs at delivery (`headers()`). `post()` sends one; `BotSender` is the
-page's sender: Slack's ack timeout, the error codes Slack shows, and event retries.
+sent, as Slack signs at delivery (`headers()`), or handed over Socket Mode unsigned
+(`socket_envelope()`). `post()` sends one; `BotSender` is the page's sender: Slack's ack
+timeout, the error codes Slack shows, and event retries.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import logging
 import time
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import parse_qs
 
 import aiohttp
 
@@ -357,6 +359,40 @@ class BotRequests:
         if view is not None:
             event["view"] = view
         return self.event(event)
+
+
+# Socket Mode ---------------------------------------------------------------------------------
+
+
+def socket_envelope(request: BotRequest, *, envelope_id: str) -> JSONDict:
+    """`request` as Socket Mode delivers it: its payload in an envelope over the WebSocket
+    (a redelivered event says which attempt it is)."""
+    if request.content_type == JSON:
+        attempt, reason = request.retry or (0, "")
+        return {
+            "envelope_id": envelope_id,
+            "type": "events_api",
+            "accepts_response_payload": False,
+            "retry_attempt": attempt,
+            "retry_reason": reason,
+            "payload": json.loads(request.body),
+        }
+    fields = {key: values[0] for key, values in parse_qs(request.body.decode()).items()}
+    if "payload" not in fields:
+        return {
+            "envelope_id": envelope_id,
+            "type": "slash_commands",
+            "accepts_response_payload": True,
+            "payload": fields,
+        }
+    payload = json.loads(fields["payload"])
+    return {
+        "envelope_id": envelope_id,
+        "type": "interactive",
+        # Slack takes an answer in the ack only where an HTTP response could carry one.
+        "accepts_response_payload": payload.get("type") in ("view_submission", "block_suggestion"),
+        "payload": payload,
+    }
 
 
 # Sending -----------------------------------------------------------------------------------

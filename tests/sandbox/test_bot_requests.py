@@ -18,6 +18,7 @@ from sandbox.bot_requests import (
     BotRequests,
     form_encode,
     signed_headers,
+    socket_envelope,
 )
 from sandbox.workspace import Identity
 
@@ -209,3 +210,27 @@ def test_home_opened_names_the_tab_and_carries_the_view_when_given() -> None:
     messages = envelope_of(requests.home_opened(user="U0OTHER", tab="messages"))["event"]
     assert (messages["tab"], messages["channel"]) == ("messages", "D0OTHER")
     assert "view" not in messages
+
+
+def test_socket_mode_carries_the_same_payloads_in_slacks_envelopes() -> None:
+    requests = BotRequests(IDENTITY)
+    command = requests.slash_command(text="hard")
+    as_command = socket_envelope(command, envelope_id="e1")
+    assert (as_command["type"], as_command["accepts_response_payload"]) == ("slash_commands", True)
+    assert as_command["payload"] == form_of(command)
+    assert as_command["envelope_id"] == "e1"
+
+    click = requests.block_actions(requests.button("start_interview"))
+    as_click = socket_envelope(click, envelope_id="e2")
+    assert (as_click["type"], as_click["accepts_response_payload"]) == ("interactive", False)
+    assert as_click["payload"] == payload_of(click)
+    submission = requests.interaction(requests.payload("view_submission", view={"id": "V1"}))
+    assert socket_envelope(submission, envelope_id="e3")["accepts_response_payload"] is True
+
+    message = requests.message("hi")
+    as_event = socket_envelope(message, envelope_id="e4")
+    assert (as_event["type"], as_event["retry_attempt"]) == ("events_api", 0)
+    assert as_event["payload"] == envelope_of(message)
+    again = socket_envelope(message.retried(2, "http_error"), envelope_id="e5")
+    assert (again["retry_attempt"], again["retry_reason"]) == (2, "http_error")
+    assert again["payload"] == as_event["payload"]
