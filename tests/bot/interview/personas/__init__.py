@@ -21,9 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from bot.execution import CodeRunner, Submission, detect_language
 from bot.interview.code import extract_fenced_code
 from bot.interview.domain import (
     CodeSnapshot,
@@ -34,8 +36,11 @@ from bot.interview.domain import (
     TranscriptEntry,
     TurnContext,
 )
+from bot.interview.executor import run_result_post
 from bot.interview.offline import OfflineInterviewer
+from bot.interview.outbox import UNKNOWN_LANGUAGE, RunResultPost, to_row
 from bot.interview.problem_bank import ProblemBank
+from bot.interview.run_record import run_record
 
 DATA_DIR = Path(__file__).parent / "data"
 TRANSCRIPTS_DIR = Path(__file__).parent / "transcripts"
@@ -116,6 +121,26 @@ class Transcript:
         return "\n".join(lines).rstrip() + "\n"
 
 
+@dataclass(frozen=True)
+class _ResultRow:
+    """A run result as the transcript stores it (what ``run_record`` reads)."""
+
+    kind: str
+    text: str
+    payload: dict[str, Any] | None
+
+
+async def _run(
+    runner: CodeRunner, problem: Problem, code: CodeSnapshot, *, code_id: int
+) -> RunResultPost:
+    """What the engine's run step posts for a submission."""
+    language = detect_language(fence=code.language, filename=code.filename).language
+    if language is None:
+        return RunResultPost(code_id, 0, UNKNOWN_LANGUAGE, "", 0, 0, "Which language is it?")
+    result = await runner.run(problem, Submission(language, code.content))
+    return run_result_post(result, code_id=code_id, request_id=0)
+
+
 def _quoted(text: str) -> list[str]:
     # Code blocks stay code blocks; prose is quoted line by line.
     out: list[str] = []
@@ -170,18 +195,21 @@ async def play(
     *,
     interviewer: Interviewer | None = None,
     bank: ProblemBank | None = None,
+    runner: CodeRunner | None = None,
 ) -> Transcript:
     """Play one persona's script on one problem through the offline interviewer.
 
     Mirrors the engine: every fenced block of a message is one code submission (the latest
     is what the interviewer sees), the reply's phase is stored and passed back next turn,
     and a fresh context is built from the transcript for every turn, as after a restart.
+    With a ``runner`` every submission is run in the sandbox before the interviewer speaks
+    and its result is in the context, as the engine does; without one nothing runs.
     """
     problem = (bank or ProblemBank.default()).get(problem_id)
     if problem is None:
         raise KeyError(problem_id)
     steps = PERSONAS[persona].scripts[problem_id]
-    return await play_steps(persona, problem, steps, interviewer=interviewer)
+    return await play_steps(persona, problem, steps, interviewer=interviewer, runner=runner)
 
 
 async def play_steps(
@@ -190,12 +218,14 @@ async def play_steps(
     steps: tuple[Step, ...],
     *,
     interviewer: Interviewer | None = None,
+    runner: CodeRunner | None = None,
 ) -> Transcript:
     """Play any scripted candidate messages on a problem (see ``play``)."""
     interviewer = interviewer or OfflineInterviewer()
     entries: list[TranscriptEntry] = []
     turns: list[Turn] = []
     submissions: list[CodeSnapshot] = []
+    results: list[_ResultRow] = []
     clock = STARTED_AT
 
     def context(
@@ -211,6 +241,8 @@ async def play_steps(
             time_limit_minutes=TIME_LIMIT_MINUTES,
             pending=pending,
             new_code=new_code,
+            latest_run=RunResultPost.from_payload(results[-1].payload or {}) if results else None,
+            runs=run_record(results),
         )
 
     opening = await interviewer.opening(context(Phase.CLARIFY, (), False, TIME_LIMIT_MINUTES))
@@ -225,6 +257,9 @@ async def play_steps(
         blocks = extract_fenced_code(step.text)
         for block in blocks:
             submissions.append(CodeSnapshot(block.language, None, block.content, clock))
+            if runner is not None:
+                post = await _run(runner, problem, submissions[-1], code_id=len(submissions))
+                results.append(_ResultRow(*to_row(post)))
         reply = await interviewer.reply(context(phase, (entry,), bool(blocks), step.minutes_left))
         clock += timedelta(minutes=1)
         entries.append(TranscriptEntry(Role.INTERVIEWER, reply.text, clock))

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.execution import CodeRunner
 from handlers.blocks import ids
 from sandbox.slack_double import USER_ID, SlackDouble
 from storage.models import InterviewSession, Message
@@ -70,7 +71,8 @@ def _block_texts(blocks: list[dict[str, Any]] | None) -> list[str]:
 async def test_persona_through_the_real_app_survives_a_restart(
     make_bot: Any, fake_slack: SlackDouble, sqlite_url: str
 ) -> None:
-    expected = await play(PERSONA, PROBLEM)
+    # The app runs every submission before the interviewer speaks: so does the play.
+    expected = await play(PERSONA, PROBLEM, runner=CodeRunner(slots=1))
     steps = PERSONAS[PERSONA].scripts[PROBLEM]
     bot = await make_bot(slack=fake_slack, database_url=sqlite_url)
     thread = await _start(bot)
