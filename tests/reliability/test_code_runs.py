@@ -71,6 +71,20 @@ class DiesAfterRunning(CountingRunner):
         raise AssertionError("unreachable")
 
 
+class SlowToStart(CountingRunner):
+    """A run that takes longer than a lease: the code waits for its sandbox slot."""
+
+    def __init__(self, delay: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.delay = delay
+
+    async def run(
+        self, problem: Problem, submission: Submission, *, on_queued: QueueNotice | None = None
+    ) -> RunResult:
+        await asyncio.sleep(self.delay)
+        return await super().run(problem, submission, on_queued=on_queued)
+
+
 @pytest.fixture
 async def launch() -> AsyncIterator[Callable[..., Any]]:
     started: list[BotHarness] = []
@@ -378,3 +392,40 @@ async def test_a_redelivered_run_is_stored_and_answered_once(
     async with bot.runtime.db.sessions() as s:
         stored = (await s.execute(select(Message).where(Message.slack_ts == ts))).scalars().all()
     assert [m.kind for m in stored] == ["run_request"]
+
+
+async def test_a_run_longer_than_the_lease_keeps_it_and_runs_once(
+    any_db_url: str, fake_slack: SlackDouble, launch: Callable[..., Any]
+) -> None:
+    """The worker renews the leases of the sessions it is working on, so another instance
+    sweeping meanwhile does not take the session and run the code a second time."""
+    # Renewed every second (a third of the lease, at least 1 s), so it never lapses.
+    tuning = EngineTuning(lease_seconds=1.5, retry_backoff_seconds=0.05)
+    slow = SlowToStart(3.0)
+    first = await launch(
+        slack=fake_slack,
+        database_url=any_db_url,
+        tuning=tuning,
+        code_runner=slow,
+        start_jobs=True,
+        sweep_interval=0.05,
+    )
+    thread = await start_interview(first)
+    other = CountingRunner()
+    await launch(
+        slack=fake_slack,
+        database_url=any_db_url,
+        tuning=tuning,
+        code_runner=other,
+        start_jobs=True,
+        sweep_interval=0.05,
+    )
+    await say(first, thread, fenced(await source(first, thread)))
+
+    async def answered() -> bool:
+        return (await kinds(first, thread))[-2:] == ["run_result", "reply"]
+
+    await wait_for(answered, 30)
+    assert len(slow.submissions) == 1 and other.submissions == []
+    [(_, result)] = await results_of(first, thread)
+    assert result.passed == result.total > 0
