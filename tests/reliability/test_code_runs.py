@@ -85,6 +85,16 @@ class SlowToStart(CountingRunner):
         return await super().run(problem, submission, on_queued=on_queued)
 
 
+class AlwaysFails(CountingRunner):
+    """A runner broken on the bot's side: every run raises."""
+
+    async def run(
+        self, problem: Problem, submission: Submission, *, on_queued: QueueNotice | None = None
+    ) -> RunResult:
+        self.submissions.append(submission)
+        raise RuntimeError("the runner is broken")
+
+
 @pytest.fixture
 async def launch() -> AsyncIterator[Callable[..., Any]]:
     started: list[BotHarness] = []
@@ -429,3 +439,38 @@ async def test_a_run_longer_than_the_lease_keeps_it_and_runs_once(
     assert len(slow.submissions) == 1 and other.submissions == []
     [(_, result)] = await results_of(first, thread)
     assert result.passed == result.total > 0
+
+
+async def test_a_run_that_keeps_failing_is_settled_as_not_run_and_the_interview_goes_on(
+    sqlite_url: str, fake_slack: SlackDouble, launch: Callable[..., Any]
+) -> None:
+    broken = AlwaysFails()
+    tuning = EngineTuning(
+        lease_seconds=30,
+        retry_backoff_seconds=0.01,
+        max_retry_backoff_seconds=0.02,
+        max_step_failures=2,
+    )
+    bot = await launch(
+        slack=fake_slack,
+        database_url=sqlite_url,
+        tuning=tuning,
+        code_runner=broken,
+        start_jobs=True,
+        sweep_interval=0.05,
+    )
+    thread = await start_interview(bot)
+    await say(bot, thread, fenced(await source(bot, thread)))
+
+    async def answered() -> bool:
+        return (await kinds(bot, thread))[-2:] == ["run_result", "reply"]
+
+    await wait_for(answered, 30)
+    [(row, result)] = await results_of(bot, thread)
+    assert result.status == "run_failed" and not result.ran
+    assert row.text.startswith("I could not run this code")
+    # Tried until the failures allowed ran out, then never again.
+    tries = len(broken.submissions)
+    assert tries == tuning.max_step_failures + 1
+    await asyncio.sleep(0.3)
+    assert len(broken.submissions) == tries
