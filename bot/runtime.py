@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from handlers.delivery import SlackDelivery
 from handlers.file_download import DownloadLimits
 from handlers.slack_client import build_web_client
 from storage.db import Database, migrate, writers_at_once
+from storage.store import interview_store
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +96,7 @@ class BotRuntime:
         # One per process: its pool bounds the sandboxes running at once, whoever asks.
         code_runner = code_runner or CodeRunner(slots=settings.run_slots)
         engine = InterviewEngine(
-            db=db,
+            store_for=functools.partial(interview_store, db),
             bank=bank,
             interviewer=interviewer or build_interviewer(settings),
             delivery=SlackDelivery(

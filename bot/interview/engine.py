@@ -36,12 +36,10 @@ from bot.interview.ports import Delivery, Outgoing, post_marker
 from bot.interview.problem_bank import ProblemBank
 from bot.interview.records import NewCode, NewSession, NewTurn, SessionRecord, StoredTurn
 from bot.interview.run_request import RUN_WORD, parse_run_request
-from bot.interview.store import InterviewStore
+from bot.interview.store import InterviewStore, LeaseHolder
 from bot.interview.timing import utcnow, warning_lead_seconds
 from bot.interview.transcript import active_interview, item_of
 from bot.interview.worker import EngineTuning, Leases, Worker
-from storage.db import Database
-from storage.store import interview_store
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +77,7 @@ class InterviewEngine:
     def __init__(
         self,
         *,
-        db: Database,
+        store_for: Callable[[LeaseHolder], InterviewStore],
         bank: ProblemBank,
         interviewer: Interviewer,
         delivery: Delivery,
@@ -99,8 +97,8 @@ class InterviewEngine:
         self.tuning = tuning or EngineTuning()
         self.slots = WorkSlots(self.tuning.work_slots, priority)
         leases = Leases(clock=clock, seconds=self.tuning.lease_seconds)
-        # The database is wiring only: every read and write goes through the store.
-        self.store: InterviewStore = interview_store(db, leases)
+        # Every read and write goes through the store, whose leases are the worker's.
+        self.store = store_for(leases)
         self.executor = StepExecutor(
             store=self.store,
             bank=bank,
