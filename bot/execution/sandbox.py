@@ -47,6 +47,9 @@ class Limits:
     # Per stream; a run that prints more is stopped and reported as such.
     output_bytes: int = 1 << 20
     tmpfs_bytes: int = 32 << 20
+    # CPU priority below the bot's (added to its nice value): with as many busy slots as
+    # cores, the bot still acks Slack first (the bench's acks while runs are queued).
+    nice: int = 10
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class Sandbox:
     # util-linux's prlimit sets the rlimits and execs bwrap: no Python runs between fork and
     # exec (a preexec_fn can deadlock a process that has threads).
     prlimit: str | None = field(default_factory=lambda: shutil.which("prlimit"))
+    # coreutils' nice, exec'd between them the same way.
+    nice: str | None = field(default_factory=lambda: shutil.which("nice"))
     _probe_task: asyncio.Task[str | None] | None = field(default=None, init=False)
 
     def command(
@@ -93,8 +98,10 @@ class Sandbox:
         """The command line that runs ``argv`` inside the sandbox, rlimits set."""
         if self.bwrap is None or self.prlimit is None:
             raise RuntimeError("bubblewrap or prlimit is not installed")
-        command = [
-            *_rlimits(self.prlimit, limits, slot),
+        command = _rlimits(self.prlimit, limits, slot)
+        if self.nice is not None and limits.nice:
+            command += [self.nice, "-n", str(limits.nice)]
+        command += [
             self.bwrap,
             "--unshare-all",
             "--unshare-user",

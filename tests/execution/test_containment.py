@@ -261,6 +261,15 @@ return outcome"""
     assert result.passed == 0 and result.total == len(runner.cases(problem))
 
 
+async def test_candidate_code_runs_at_a_lower_cpu_priority_than_the_bot(
+    runner: CodeRunner, problem: Problem
+) -> None:
+    # With every slot busy on every core, the bot's acks still get the CPU first.
+    result, _ = await run(runner, problem, "import os\nreturn os.getpriority(os.PRIO_PROCESS, 0)")
+    bot = os.getpriority(os.PRIO_PROCESS, 0)
+    assert returned(result) == min(19, bot + runner.limits.nice) > bot
+
+
 async def test_the_event_loop_keeps_ticking_while_hostile_runs_execute(
     runner: CodeRunner, problem: Problem
 ) -> None:
