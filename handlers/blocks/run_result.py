@@ -8,7 +8,7 @@ budget: however much the code printed, the message stays within Slack's limits.
 from __future__ import annotations
 
 from bot.interview.code import FENCE
-from bot.interview.outbox import NOT_RUN_STATUSES, RunFailure, RunResultPost
+from bot.interview.outbox import NOT_RUN_STATUSES, RUN_FAILED, RunFailure, RunResultPost
 from handlers.blocks import ids
 from handlers.blocks.elements import Block, actions, button, context, section
 from handlers.blocks.text import ELLIPSIS, defuse_fences, escape_mrkdwn, truncate
@@ -31,10 +31,14 @@ STOPPED_STATUSES = frozenset({"timeout", "memory_limit", "output_limit", "crashe
 
 def build_run_result(*, session_id: int, result: RunResultPost) -> list[Block]:
     """The thread message for one run: summary, failing visible examples, hidden count and
-    a Run again button (none when the code could not run at all)."""
+    a Run again button (none when the code could not run, unless the bot was at fault)."""
     summary = truncate(escape_mrkdwn(" ".join(result.summary.split())), SUMMARY_MAX_CHARS)
+    if result.status == RUN_FAILED:
+        # It failed on our side, not the candidate's: trying again may work.
+        return [section(f":warning: {summary}"), _run_again(session_id)]
     if result.status in NOT_RUN_STATUSES:
-        # Nothing ran: the summary says why (or asks for the language), said plainly.
+        # Nothing ran: the summary says why (or asks for the language), said plainly. Run
+        # again would run the same code in the same language and say the same again.
         icon = ":no_entry:" if result.status == "unavailable" else ":speech_balloon:"
         return [section(f"{icon} {summary or 'Your code was not run.'}")]
 
@@ -55,13 +59,15 @@ def build_run_result(*, session_id: int, result: RunResultPost) -> list[Block]:
             "failed (hidden tests are counted, never shown)"
         )
     blocks.append(context(" · ".join(notes)))
-    blocks.append(
-        actions(
-            button("Run again", action_id=ids.RUN_AGAIN, value=str(session_id)),
-            block_id="run_result_actions",
-        )
-    )
+    blocks.append(_run_again(session_id))
     return blocks
+
+
+def _run_again(session_id: int) -> Block:
+    return actions(
+        button("Run again", action_id=ids.RUN_AGAIN, value=str(session_id)),
+        block_id="run_result_actions",
+    )
 
 
 def _icon(result: RunResultPost) -> str:

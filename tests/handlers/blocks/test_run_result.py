@@ -114,6 +114,7 @@ def test_a_short_error_is_inline_and_a_stopped_run_says_why() -> None:
         ("unknown_language", "Which language is this? Reply `run python`, `run javascript`."),
         ("unsupported_language", "I can run Python, JavaScript (Node.js); not ruby."),
         ("unavailable", "Code execution is unavailable on this server (no bwrap)."),
+        ("no_code", "There is no code to run yet: send it as a snippet, a file or a block."),
     ],
 )
 def test_code_that_could_not_run_gets_its_summary_plainly_and_no_button(
@@ -179,3 +180,16 @@ def test_a_compile_error_keeps_its_message_out_of_the_bold_count() -> None:
 def test_a_result_answering_run_again_says_so() -> None:
     text = texts_of(render(make_result(request_id=31)))
     assert "Python · run again on your latest code" in text
+
+
+def test_a_run_that_failed_on_the_bots_side_offers_to_run_again() -> None:
+    result = make_result(
+        status="run_failed",
+        passed=0,
+        total=0,
+        summary="I could not run this code (something went wrong on my side); we go on.",
+    )
+    blocks = render(result)
+    assert ":warning: I could not run this code" in texts_of(blocks)
+    (run_again,) = elements_of(blocks, "button")
+    assert (run_again["action_id"], run_again["value"]) == (ids.RUN_AGAIN, "42")
