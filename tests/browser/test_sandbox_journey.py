@@ -98,7 +98,9 @@ async def test_full_journey_from_home_to_score_card(page: Any, running: RunningS
     await screenshot(page, "03-snippet")
     await page.get_by_role("button", name="Create Snippet").click()
     await expect(thread.locator(".file-card")).to_contain_text("solution.py")
-    await expect(bot_replies).to_have_count(4, timeout=WAIT_MS)
+    # The snippet is run against the problem's tests, then the interviewer answers it.
+    await expect(bot_replies).to_have_count(5, timeout=WAIT_MS)
+    await expect(bot_replies.nth(3)).to_contain_text("tests passed")
     await screenshot(page, "04-interview-thread")
 
     await thread.get_by_role("button", name="Finish interview").click()
