@@ -253,10 +253,12 @@ class CppRunner(LanguageRunner):
 
     async def _ensure_pch(self, sandbox: Sandbox, slot: int) -> None:
         """Precompile the harness prelude once; without it compiles are slower, not wrong."""
-        if self._pch_ready:
+        # Checked each time: a process of another harness version on this host may have
+        # installed its own and removed this one.
+        if self._pch_ready and self._pch_dir().is_dir():
             return
         async with self._pch_lock:
-            if self._pch_ready:
+            if self._pch_ready and self._pch_dir().is_dir():
                 return
             pch_dir = self._pch_dir()
             # Installed whole by one rename, so a directory that exists is complete.

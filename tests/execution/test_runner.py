@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -261,3 +262,12 @@ async def _first_builds_at_once(cache: Path) -> None:
         assert elapsed - result.compile_seconds - result.seconds < result.compile_seconds / 2
     installed = sorted(path.name for path in cache.iterdir() if path.is_dir())
     assert len(installed) == 1 and installed[0].startswith("pch-"), installed
+
+    # Another harness version's process installs its own and removes this one: the next
+    # build precompiles again instead of binding a directory that is gone.
+    runner = process()
+    await first_run(runner, "c")
+    shutil.rmtree(cache / installed[0])
+    result, _ = await first_run(runner, "d")
+    assert result.status is RunStatus.OK and result.passed == 2, result
+    assert (cache / installed[0]).is_dir()
