@@ -67,8 +67,9 @@ class QueuedRunsConfig:
 
     @classmethod
     def of_run(cls, *, quick: bool, submissions: int | None = None) -> QueuedRunsConfig:
-        config = cls(submissions=8, rate=20.0, window_seconds=3.0, turn_threads=4)
-        if not quick:
+        if quick:
+            config = cls(submissions=8, rate=20.0, window_seconds=3.0, turn_threads=4)
+        else:
             config = cls()
         return config if submissions is None else replace(config, submissions=submissions)
 
@@ -198,6 +199,23 @@ async def acks_while_runs_queue(
     """Ack latency of slash commands and plain turns, idle and while runs are queued."""
     watch = RunWatch()
     slack.hooks.append(watch.on_call)
+    try:
+        return await _measure(
+            ctx, bot, watch, database_url=database_url, prefix=prefix, config=config
+        )
+    finally:
+        slack.hooks.remove(watch.on_call)
+
+
+async def _measure(
+    ctx: Context,
+    bot: ManagedProcess,
+    watch: RunWatch,
+    *,
+    database_url: str,
+    prefix: str,
+    config: QueuedRunsConfig,
+) -> dict[str, Any]:
     report: dict[str, Any] = {"config": asdict(config)}
     async with Sender(f"{bot.url}/slack/events", secret=SIGNING_SECRET) as sender:
         wanted = config.submissions + config.turn_threads
@@ -219,19 +237,16 @@ async def acks_while_runs_queue(
 
         sandboxes = SandboxCount(bot.pid)
         sandboxes.start()
-        submissions: list[tuple[Thread, BotRequest]] = [
-            (
-                t,
-                ctx.requests.message(
-                    code_message(slow_solution(problems[t.user], config.cpu_seconds)),
-                    user=t.user,
-                    channel=t.channel,
-                    thread_ts=t.thread_ts,
-                ),
+        submissions: list[BotRequest] = [
+            ctx.requests.message(
+                code_message(slow_solution(problems[t.user], config.cpu_seconds)),
+                user=t.user,
+                channel=t.channel,
+                thread_ts=t.thread_ts,
             )
             for t in code_threads
         ]
-        code_sent = await asyncio.gather(*(sender.send(r) for _, r in submissions))
+        code_sent = await asyncio.gather(*(sender.send(r) for r in submissions))
         # Every submission is stored (acked): from here the pool fills and the queue forms.
         window_start = time.monotonic()
         report["queued"] = await _ack_window(ctx, sender, talk_threads, config, prefix)
@@ -247,7 +262,7 @@ async def acks_while_runs_queue(
     arrived = [min(watch.results[k]) for k in keys if watch.results.get(k)]
     waits = [
         at - sent.started
-        for (t, _), sent, key in zip(submissions, code_sent, keys, strict=True)
+        for sent, key in zip(code_sent, keys, strict=True)
         for at in watch.results.get(key, [])[:1]
     ]
     report["runs"] = {
