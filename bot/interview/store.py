@@ -107,8 +107,9 @@ class InterviewStore(Protocol):
     async def queue_notice(
         self, session_id: int, item: OutboxItem, *, key: str, now: datetime
     ) -> int | None:
-        """Queue a system notice from outside the session's worker, once per key: new work
-        the worker is woken for. None if it was queued before."""
+        """Queue a system notice once per key as new work for the session: its worker is
+        woken for it (the service's notices, the time warning, time up). None if it was
+        queued before."""
         ...
 
     async def queue(
