@@ -105,7 +105,7 @@ async def test_killed_at_each_step_of_a_turn_nothing_is_lost_or_answered_twice(
 
     async def say(thread_ts: str, text: str) -> str:
         event = candidate_event(thread_ts, text)
-        await slack.event(event)
+        await slack.event(slack.requests.event(event))
         sent.append(event["ts"])
         return str(event["ts"])
 
@@ -235,7 +235,7 @@ async def test_two_processes_on_postgresql_one_killed_mid_turn_the_other_answers
 
         asked = len(slow_model.requests)
         event = candidate_event(str(row.thread_ts), "Can the input be empty?")
-        await to_first.event(event)
+        await to_first.event(to_first.requests.event(event))
         await wait_for(lambda: len(slow_model.requests) > asked, 30)
         await first.kill()  # mid model call; the second takes over when the lease runs out
 
@@ -244,8 +244,9 @@ async def test_two_processes_on_postgresql_one_killed_mid_turn_the_other_answers
 
         await wait_for(answered, 30)
         nxt = candidate_event(str(row.thread_ts), "What about duplicates?")
-        await to_second.event(nxt)
-        await to_second.event(nxt)  # delivered twice, to the survivor
+        redelivered = to_second.requests.event(nxt)
+        await to_second.event(redelivered)
+        await to_second.event(redelivered)  # delivered twice, to the survivor
         await wait_for(answered, 30)
 
         rows = await messages_of(db, row.id)
