@@ -40,34 +40,9 @@ async def complete(
         if row is None or row.status != SessionStatus.GRADING.value:
             await session.rollback()
             return False
-        duration = max(0, int((now - row.started_at).total_seconds()))
         inserted = await session.execute(
             sql.insert_ignoring_conflicts(insert_for, sql.INTERVIEWS)
-            .values(
-                session_id=session_id,
-                team_id=row.team_id,
-                user_id=row.user_id,
-                problem_id=result.problem_id,
-                problem_title=result.problem_title,
-                problem_description=result.problem_description,
-                difficulty=result.difficulty,
-                started_at=row.started_at,
-                completed_at=now,
-                duration_seconds=duration,
-                overall_score=result.overall,
-                communication_score=result.communication,
-                problem_solving_score=result.problem_solving,
-                code_quality_score=result.code_quality,
-                feedback=result.feedback,
-                strengths=result.strengths,
-                improvements=result.improvements,
-                graded_by=result.graded_by,
-                status=SessionStatus.COMPLETED.value,
-                tests_passed=result.tests_passed,
-                tests_total=result.tests_total,
-                best_tests_passed=result.best_tests_passed,
-                best_tests_total=result.best_tests_total,
-            )
+            .values(**_interview_values(row, result, now))
             .returning(sql.INTERVIEWS.c.id)
         )
         if inserted.scalar_one_or_none() is None:
@@ -97,6 +72,37 @@ async def complete(
         await session.execute(sql.bump_statement(), sql.bump_params(session_id, now))
         await session.commit()
         return True
+
+
+def _interview_values(
+    session: InterviewSession, result: CompletedInterview, now: datetime
+) -> dict[str, Any]:
+    """The history record of `session`, graded `result` and completed `now`."""
+    return {
+        "session_id": session.id,
+        "team_id": session.team_id,
+        "user_id": session.user_id,
+        "problem_id": result.problem_id,
+        "problem_title": result.problem_title,
+        "problem_description": result.problem_description,
+        "difficulty": result.difficulty,
+        "started_at": session.started_at,
+        "completed_at": now,
+        "duration_seconds": max(0, int((now - session.started_at).total_seconds())),
+        "overall_score": result.overall,
+        "communication_score": result.communication,
+        "problem_solving_score": result.problem_solving,
+        "code_quality_score": result.code_quality,
+        "feedback": result.feedback,
+        "strengths": result.strengths,
+        "improvements": result.improvements,
+        "graded_by": result.graded_by,
+        "status": SessionStatus.COMPLETED.value,
+        "tests_passed": result.tests_passed,
+        "tests_total": result.tests_total,
+        "best_tests_passed": result.best_tests_passed,
+        "best_tests_total": result.best_tests_total,
+    }
 
 
 async def interview_of_session(db: Database, session_id: int) -> InterviewRecord | None:
