@@ -27,6 +27,7 @@ from bot.interview.outbox import (
 from bot.interview.records import (
     CodeRow,
     CompletedInterview,
+    InterviewRecord,
     MessageRow,
     NewCode,
     NewTurn,
@@ -446,7 +447,13 @@ async def test_postgresql_connection_in_steady_use_is_not_pinged(
 
 
 def test_read_models_carry_every_column() -> None:
-    pairs = ((InterviewSession, SessionState), (Message, MessageRow), (CodeSubmission, CodeRow))
+    pairs = (
+        (InterviewSession, SessionRecord),
+        (InterviewSession, SessionState),
+        (Message, MessageRow),
+        (CodeSubmission, CodeRow),
+        (Interview, InterviewRecord),
+    )
     for model, row_type in pairs:
         fields = [f.name for f in dataclasses.fields(row_type)]
         columns = [c.name for c in cast(Table, model.__table__).columns]
