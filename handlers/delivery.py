@@ -176,6 +176,23 @@ class SlackDelivery:
             ),
         )
 
+    async def show_best_run(self, session: SessionRef, runs: RunRecord) -> None:
+        if not session.channel_id or not session.thread_ts:
+            return
+        await self.client.chat_update(
+            channel=session.channel_id,
+            ts=session.thread_ts,
+            text=escape_mrkdwn(f"Your interview: {session.problem.title}"),
+            blocks=interview.build_problem_message(
+                session_id=session.id,
+                problem=session.problem,
+                time_limit_minutes=session.time_limit_minutes,
+                deadline_at=session.deadline_at,
+                offline=session.offline,
+                best_tests=runs.best_label(),
+            ),
+        )
+
     async def post_note(self, session: SessionRef, text: str) -> None:
         if not session.thread_ts:
             return

@@ -40,7 +40,7 @@ from bot.interview.outbox import (
 from bot.interview.ports import Delivery, DownloadFailed, Outgoing, Posted, SessionRef, post_marker
 from bot.interview.problem_bank import ProblemBank
 from bot.interview.records import CompletedInterview, MessageRow, NewCode, SessionState
-from bot.interview.run_record import run_record
+from bot.interview.run_record import beats_best, run_record
 from bot.interview.steps import (
     WARNING_KEY,
     Abandon,
@@ -374,8 +374,29 @@ class StepExecutor:
                 )
             except Exception:
                 logger.warning("session %s: could not update the problem message", state.id)
+        if isinstance(item.item, RunResultPost):
+            await self._show_best_run(state, ref, message, item.item)
         await self.store.mark_posted(message.id, slack_ts=posted.ts, now=self.clock())
         return StepOutcome(progressed=True, home=message.kind == Kind.SCORECARD)
+
+    async def _show_best_run(
+        self, state: SessionState, ref: SessionRef, message: MessageRow, result: RunResultPost
+    ) -> None:
+        """Put a run that beats every earlier one on the problem message, best effort.
+
+        Only while the interview is active: this worker posts the score card, and with it
+        the finished problem message, in a later step, so that update always comes last.
+        """
+        earlier = [m for m in state.messages if m.id < message.id]
+        if state.status != SessionStatus.ACTIVE or not beats_best(earlier, result):
+            return
+        try:
+            await self.slots.outside(
+                self.delivery.show_best_run(ref, run_record([*earlier, message]))
+            )
+        except Exception:
+            # A stale line on the problem message; the thread shows the result itself.
+            logger.warning("session %s: could not show the best run so far", state.id)
 
     async def _run_code(self, state: SessionState, ref: SessionRef, run: RunCode) -> StepOutcome:
         """Run the code in the sandbox (outside any transaction and any work slot), then

@@ -73,6 +73,10 @@ class Delivery(Protocol):
         self, session: SessionRef, overall: int, runs: RunRecord | None = None
     ) -> None: ...
 
+    async def show_best_run(self, session: SessionRef, runs: RunRecord) -> None:
+        """Show the best run so far on the problem message, which keeps its Finish button
+        (during the interview only: mark_problem_finished is the final word)."""
+
     async def post_note(self, session: SessionRef, text: str) -> None:
         """A passing note in the interview's thread, outside the outbox (never retried)."""
 

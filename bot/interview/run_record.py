@@ -74,3 +74,12 @@ def run_record(messages: Iterable[MessageLike]) -> RunRecord:
     # Best by pass rate; on a tie the later run (the candidate's current code).
     best = max(reversed(ran), key=lambda r: r.passed / r.total)
     return RunRecord(final.passed, final.total, best.passed, best.total)
+
+
+def beats_best(before: Iterable[MessageLike], result: RunResultPost) -> bool:
+    """`result` ran and beats every run in `before` (or is the first that ran): the best run
+    so far changes with it."""
+    if not result.ran:
+        return False
+    best = run_record(before).best_rate
+    return best is None or result.passed / result.total > best

@@ -50,6 +50,9 @@ REPLY_HINT = (
     "Type `done` to finish."
 )
 
+# The line the problem message shows while the interview goes on, once some code has run.
+BEST_SO_FAR_PREFIX = ":bar_chart: Best run so far: "
+
 GRADED_BY_NOTES = {
     "model": "Graded by the AI interviewer.",
     "offline": "Graded by the offline interviewer's heuristic rubric (no AI model).",
@@ -97,8 +100,9 @@ def build_problem_message(
 ) -> list[Block]:
     """The thread's parent message: the problem and the Finish interview button.
 
-    With `finished_overall` the button is replaced by the final score and `best_tests`, the
-    best run's result ("tests 7/7"; None when no code ran).
+    `best_tests` is the best run's result ("tests 7/7"; None when no code ran): shown as the
+    best so far above the button, or, with `finished_overall`, beside the final score that
+    replaces the button.
     """
     details = [f"*{DIFFICULTY_LABELS[problem.difficulty]}*"]
     if problem.topics:
@@ -122,6 +126,8 @@ def build_problem_message(
         blocks += sections(constraints, max_sections=2, max_chars=CONSTRAINTS_MAX_CHARS)
     blocks.append(divider())
     if finished_overall is None:
+        if best_tests:
+            blocks.append(context(f"{BEST_SO_FAR_PREFIX}{escape_mrkdwn(best_tests)}"))
         blocks.append(context(REPLY_HINT))
         blocks.append(
             actions(

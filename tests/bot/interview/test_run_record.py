@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.interview.outbox import Kind, RunFailure, RunResultPost, from_row, to_row
-from bot.interview.run_record import latest_result, run_record
+from bot.interview.run_record import beats_best, latest_result, run_record
 
 
 @dataclass
@@ -61,3 +61,20 @@ def test_code_that_never_reached_its_tests_is_not_a_pass_rate() -> None:
     assert record.final_rate is None and record.best_label() is None
     # A compile error did reach the tests: it failed them all.
     assert run_record([_row(0, 7, status="compile_error")]).final_rate == 0.0
+
+
+def test_a_run_beats_the_best_only_when_its_pass_rate_is_higher() -> None:
+    def result(row: Row) -> RunResultPost:
+        return RunResultPost.from_payload(row.payload or {})
+
+    talk = Row(Kind.CANDIDATE, "hi", None)
+    # The first run that ran is the best so far, even with nothing passed.
+    assert beats_best([talk], result(_row(0, 7)))
+    assert beats_best([talk, _row(0, 0, status="unavailable")], result(_row(2, 7)))
+    earlier = [talk, _row(2, 7), _row(5, 7, code_id=2), _row(3, 7, code_id=3)]
+    assert beats_best(earlier, result(_row(6, 7, code_id=4)))
+    assert not beats_best(earlier, result(_row(5, 7, code_id=4)))  # a tie
+    assert not beats_best(earlier, result(_row(4, 7, code_id=4)))
+    # Code that never reached its tests beats nothing.
+    assert not beats_best([talk], result(_row(0, 0, status="compile_error")))
+    assert not beats_best([talk], result(_row(0, 0, status="unknown_language")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -83,6 +84,28 @@ def test_finished_problem_message_has_no_button() -> None:
     )
     assert_valid_message(with_tests)
     assert "Finished — overall 88/100 · best run: tests 7/7" in texts_of(with_tests)
+
+
+def test_problem_message_shows_the_best_run_so_far_above_its_finish_button() -> None:
+    blocks = build_problem_message(
+        session_id=42,
+        problem=make_problem(),
+        time_limit_minutes=45,
+        deadline_at=NOW,
+        offline=False,
+        best_tests="tests 5/7",
+    )
+    assert_valid_message(blocks)
+    [best] = [b for b in blocks if "Best run so far" in json.dumps(b)]
+    assert best["type"] == "context"
+    assert best["elements"][0]["text"] == ":bar_chart: Best run so far: tests 5/7"
+    # Everything else is the message as first posted, the Finish button last.
+    plain = build_problem_message(
+        session_id=42, problem=make_problem(), time_limit_minutes=45, deadline_at=NOW, offline=False
+    )
+    assert [b for b in blocks if b is not best] == plain
+    assert blocks[-1]["elements"][0]["action_id"] == ids.FINISH_INTERVIEW
+    assert "Best run so far" not in json.dumps(plain)
 
 
 def test_problem_message_bounds_an_enormous_problem() -> None:
