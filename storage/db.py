@@ -1,4 +1,5 @@
-"""Engine and session factory, tuned per database."""
+"""The process's engines and session factories; each database's engine is tuned in its own
+package (storage/sqlite/engine.py, storage/postgresql/engine.py)."""
 
 from __future__ import annotations
 
@@ -14,20 +15,19 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Table, event, make_url, text
+from sqlalchemy import Table, make_url, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
-    create_async_engine,
 )
 
 from storage.models import HealthCheck
-from storage.sqlite import driver as sqlite_driver
+from storage.postgresql.engine import postgresql_engines
+from storage.sqlite.engine import sqlite_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # A pooled PostgreSQL connection idle this long is checked before it is used again.
@@ -108,39 +108,27 @@ class Database:
     ):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        kwargs: dict[str, Any] = {"echo": echo, "connect_args": dict(connect_args or {})}
+        # Each database's engines are tuned in its own package; what differs here is how
+        # a unit of work without a transaction runs, and the health check's upsert.
+        self.engine: AsyncEngine
+        self.relaxed_engine: AsyncEngine
+        self._autocommit: Callable[..., contextlib.AbstractAsyncContextManager[AsyncConnection]]
+        self._heartbeat_insert: Callable[[Table], Any]
         if self.is_sqlite:
-            # SQLite has one writer; a single pooled connection serialises writes in-process
-            # instead of failing with "database is locked".
-            kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
-            sqlite_args = {"timeout": 30, **kwargs.pop("connect_args")}
-            database = make_url(url).database or ":memory:"
-            kwargs["async_creator"] = sqlite_driver.connector(database, **sqlite_args)
-        else:
-            kwargs.update(pool_size=5, max_overflow=10, pool_recycle=1800)
-        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        # PostgreSQL: background bookkeeping (outbox, leases, grades) commits without waiting
-        # for its WAL flush. Everything it writes is redone or found again after a database
-        # crash (outbox, post markers, leases that expire), and skipping the flush keeps the
-        # flushes that acks wait on short. What an ack confirms is always flushed. SQLite's
-        # WAL with synchronous=NORMAL already makes this trade for every commit.
-        self.relaxed_engine: AsyncEngine = self.engine
-        if not self.is_sqlite:
-            relaxed = dict(kwargs, connect_args=dict(kwargs["connect_args"]))
-            settings = dict(relaxed["connect_args"].get("server_settings") or {})
-            settings["synchronous_commit"] = "off"
-            relaxed["connect_args"]["server_settings"] = settings
-            self.relaxed_engine = create_async_engine(url, **relaxed)
-        if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            self.engine = sqlite_engine(url, echo=echo, connect_args=dict(connect_args or {}))
+            # The relaxed engine is the same one: WAL with synchronous=NORMAL already makes
+            # that trade for every commit.
+            self.relaxed_engine = self.engine
             # BEGIN rides on SQLite's first write: its "autocommit" is a transaction.
-            self._autocommit: Callable[
-                ..., contextlib.AbstractAsyncContextManager[AsyncConnection]
-            ] = self.transaction
-            self._heartbeat_insert: Callable[[Table], Any] = sqlite_insert
+            self._autocommit = self.transaction
+            self._heartbeat_insert = sqlite_insert
         else:
-            for pool_engine in (self.engine, self.relaxed_engine):
-                _ping_when_idle(pool_engine, after=ping_idle_after)
+            self.engine, self.relaxed_engine = postgresql_engines(
+                url,
+                echo=echo,
+                connect_args=dict(connect_args or {}),
+                ping_idle_after=ping_idle_after,
+            )
             self._autocommit = self._without_transaction
             self._heartbeat_insert = pg_insert
         # PostgreSQL: the same pools with no BEGIN/COMMIT around statements (see autocommit()).
@@ -254,46 +242,8 @@ class Database:
             await self.relaxed_engine.dispose()
 
 
-def _ping_when_idle(engine: AsyncEngine, *, after: float) -> None:
-    """Check a pooled connection before use only when it has sat idle `after` seconds.
-
-    SQLAlchemy's pool_pre_ping checks before every use: three round trips on asyncpg,
-    about 0.4 ms on every transaction. A connection in steady use is known to be alive; one
-    that sat idle may have been cut by a database restart or a proxy, so it is checked and,
-    if dead, replaced before the work starts. A connection cut while busy fails that one
-    unit of work (Slack retries the event, the sweep redoes background work), and SQLAlchemy
-    then recycles the whole pool.
-    """
-    dialect = engine.sync_engine.dialect
-
-    def checked_in(_dbapi_connection: Any, record: Any) -> None:
-        record.info["idle_since"] = time.monotonic()
-
-    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        idle_since = record.info.get("idle_since")
-        if idle_since is None or time.monotonic() - idle_since < after:
-            return
-        try:
-            dialect.do_ping(dbapi_connection)
-        except Exception as exc:
-            raise DisconnectionError("pooled connection is gone") from exc
-
-    event.listen(engine.sync_engine.pool, "checkin", checked_in)
-    event.listen(engine.sync_engine.pool, "checkout", checked_out)
-
-
 def _always() -> bool:
     return True
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets a restarted or second reader see committed work without blocking the writer.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
 
 
 def alembic_config(url: str) -> Config:
