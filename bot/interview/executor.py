@@ -59,6 +59,7 @@ from bot.interview.steps import (
     Step,
     TimeIsUp,
     Warn,
+    Withhold,
 )
 from bot.interview.store import InterviewStore
 from bot.interview.transcript import grade_of, item_of, problem_of, session_ref, turn_context
@@ -195,6 +196,9 @@ class StepExecutor:
                 return await self._time_is_up(state, now)
             case Post(message):
                 return await self.post(state, ref, message)
+            case Withhold(message):
+                await self.store.give_up_post(message.id, now=now)
+                return StepOutcome(progressed=True)
             case FetchFiles(message):
                 await self._fetch_files(state, message)
                 return StepOutcome(progressed=True)
@@ -420,7 +424,7 @@ class StepExecutor:
             )
         reason = await self.slots.outside(self.runner.sandbox.unavailable_reason())
         if reason is not None:
-            # Said once per interview: next_step runs no later submission after this.
+            # Posted once while it lasts: next_step withholds a repeat (repeats_unavailable).
             return RunResultPost(
                 code.id,
                 run.request_id,

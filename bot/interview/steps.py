@@ -13,7 +13,15 @@ from datetime import datetime
 
 from bot.execution.runner import RunStatus
 from bot.interview.domain import Role, SessionStatus
-from bot.interview.outbox import ANSWERING_KINDS, INTERVIEWER_KINDS, Kind
+from bot.interview.outbox import (
+    ANSWERING_KINDS,
+    INTERVIEWER_KINDS,
+    NO_CODE,
+    RUN_FAILED,
+    UNKNOWN_LANGUAGE,
+    Kind,
+    RunResultPost,
+)
 from bot.interview.records import CodeRow, MessageRow, SessionState
 from bot.interview.run_record import run_results
 from bot.interview.run_request import parse_run_request
@@ -30,6 +38,13 @@ class TimeIsUp:
 @dataclass(frozen=True, slots=True)
 class Post:
     """Post the oldest queued bot message."""
+
+    message: MessageRow
+
+
+@dataclass(frozen=True, slots=True)
+class Withhold:
+    """Keep a queued message in the transcript without posting it (see `repeats_unavailable`)."""
 
     message: MessageRow
 
@@ -87,7 +102,7 @@ class Idle:
     """Nothing is due until the next timer or new work."""
 
 
-Step = TimeIsUp | Post | FetchFiles | GradeInterview | RunCode | Speak | Warn | Idle
+Step = TimeIsUp | Post | Withhold | FetchFiles | GradeInterview | RunCode | Speak | Warn | Idle
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +160,7 @@ def next_step(state: SessionState, now: datetime) -> Step:
         return TimeIsUp()
     unposted = first_unposted(state)
     if unposted is not None:
-        return Post(unposted)
+        return Withhold(unposted) if repeats_unavailable(state, unposted) else Post(unposted)
     waiting = _first_with_files(state)
     if waiting is not None:
         return FetchFiles(waiting)
@@ -178,7 +193,8 @@ def step_to_skip(state: SessionState, now: datetime) -> Skip:
     if unposted is not None:
         if unposted.kind == Kind.PROBLEM:
             return Abandon()
-        return GiveUpPost(unposted, notify=unposted.kind != Kind.STEP_SKIPPED)
+        notify = unposted.kind != Kind.STEP_SKIPPED and not repeats_unavailable(state, unposted)
+        return GiveUpPost(unposted, notify=notify)
     waiting = _first_with_files(state)
     if waiting is not None:
         return SetFilesAside(waiting)
@@ -238,17 +254,16 @@ def pending_candidate(state: SessionState) -> bool:
 def pending_run(state: SessionState) -> RunCode | None:
     """The oldest run due: a code submission not run yet, then a `run` not answered yet.
 
-    Once code could not run because execution is unavailable here (said once), later
-    submissions are not run; an explicit `run` is still answered.
+    Every submission is tried, even after execution was unavailable: the sandbox may work
+    again (after a restart), and the notice is not repeated meanwhile (`repeats_unavailable`).
     """
     results = run_results(state.messages)
     done = {(r.code_id, r.request_id) for r in results}
     answered_requests = {r.request_id for r in results if r.request_id}
     deleted = {m.id for m in state.messages if m.deleted}
-    if not any(r.status == RunStatus.UNAVAILABLE for r in results):
-        for code in state.code_submissions:
-            if code.message_id not in deleted and (code.id, 0) not in done:
-                return RunCode(code)
+    for code in state.code_submissions:
+        if code.message_id not in deleted and (code.id, 0) not in done:
+            return RunCode(code)
     for m in state.messages:
         if m.kind != Kind.RUN_REQUEST or m.deleted or m.id in answered_requests:
             continue
@@ -260,3 +275,27 @@ def pending_run(state: SessionState) -> RunCode | None:
         asked = parse_run_request(m.text)
         return RunCode(latest[-1] if latest else None, m.id, asked.language if asked else None)
     return None
+
+
+# Results decided before the sandbox is asked for: they say nothing of whether it works.
+_SANDBOX_NOT_ASKED = frozenset({UNKNOWN_LANGUAGE, NO_CODE, RUN_FAILED})
+
+
+def repeats_unavailable(state: SessionState, message: MessageRow) -> bool:
+    """`message` is a submission's result saying code execution is unavailable, and the
+    interview has said so already with no code run since: it is kept, not posted again.
+
+    An explicit `run` is always answered, unavailable or not.
+    """
+    if message.kind != Kind.RUN_RESULT:
+        return False
+    result = RunResultPost.from_payload(message.payload or {})
+    if result.status != RunStatus.UNAVAILABLE or result.request_id:
+        return False
+    earlier = run_results(m for m in state.messages if m.id < message.id)
+    for before in reversed(earlier):
+        if before.status == RunStatus.UNAVAILABLE:
+            return True
+        if before.status not in _SANDBOX_NOT_ASKED:
+            return False
+    return False

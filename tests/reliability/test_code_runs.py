@@ -292,13 +292,46 @@ async def test_without_the_sandbox_execution_is_said_unavailable_once_and_no_cod
     await say(bot, thread, fenced(code + "\n# second try"))
     await bot.settle()
 
-    [(row, result)] = await results_of(bot, thread)
-    assert result.status == "unavailable"
+    # Each submission was tried; the notice is in the thread once.
+    [(row, result), (_, again)] = await results_of(bot, thread)
+    assert result.status == again.status == "unavailable"
     assert row.text.startswith("Code execution is unavailable on this server (")
     assert row.text.endswith("the interview goes on without it.")
+    said = [t for t in thread_texts(fake_slack, thread) if t.startswith("Code execution")]
+    assert len(said) == 1
     assert runner.submissions == []
     # Both submissions were answered by the interviewer all the same.
     assert (await kinds(bot, thread)).count("reply") == 2
+
+
+async def test_code_sent_after_execution_was_unavailable_runs_once_the_sandbox_works(
+    launch: Callable[..., Any], fake_slack: SlackDouble, sqlite_url: str
+) -> None:
+    """A server restarted with a working sandbox runs the interview's next submission."""
+    broken = CountingRunner(sandbox=Sandbox(bwrap="/nonexistent/bin/bwrap"))
+    first = await start_bot(
+        slack=fake_slack, database_url=sqlite_url, tuning=FAST_TUNING, code_runner=broken
+    )
+    try:
+        thread = await start_interview(first)
+        code = await source(first, thread)
+        await say(first, thread, fenced(code))
+        await first.settle()
+        [(_, unavailable)] = await results_of(first, thread)
+        assert unavailable.status == "unavailable"
+    finally:
+        await stop_bot(first)
+
+    working = CountingRunner()
+    second = await launch(slack=fake_slack, database_url=sqlite_url, code_runner=working)
+    await say(second, thread, fenced(code + "\n# after the restart"))
+    await second.settle()
+
+    [_, (row, ran)] = await results_of(second, thread)
+    assert ran.ran and ran.passed == ran.total > 0
+    assert row.slack_ts is not None and f"{ran.total}/{ran.total} tests passed" in row.text
+    assert len(working.submissions) == 1 and broken.submissions == []
+    assert (await kinds(second, thread))[-2:] == ["run_result", "reply"]
 
 
 async def test_a_busy_pool_tells_the_candidate_their_place_then_runs(

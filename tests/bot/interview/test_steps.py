@@ -28,6 +28,7 @@ from bot.interview.steps import (
     Step,
     TimeIsUp,
     Warn,
+    Withhold,
     next_step,
     step_to_skip,
 )
@@ -107,6 +108,13 @@ def result(id: int, code_id: int, request_id: int = 0, status: str = "ok") -> Me
     return msg(id, 1, "system", kind, text, slack_ts=f"{id}.0", payload=payload)
 
 
+def unposted(message: MessageRow) -> MessageRow:
+    return dataclasses.replace(message, slack_ts=None)
+
+
+# Execution unavailable for a submission (code 1), then for a later one (code 3).
+UNAVAILABLE = result(4, 1, status="unavailable")
+UNAVAILABLE_2 = result(8, 3, status="unavailable")
 # A submission (message 3, code 1), run and answered.
 SENT = said(3)
 RAN = result(4, 1)
@@ -194,10 +202,27 @@ NEXT_STEP: list[tuple[str, SessionState, datetime, Step]] = [
      with_code(state(problem(), opening(), SENT, RAN, ANSWERED, run_request(6), said(7),
                      result(8, 1, 6)), code(1, 3)),
      DURING, Speak(opening=False, through=7)),
-    ("execution unavailable (said once): later code is not run",
+    ("execution was unavailable: later code is still run (the sandbox may work again)",
      with_code(state(problem(), opening(), SENT, result(4, 1, status="unavailable"), ANSWERED,
                      said(6)), code(1, 3), code(2, 6)),
-     DURING, Speak(opening=False, through=6)),
+     DURING, RunCode(code(2, 6))),
+    ("still unavailable: the notice is not posted again",
+     state(problem(), opening(), SENT, UNAVAILABLE, ANSWERED, said(6), unposted(UNAVAILABLE_2)),
+     DURING, Withhold(unposted(UNAVAILABLE_2))),
+    ("still unavailable: withheld across code that never asked the sandbox",
+     state(problem(), opening(), SENT, UNAVAILABLE, result(5, 2, status="unknown_language"),
+           unposted(UNAVAILABLE_2)),
+     DURING, Withhold(unposted(UNAVAILABLE_2))),
+    ("unavailable again after code ran: said again",
+     state(problem(), opening(), SENT, UNAVAILABLE, result(5, 2), unposted(UNAVAILABLE_2)),
+     DURING, Post(unposted(UNAVAILABLE_2))),
+    ("the first unavailable notice is posted",
+     state(problem(), opening(), SENT, result(5, 2), unposted(UNAVAILABLE)),
+     DURING, Post(unposted(UNAVAILABLE))),
+    ("unavailable: an explicit `run` is always answered",
+     state(problem(), opening(), SENT, UNAVAILABLE, run_request(6),
+           unposted(result(7, 1, 6, status="unavailable"))),
+     DURING, Post(unposted(result(7, 1, 6, status="unavailable")))),
     ("execution unavailable: an explicit `run` is still answered",
      with_code(state(problem(), opening(), SENT, result(4, 1, status="unavailable"), ANSWERED,
                      run_request(6)), code(1, 3)),
@@ -226,6 +251,9 @@ SKIP: list[tuple[str, SessionState, datetime, Skip]] = [
     ("the problem cannot be posted: abandon", state(problem(posted=False)), DURING, Abandon()),
     ("a post keeps failing: give up and say so", state(problem(), opening(posted=False)),
      DURING, GiveUpPost(opening(posted=False), notify=True)),
+    ("a withheld notice that cannot be set aside is not announced",
+     state(problem(), opening(), SENT, UNAVAILABLE, unposted(UNAVAILABLE_2)), DURING,
+     GiveUpPost(unposted(UNAVAILABLE_2), notify=False)),
     ("a skip notice that cannot be posted is not announced again",
      state(problem(), msg(7, 1, "system", Kind.STEP_SKIPPED, "x")), DURING,
      GiveUpPost(msg(7, 1, "system", Kind.STEP_SKIPPED, "x"), notify=False)),
