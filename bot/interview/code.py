@@ -93,6 +93,14 @@ def normalize_language(name: str | None) -> str:
     return _LANGUAGE_ALIASES.get(key, key or "text")
 
 
+def line_count(content: str) -> int:
+    """The code's lines as the candidate's editor numbers them: from the first line holding
+    anything to the last, blank lines between included. A final line end, and blank lines
+    around the code (a fence's, a paste's), add none."""
+    filled = [number for number, line in enumerate(content.splitlines()) if line.strip()]
+    return filled[-1] - filled[0] + 1 if filled else 0
+
+
 def extract_fenced_code(text: str) -> list[FencedCode]:
     """Every ``` fenced block with content, in order (an unclosed fence is not a block).
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.interview.code import line_count
 from bot.interview.domain import CodeSnapshot, Problem, Role, TurnContext
 from bot.interview.evidence import entry_point_names, is_clarifying_question, is_manipulation
 from bot.interview.evidence import read_code as read_code_evidence
@@ -236,7 +237,7 @@ _LOOP = re.compile(r"^(\s*)(for|while)\b")
 class CodeReading:
     """What a code submission shows, read without running it."""
 
-    lines: int
+    lines: int  # as the candidate's editor numbers them (code.line_count)
     is_stub: bool
     names_entry_point: bool | None  # None when the statement names no function
     nested_pair_loops: bool  # a loop over the input inside another: quadratic work
@@ -270,7 +271,7 @@ def read_code(code: CodeSnapshot, problem: Problem) -> CodeReading:
         if line.strip()
     ]
     return CodeReading(
-        lines=evidence.lines,
+        lines=line_count(code.content),
         is_stub=evidence.is_stub,
         names_entry_point=evidence.defines_entry_point,
         nested_pair_loops=_nested_pair_loops(lines),

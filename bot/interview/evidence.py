@@ -425,7 +425,9 @@ class CodeEvidence:
     """What a code submission shows, read without running it."""
 
     language: str
-    lines: int
+    # Lines holding code, blank ones not counted (the rubric's count; what the candidate is
+    # told is code.line_count).
+    nonblank_lines: int
     definitions: tuple[DefinedFunction, ...]
     defines_function: bool
     # None when the problem names no entry point; otherwise whether the code defines it.
@@ -1135,7 +1137,7 @@ def read_code(code: CodeSnapshot, problem: Problem | None = None) -> CodeEvidenc
         stub = top_level_stub
     return CodeEvidence(
         language=language,
-        lines=sum(1 for line in source.splitlines() if line.strip()),
+        nonblank_lines=sum(1 for line in source.splitlines() if line.strip()),
         definitions=tuple(definitions),
         defines_function=bool(definitions),
         defines_entry_point=defines_entry,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.interview.code import extract_fenced_code
+from bot.interview.code import extract_fenced_code, line_count
 from bot.interview.domain import CodeSnapshot, Phase, Problem, Role
 from bot.interview.evidence import (
     MAX_CODE_READ_CHARS,
@@ -455,7 +455,7 @@ def test_any_text_is_read_without_error(text: str) -> None:
     evidence = read_code(code(text), BOOKINGS)
     tokens = tokenize(text)
 
-    assert evidence.lines <= len(text.splitlines())
+    assert evidence.nonblank_lines <= line_count(text) <= len(text.splitlines())
     assert all(token.text for token in tokens)
     assert prose_of(text).count("```") == 0
 
@@ -466,7 +466,7 @@ def test_code_past_the_read_limit_is_cut_at_a_line() -> None:
     evidence = read_code(code(head + long_tail), BOOKINGS)
 
     assert evidence.defines_entry_point and not evidence.is_stub
-    assert evidence.lines <= MAX_CODE_READ_CHARS // 10 + 2
+    assert evidence.nonblank_lines <= MAX_CODE_READ_CHARS // 10 + 2
 
 
 async def test_the_offline_review_of_one_hundred_kilobytes_of_short_lines_is_prompt() -> None:

@@ -17,6 +17,7 @@ from tests.bot.interview.samples import (
     context,
     two_sum,
 )
+from tests.bot.interview.test_code import JOURNEY_SNIPPET
 
 NO_EDGE_CHECKS = CodeSnapshot(
     language="python",
@@ -95,7 +96,7 @@ async def test_offline_interview_goes_through_every_phase() -> None:
     assert "time and space complexity" in approach
     # The bound is not echoed (it is the expected one): straight on to the code.
     assert "O(n)" not in complexity and "Go ahead and code it" in complexity
-    assert "I have your code, 12 lines." in code
+    assert "I have your code, 14 lines." in code
     assert "nums = [2, 7, 11, 15], target = 9" in code
     assert "trade-offs" in tests and "`done`" in tests and "*Finish interview*" in tests
     assert "`done`" in final
@@ -144,10 +145,33 @@ async def test_code_is_not_praised_but_traced_on_example_one() -> None:
         )
     )
 
-    assert reply.text.startswith("I have your code, 12 lines.")
+    assert reply.text.startswith("I have your code, 14 lines.")
     assert "Walk me through your code on example 1" in reply.text
     assert "Nice" not in reply.text
     assert reply.phase is Phase.TEST
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        # Eleven lines, one blank, as a snippet ends: with its newline or without.
+        (JOURNEY_SNIPPET, "I have your code, 11 lines."),
+        (JOURNEY_SNIPPET.rstrip("\n"), "I have your code, 11 lines."),
+        ("\n" + JOURNEY_SNIPPET + "\n\n", "I have your code, 11 lines."),
+        (
+            "def max_pay(gigs):\n    return sum(pay for _, _, pay in gigs)",
+            "I have your code, 2 lines.",
+        ),
+        ("def max_pay(gigs): return 0\n", "I have your code, 1 line."),
+    ],
+)
+async def test_the_code_note_counts_the_lines_the_candidate_sees(content: str, said: str) -> None:
+    code = CodeSnapshot(language="python", filename="solution.py", content=content)
+    reply = await OfflineInterviewer().reply(
+        context([(Role.CANDIDATE, "Here it is.")], phase=Phase.CODE, code=code, new_code=True)
+    )
+
+    assert reply.text.startswith(said)
 
 
 async def test_code_that_returns_a_constant_is_called_out() -> None:
