@@ -67,14 +67,19 @@ async def test_code_in_the_thread_is_run_and_run_again_runs_it_again(
     await expect(results.last).not_to_contain_text("failed")
     total = re.search(r"(\d+)/\1 tests passed", await results.last.inner_text())
     assert total is not None
+    # The problem message shows the best run so far, its Finish button still there.
+    problem_message = page.locator("#message-list .message").filter(
+        has=page.locator(".thread-summary")
+    )
+    await expect(problem_message).to_contain_text(
+        f"Best run so far: tests {total.group(1)}/{total.group(1)}", timeout=WAIT_MS
+    )
 
     # Finishing puts the best run beside the score on the problem message.
     await thread.get_by_role("button", name="Finish interview").click()
     await page.get_by_role("alertdialog").get_by_role("button", name="Finish").click()
     await expect(thread).to_contain_text("Interview complete", timeout=WAIT_MS)
-    problem_message = page.locator("#message-list .message").filter(
-        has=page.locator(".thread-summary")
-    )
+    await expect(problem_message).not_to_contain_text("Best run so far")
     await expect(problem_message).to_contain_text(
         f"best run: tests {total.group(1)}/{total.group(1)}", timeout=WAIT_MS
     )
