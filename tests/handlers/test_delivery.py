@@ -34,6 +34,7 @@ from bot.interview.outbox import (
 )
 from bot.interview.ports import Outgoing, SessionRef
 from bot.interview.run_record import RunRecord
+from handlers.blocks import ids
 from handlers.delivery import SlackDelivery, render
 from sandbox.slack_double import USER_ID, SlackDouble
 from storage.models import Message
@@ -158,6 +159,31 @@ async def test_the_finished_problem_message_shows_the_best_run(
     last_line = blocks[-1]["elements"][0]["text"]
     assert last_line == f":white_check_mark: {finished}"
     assert "Finish interview" not in json.dumps(blocks)
+
+
+@pytest.mark.parametrize(
+    ("runs", "line"),
+    [(RunRecord(5, 7, 6, 7), ":bar_chart: Best run so far: tests 6/7"), (RunRecord(), None)],
+)
+async def test_the_best_run_so_far_is_shown_above_the_finish_button(
+    fake_slack: SlackDouble, runs: RunRecord, line: str | None
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        client = AsyncWebClient(token=fake_slack.token, base_url=fake_slack.api_url, session=http)
+        delivery = SlackDelivery(client=client, http=http)
+        session = replace(SESSION, user_id=USER_ID, channel_id=None, thread_ts=None)
+        posted = await delivery.post(session, Outgoing(1, ProblemPost("Two Sum"), "m1"))
+        session = replace(session, channel_id=posted.channel_id, thread_ts=posted.ts)
+        await delivery.show_best_run(session, runs)
+    [update] = fake_slack.calls_to("chat.update")
+    assert update.params["ts"] == posted.ts
+    blocks = update.params["blocks"]
+    assert_valid_message(blocks)
+    shown = [
+        e["text"] for b in blocks for e in b.get("elements", []) if "Best run" in e.get("text", "")
+    ]
+    assert shown == ([line] if line else [])
+    assert blocks[-1]["elements"][0]["action_id"] == ids.FINISH_INTERVIEW
 
 
 async def test_refused_blocks_fall_back_to_plain_text(bot: BotHarness) -> None:
