@@ -277,7 +277,8 @@ def pending_run(state: SessionState) -> RunCode | None:
     return None
 
 
-# Results decided before the sandbox is asked for: they say nothing of whether it works.
+# Results that say nothing of whether the sandbox works: decided before it is asked (no code,
+# no language), or a failure on the bot's side.
 _SANDBOX_NOT_ASKED = frozenset({UNKNOWN_LANGUAGE, NO_CODE, RUN_FAILED})
 
 
