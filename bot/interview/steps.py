@@ -8,9 +8,10 @@ order, so no one item can hold an interview.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.execution.detect import detect_language
 from bot.execution.runner import RunStatus
 from bot.interview.domain import Role, SessionStatus
 from bot.interview.outbox import (
@@ -256,25 +257,64 @@ def pending_run(state: SessionState) -> RunCode | None:
 
     Every submission is tried, even after execution was unavailable: the sandbox may work
     again (after a restart), and the notice is not repeated meanwhile (`repeats_unavailable`).
+    `run`s waiting for the same code in the same language are run once, as the newest of
+    them: its result answers them all, so a flood of `run`s costs one run, not one each.
     """
     results = run_results(state.messages)
     done = {(r.code_id, r.request_id) for r in results}
-    answered_requests = {r.request_id for r in results if r.request_id}
     deleted = {m.id for m in state.messages if m.deleted}
-    for code in state.code_submissions:
-        if code.message_id not in deleted and (code.id, 0) not in done:
+    live = [c for c in state.code_submissions if c.message_id not in deleted]
+    for code in live:
+        if (code.id, 0) not in done:
             return RunCode(code)
-    for m in state.messages:
-        if m.kind != Kind.RUN_REQUEST or m.deleted or m.id in answered_requests:
-            continue
-        latest = [
-            c
-            for c in state.code_submissions
-            if (c.message_id or 0) < m.id and c.message_id not in deleted
-        ]
-        asked = parse_run_request(m.text)
-        return RunCode(latest[-1] if latest else None, m.id, asked.language if asked else None)
-    return None
+    requests = [m for m in state.messages if m.kind == Kind.RUN_REQUEST]
+    if not requests:
+        return None
+    targets = {m.id: _run_target(m, live) for m in requests}
+    answered = {r.request_id for r in results if r.request_id}
+    waiting = [m for m in requests if not m.deleted and not _covered(m.id, targets, answered)]
+    if not waiting:
+        return None
+    target = targets[waiting[0].id]
+    newest = max((m for m in waiting if targets[m.id] == target), key=lambda m: m.id)
+    asked = parse_run_request(newest.text)
+    return RunCode(target.code, newest.id, asked.language if asked else None)
+
+
+@dataclass(frozen=True, slots=True)
+class _RunTarget:
+    """What a `run` runs: the latest code sent before it, as the language it runs as."""
+
+    code_id: int
+    language: str | None
+    code: CodeRow | None = field(default=None, compare=False)
+
+
+def run_language(code: CodeRow | None, named: str | None) -> str | None:
+    """The language `code` runs as: the one a `run` named, else the one its fence, filetype
+    or file name tells (None: it cannot be told, and is never guessed)."""
+    if named is not None:
+        return named
+    if code is None:
+        return None
+    return detect_language(fence=code.language, filename=code.filename).language
+
+
+def _run_target(request: MessageRow, live: list[CodeRow]) -> _RunTarget:
+    latest = [c for c in live if (c.message_id or 0) < request.id]
+    code = latest[-1] if latest else None
+    asked = parse_run_request(request.text)
+    language = run_language(code, asked.language if asked else None)
+    return _RunTarget(code.id if code else 0, language, code)
+
+
+def _covered(request_id: int, targets: dict[int, _RunTarget], answered: set[int]) -> bool:
+    """`request_id` has its result, or a later `run` of the same target was answered (the
+    run that answered it answered every earlier one waiting for the same)."""
+    if request_id in answered:
+        return True
+    target = targets[request_id]
+    return any(a > request_id and targets.get(a) == target for a in answered)
 
 
 # Results that say nothing of whether the sandbox works: decided before it is asked (no code,

@@ -1,0 +1,147 @@
+"""Code runs as a hostile candidate would use them, through the real Bolt app, the Slack
+double and the real bubblewrap sandbox: a flood of `run`s costs a run or two and every `run`
+is answered."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.execution import CodeRunner, RunResult, Submission
+from bot.execution.pool import QueueNotice, RunPool
+from bot.interview.outbox import RunResultPost
+from bot.interview.steps import Idle, next_step
+from sandbox.slack_double import SlackDouble
+from storage.models import InterviewSession, Message
+from tests.conftest import BotHarness, start_bot, stop_bot
+from tests.reliability.conftest import (
+    FAST_TUNING,
+    Thread,
+    assert_each_posted_once,
+    messages_of,
+    say,
+    start_interview,
+)
+
+SOLUTIONS = Path(__file__).parents[1] / "execution" / "solutions"
+# Whose run asks the pool for a slot (set by the runner for the pool to log).
+RUN_OF: contextvars.ContextVar[str] = contextvars.ContextVar("RUN_OF", default="?")
+
+
+class LoggedPool(RunPool):
+    """The real FIFO pool, logging in order who asked for a slot, got one and gave it back."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.log: list[tuple[str, str]] = []
+
+    @contextlib.asynccontextmanager
+    async def slot(self, on_queued: QueueNotice | None = None) -> AsyncIterator[int]:
+        who = RUN_OF.get()
+        self.log.append(("asked", who))
+        async with super().slot(on_queued) as index:
+            self.log.append(("granted", who))
+            try:
+                yield index
+            finally:
+                self.log.append(("released", who))
+
+
+class NamedRunner(CodeRunner):
+    """The real runner; each run is named by its code's first line (`# name`)."""
+
+    def __init__(self, *, slots: int, **kwargs: Any) -> None:
+        super().__init__(slots=slots, **kwargs)
+        self.pool: LoggedPool = LoggedPool(slots)
+        self.submissions: list[Submission] = []
+
+    async def run(
+        self,
+        problem: Any,  # whatever the runner takes as a problem
+        submission: Submission,
+        *,
+        on_queued: QueueNotice | None = None,
+    ) -> RunResult:
+        self.submissions.append(submission)
+        first = submission.code.lstrip().splitlines()[0]
+        token = RUN_OF.set(first.removeprefix("# ") if first.startswith("# ") else "?")
+        try:
+            return await super().run(problem, submission, on_queued=on_queued)
+        finally:
+            RUN_OF.reset(token)
+
+
+@pytest.fixture
+async def launch() -> AsyncIterator[Callable[..., Any]]:
+    started: list[BotHarness] = []
+
+    async def factory(**kwargs: Any) -> BotHarness:
+        kwargs.setdefault("tuning", FAST_TUNING)
+        harness = await start_bot(**kwargs)
+        started.append(harness)
+        return harness
+
+    yield factory
+    for harness in reversed(started):
+        await stop_bot(harness)
+
+
+async def solution(bot: BotHarness, thread: Thread) -> str:
+    async with bot.runtime.db.sessions() as s:
+        row = await s.get(InterviewSession, thread.session_id)
+    assert row is not None
+    return (SOLUTIONS / row.problem_id / "solution.py").read_text()
+
+
+def fenced(code: str) -> str:
+    return f"Here is my code:\n```python\n{code}\n```"
+
+
+async def results_of(bot: BotHarness, thread: Thread) -> list[tuple[Message, RunResultPost]]:
+    rows = await messages_of(bot.runtime.db, thread.session_id)
+    return [
+        (m, RunResultPost.from_payload(m.payload or {})) for m in rows if m.kind == "run_result"
+    ]
+
+
+async def test_ten_quick_runs_take_at_most_two_runs_and_every_run_is_answered(
+    launch: Callable[..., Any], fake_slack: SlackDouble, any_db_url: str
+) -> None:
+    runner = NamedRunner(slots=1)
+    bot = await launch(slack=fake_slack, database_url=any_db_url, code_runner=runner)
+    thread = await start_interview(bot)
+    await say(bot, thread, fenced(await solution(bot, thread)))
+    await bot.settle()
+    [(_, first)] = await results_of(bot, thread)
+    replies = [m.kind for m in await messages_of(bot.runtime.db, thread.session_id)].count("reply")
+
+    # Another candidate's run holds the only slot while the `run`s come in, as they would
+    # while a quick typist's first `run` is running.
+    async with runner.pool.slot():
+        for _ in range(10):
+            await say(bot, thread, "run")
+    await bot.settle()
+
+    rows = await messages_of(bot.runtime.db, thread.session_id)
+    requests = [m.id for m in rows if m.kind == "run_request"]
+    assert len(requests) == 10
+    reruns = [result for _, result in await results_of(bot, thread)][1:]
+    assert 1 <= len(reruns) <= 2
+    assert len(runner.submissions) == 1 + len(reruns)
+    # Each answers the newest `run` of those waiting for it, and so every earlier one.
+    assert reruns[-1].request_id == requests[-1]
+    for request in requests:
+        assert any(r.request_id >= request for r in reruns), request
+    assert all(r.code_id == first.code_id and r.passed == r.total > 0 for r in reruns)
+    # The interviewer stays silent, everything is posted once, nothing is left to do.
+    assert [m.kind for m in rows].count("reply") == replies
+    assert all(m.slack_ts for m in rows)
+    assert_each_posted_once(fake_slack)
+    state = await bot.runtime.engine.store.load_state(thread.session_id)
+    assert state is not None and state.failed_attempts == 0
+    assert next_step(state, state.started_at) == Idle()
