@@ -26,9 +26,9 @@ from bot.interview.problem_bank import ProblemBank
 from bot.interview.worker import EngineTuning
 from bot.web_server import ServerLimits
 from handlers.context import Services
-from handlers.delivery import SlackDelivery
 from handlers.file_download import DownloadLimits
 from handlers.slack_client import build_web_client
+from handlers.slack_messenger import SlackMessenger
 from storage.db import Database, migrate, writers_at_once
 from storage.store import interview_store
 
@@ -99,7 +99,7 @@ class BotRuntime:
             store_for=functools.partial(interview_store, db),
             bank=bank,
             interviewer=interviewer or build_interviewer(settings),
-            delivery=SlackDelivery(
+            messenger=SlackMessenger(
                 client=client,
                 http=http,
                 download_limits=DownloadLimits(timeout_seconds=settings.download_timeout_seconds),

@@ -32,7 +32,7 @@ from bot.interview.domain import (
 from bot.interview.executor import GRADING_NOTE_KEY, StepExecutor
 from bot.interview.home import HomeReadModel
 from bot.interview.outbox import EndedNote, GradingNote, Kind
-from bot.interview.ports import Delivery, Outgoing, post_marker
+from bot.interview.ports import Messenger, Outgoing, post_marker
 from bot.interview.problem_bank import ProblemBank
 from bot.interview.records import NewCode, NewSession, NewTurn, SessionRecord, StoredTurn
 from bot.interview.run_request import RUN_WORD, parse_run_request
@@ -80,7 +80,7 @@ class InterviewEngine:
         store_for: Callable[[LeaseHolder], InterviewStore],
         bank: ProblemBank,
         interviewer: Interviewer,
-        delivery: Delivery,
+        messenger: Messenger,
         time_limit_minutes: int,
         tasks: TaskTracker | None = None,
         clock: Callable[[], datetime] = utcnow,
@@ -90,7 +90,7 @@ class InterviewEngine:
     ) -> None:
         self.bank = bank
         self.interviewer = interviewer
-        self.delivery = delivery
+        self.messenger = messenger
         self.time_limit_minutes = time_limit_minutes
         self.tasks = tasks or TaskTracker()
         self.clock = clock
@@ -103,7 +103,7 @@ class InterviewEngine:
             store=self.store,
             bank=bank,
             interviewer=interviewer,
-            delivery=delivery,
+            messenger=messenger,
             slots=self.slots,
             clock=clock,
             runner=runner,
@@ -271,7 +271,7 @@ class InterviewEngine:
         )
         try:
             posted = await self.slots.outside(
-                self.delivery.find_posted(self.executor.ref(state), item)
+                self.messenger.find_posted(self.executor.ref(state), item)
             )
         except Exception:
             logger.warning("session %s: could not look for its problem message", state.id)
@@ -381,7 +381,7 @@ class InterviewEngine:
     async def publish_home(self, team_id: str, user_id: str, page: int = 0) -> None:
         async with self.slots.held():
             view = await self.home_page(team_id=team_id, user_id=user_id, page=page)
-            await self.slots.outside(self.delivery.publish_home(team_id, view))
+            await self.slots.outside(self.messenger.publish_home(team_id, view))
 
     # Background work, done by the worker ------------------------------------------------------
 

@@ -37,7 +37,14 @@ from bot.interview.outbox import (
     TimeUp,
     TimeWarning,
 )
-from bot.interview.ports import Delivery, DownloadFailed, Outgoing, Posted, SessionRef, post_marker
+from bot.interview.ports import (
+    DownloadFailed,
+    Messenger,
+    Outgoing,
+    Posted,
+    SessionRef,
+    post_marker,
+)
 from bot.interview.problem_bank import ProblemBank
 from bot.interview.records import CompletedInterview, MessageRow, NewCode, SessionState
 from bot.interview.run_record import beats_best, run_record
@@ -167,7 +174,7 @@ class StepExecutor:
         store: InterviewStore,
         bank: ProblemBank,
         interviewer: Interviewer,
-        delivery: Delivery,
+        messenger: Messenger,
         slots: WorkSlots,
         clock: Callable[[], datetime],
         runner: CodeRunner | None = None,
@@ -175,7 +182,7 @@ class StepExecutor:
         self.store = store
         self.bank = bank
         self.interviewer = interviewer
-        self.delivery = delivery
+        self.messenger = messenger
         self.slots = slots
         self.clock = clock
         # Candidate code runs only through this runner's sandbox and bounded pool.
@@ -303,10 +310,10 @@ class StepExecutor:
         posted: Posted | None = None
         if message.post_attempts > 0:
             # A previous attempt may have reached Slack before the process stopped.
-            posted = await self.slots.outside(self.delivery.find_posted(ref, item))
+            posted = await self.slots.outside(self.messenger.find_posted(ref, item))
         if posted is None:
             await self.store.note_post_attempt(message.id)
-            posted = await self.slots.outside(self.delivery.post(ref, item))
+            posted = await self.slots.outside(self.messenger.post(ref, item))
         return await self._posted(state, ref, message, item, posted)
 
     async def _post_first(
@@ -315,7 +322,7 @@ class StepExecutor:
         """Post a message queued with its first attempt counted (store.queue_posting):
         nothing to look up, nothing to note."""
         item = await self._outgoing(state, message)
-        posted = await self.slots.outside(self.delivery.post(ref, item))
+        posted = await self.slots.outside(self.messenger.post(ref, item))
         return await self._posted(state, ref, message, item, posted)
 
     async def _outgoing(self, state: SessionState, message: MessageRow) -> Outgoing:
@@ -349,12 +356,12 @@ class StepExecutor:
         # between finds the post by its marker and does them again, instead of never.
         if message.kind == Kind.PROBLEM:
             permalink = await self.slots.outside(
-                self.delivery.permalink(posted.channel_id, posted.ts)
+                self.messenger.permalink(posted.channel_id, posted.ts)
             )
             if state.start_response_url:
                 try:
                     await self.slots.outside(
-                        self.delivery.replace_start_card(state.start_response_url, permalink)
+                        self.messenger.replace_start_card(state.start_response_url, permalink)
                     )
                 except Exception:
                     logger.warning("session %s: could not replace the start card", state.id)
@@ -372,7 +379,7 @@ class StepExecutor:
         if message.kind == Kind.SCORECARD and item.grade is not None:
             try:
                 await self.slots.outside(
-                    self.delivery.mark_problem_finished(
+                    self.messenger.mark_problem_finished(
                         ref, item.grade.overall, run_record(state.messages)
                     )
                 )
@@ -396,7 +403,7 @@ class StepExecutor:
             return
         try:
             await self.slots.outside(
-                self.delivery.show_best_run(ref, run_record([*earlier, message]))
+                self.messenger.show_best_run(ref, run_record([*earlier, message]))
             )
         except Exception:
             # A stale line on the problem message; the thread shows the result itself.
@@ -438,7 +445,7 @@ class StepExecutor:
         async def on_queued(place: int) -> None:
             # A note in passing, not an outbox message: losing it is harmless.
             try:
-                await self.delivery.post_note(ref, queued_text(place))
+                await self.messenger.post_note(ref, queued_text(place))
             except Exception:
                 logger.warning("session %s: could not post the queue note", ref.id)
 
@@ -454,7 +461,7 @@ class StepExecutor:
             rejection = check_file_metadata(file)
             if rejection is None:
                 try:
-                    content = await self.slots.outside(self.delivery.download(file))
+                    content = await self.slots.outside(self.messenger.download(file))
                 except DownloadFailed as exc:
                     rejection = FileRejected(str(file.get("name") or "file"), str(exc))
                 else:

@@ -117,7 +117,7 @@ class StepSkipped(_Said):
 
 @dataclass(frozen=True, slots=True)
 class TimeWarning(_Item):
-    """The time left when the warning was queued; delivery says what is left when posted."""
+    """The time left when the warning was queued; the messenger says what is left when posted."""
 
     kind: ClassVar[Kind] = Kind.WARNING
     seconds_left: int

@@ -1,5 +1,5 @@
-"""Slack out, as the interview sees it: the `Delivery` port handlers/ implements, and the
-plain values that cross it. The interview never imports Slack."""
+"""Slack out, as the interview sees it: the `Messenger` port handlers/slack_messenger.py
+implements, and the plain values that cross it. The interview never imports Slack."""
 
 from __future__ import annotations
 
@@ -58,8 +58,9 @@ class DownloadFailed(Exception):
     """The file could not be fetched from Slack; the message says why, for the candidate."""
 
 
-class Delivery(Protocol):
-    """Slack out: implemented in handlers/, injected so the interview never imports Slack."""
+class Messenger(Protocol):
+    """Posts and updates the interview's Slack messages, fetches its files, publishes Home:
+    implemented in handlers/, injected so the interview never imports Slack."""
 
     async def post(self, session: SessionRef, item: Outgoing) -> Posted: ...
 

@@ -19,8 +19,8 @@ from bot.config import Settings
 from bot.interview.code import MAX_CODE_BYTES
 from bot.interview.ports import DownloadFailed
 from bot.runtime import BotRuntime
-from handlers.delivery import SlackDelivery
 from handlers.file_download import DownloadLimits
+from handlers.slack_messenger import SlackMessenger
 from sandbox.slack_double import BOT_TOKEN, SlackDouble
 
 
@@ -43,9 +43,9 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
         yield session
 
 
-def delivery_for(slack: SlackDouble, http: aiohttp.ClientSession, **limits: Any) -> SlackDelivery:
+def messenger_for(slack: SlackDouble, http: aiohttp.ClientSession, **limits: Any) -> SlackMessenger:
     client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.api_url, session=http)
-    return SlackDelivery(client=client, http=http, download_limits=DownloadLimits(**limits))
+    return SlackMessenger(client=client, http=http, download_limits=DownloadLimits(**limits))
 
 
 async def test_a_body_sent_in_pieces_is_read_to_its_end(
@@ -54,7 +54,7 @@ async def test_a_body_sent_in_pieces_is_read_to_its_end(
     content = code_of_size(60 * 1024)
     file = fake_slack.add_file("F0PIECES", content)
 
-    assert await delivery_for(fake_slack, http).download(file) == content
+    assert await messenger_for(fake_slack, http).download(file) == content
 
 
 async def test_a_chunked_body_without_a_length_is_read_to_its_end(
@@ -63,7 +63,7 @@ async def test_a_chunked_body_without_a_length_is_read_to_its_end(
     content = code_of_size(40 * 1024)
     file = fake_slack.add_file("F0CHUNKED", content, content_length=False)
 
-    assert await delivery_for(fake_slack, http).download(file) == content
+    assert await messenger_for(fake_slack, http).download(file) == content
 
 
 async def test_a_body_larger_than_its_declared_size_is_kept_whole(
@@ -72,7 +72,7 @@ async def test_a_body_larger_than_its_declared_size_is_kept_whole(
     content = code_of_size(50 * 1024)
     file = fake_slack.add_file("F0UNDERSTATED", content, size=1024)
 
-    assert await delivery_for(fake_slack, http).download(file) == content
+    assert await messenger_for(fake_slack, http).download(file) == content
 
 
 @pytest.mark.parametrize("content_length", [True, False])
@@ -84,7 +84,7 @@ async def test_a_body_over_the_cap_is_refused_never_cut(
     file = fake_slack.add_file("F0HUGE", content, size=10 * 1024, content_length=content_length)
 
     with pytest.raises(DownloadFailed) as failed:
-        await delivery_for(fake_slack, http).download(file)
+        await messenger_for(fake_slack, http).download(file)
     assert "at most 100 KB" in str(failed.value)
 
 
@@ -94,7 +94,7 @@ async def test_a_body_of_exactly_the_cap_is_kept(
     content = code_of_size(MAX_CODE_BYTES)
     file = fake_slack.add_file("F0EXACT", content, content_length=False)
 
-    assert await delivery_for(fake_slack, http).download(file) == content
+    assert await messenger_for(fake_slack, http).download(file) == content
 
 
 async def test_a_host_sending_a_byte_at_a_time_runs_out_of_time(
@@ -105,7 +105,7 @@ async def test_a_host_sending_a_byte_at_a_time_runs_out_of_time(
 
     started = time.monotonic()
     with pytest.raises(DownloadFailed) as failed:
-        await delivery_for(fake_slack, http, timeout_seconds=0.5).download(file)
+        await messenger_for(fake_slack, http, timeout_seconds=0.5).download(file)
     # A guard against hanging, not a performance claim: the budget is 0.5 s.
     assert time.monotonic() - started < 5
     assert "within 0.5 seconds" in str(failed.value)
@@ -122,7 +122,7 @@ async def test_a_body_cut_off_part_way_is_refused_not_kept(
     )
 
     with pytest.raises(DownloadFailed) as failed:
-        await delivery_for(fake_slack, http).download(file)
+        await messenger_for(fake_slack, http).download(file)
     assert "broke off part way" in str(failed.value)
 
 
@@ -132,7 +132,7 @@ async def test_a_same_origin_redirect_is_followed_with_the_token(
     content = code_of_size(30 * 1024)
     file = fake_slack.add_file("F0MOVED", content, redirect="same-origin")
 
-    assert await delivery_for(fake_slack, http).download(file) == content
+    assert await messenger_for(fake_slack, http).download(file) == content
     hops = [r for r in fake_slack.file_requests if "F0MOVED" in r["path"]]
     assert len(hops) == 2
     assert all(hop["authorization"] == f"Bearer {BOT_TOKEN}" for hop in hops)
@@ -144,7 +144,7 @@ async def test_a_redirect_to_another_origin_is_refused(
     file = fake_slack.add_file("F0AWAY", b"print('from somewhere else')\n", redirect="cross-origin")
 
     with pytest.raises(DownloadFailed) as failed:
-        await delivery_for(fake_slack, http).download(file)
+        await messenger_for(fake_slack, http).download(file)
     assert "another site" in str(failed.value)
     # Nothing was fetched from the other origin, with or without the token.
     assert not [r for r in fake_slack.file_requests if r["path"].startswith("/cdn/")]
@@ -158,6 +158,8 @@ async def test_the_download_budget_is_an_operator_setting(
     settings = Settings(_env_file=None, slack_bot_token=BOT_TOKEN, database_url=sqlite_url)
     runtime = await BotRuntime.create(settings)
     try:
-        assert runtime.engine.delivery.download_limits.timeout_seconds == 7.5
+        messenger = runtime.engine.messenger
+        assert isinstance(messenger, SlackMessenger)
+        assert messenger.download_limits.timeout_seconds == 7.5
     finally:
         await runtime.close()

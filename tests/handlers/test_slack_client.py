@@ -9,8 +9,8 @@ import pytest
 from aiohttp import web
 from slack_sdk.errors import SlackApiError
 
-from handlers.delivery import SlackDelivery
 from handlers.slack_client import build_web_client, slack_error
+from handlers.slack_messenger import SlackMessenger
 
 
 @pytest.fixture
@@ -50,6 +50,6 @@ async def test_a_permalink_slack_could_not_give_is_none_not_a_crash(
 ) -> None:
     async with aiohttp.ClientSession() as http:
         client = build_web_client(token="xoxb-test", base_url=slack_behind_a_proxy, session=http)
-        delivery = SlackDelivery(client=client, http=http)
-        assert await delivery.permalink("D-behind-proxy", "1.000100") is None
-        assert await delivery.permalink("D1", "1.000100") is None
+        messenger = SlackMessenger(client=client, http=http)
+        assert await messenger.permalink("D-behind-proxy", "1.000100") is None
+        assert await messenger.permalink("D1", "1.000100") is None

@@ -82,7 +82,7 @@ async def test_a_rough_file_host_gets_a_clear_reply_and_nothing_partial_is_kept(
     launch: Any, fake_slack: SlackDouble, sqlite_url: str, served: str, reason: str
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
-    bot.runtime.engine.delivery.download_limits = DownloadLimits(timeout_seconds=0.5)
+    bot.runtime.engine.messenger.download_limits = DownloadLimits(timeout_seconds=0.5)
     thread = await start_interview(bot)
     code = b"def solve(xs):\n    return sorted(xs)\n"
     if served == "a byte at a time":

@@ -427,7 +427,7 @@ async def test_a_shared_file_whose_handling_always_fails_is_set_aside_and_the_tu
         raise RuntimeError("a bug, not a refused download")
 
     # A bug in handling the file, which no retry can get past.
-    monkeypatch.setattr(bot.runtime.engine.delivery, "download", broken_download)
+    monkeypatch.setattr(bot.runtime.engine.messenger, "download", broken_download)
     await bot.runtime.start()
     file = fake_slack.add_file("F0BUGGY", b"print(1)\n", name="solution.py")
     reply = await bot.send.dm(

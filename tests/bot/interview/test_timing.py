@@ -13,7 +13,7 @@ from bot.interview.outbox import TimeWarning, from_row, to_row
 from bot.interview.ports import Outgoing, SessionRef
 from bot.interview.timing import time_left_phrase, warning_lead_seconds
 from handlers.blocks import build_start_card, build_time_warning
-from handlers.delivery import render
+from handlers.slack_messenger import render
 from tests.bot.interview.samples import context, two_sum
 from tests.handlers.blocks.checks import assert_valid_message
 
@@ -81,7 +81,7 @@ def _warning_text(stored: float, seconds_to_deadline: float = 600) -> tuple[str,
     return text, json.dumps(blocks)
 
 
-def test_delivered_warning_says_the_real_time_left() -> None:
+def test_a_posted_warning_says_the_real_time_left() -> None:
     text, blocks = _warning_text(30)
     assert text == "30 seconds left in your interview"
     assert "*30 seconds left.*" in blocks

@@ -35,7 +35,7 @@ from bot.interview.outbox import (
 from bot.interview.ports import Outgoing, SessionRef
 from bot.interview.run_record import RunRecord
 from handlers.blocks import ids
-from handlers.delivery import SlackDelivery, render
+from handlers.slack_messenger import SlackMessenger, render
 from sandbox.slack_double import USER_ID, SlackDouble
 from storage.models import Message
 from tests.bot.interview.samples import two_sum
@@ -149,11 +149,11 @@ async def test_the_finished_problem_message_shows_the_best_run(
 ) -> None:
     async with aiohttp.ClientSession() as http:
         client = AsyncWebClient(token=fake_slack.token, base_url=fake_slack.api_url, session=http)
-        delivery = SlackDelivery(client=client, http=http)
+        messenger = SlackMessenger(client=client, http=http)
         session = replace(SESSION, user_id=USER_ID, channel_id=None, thread_ts=None)
-        posted = await delivery.post(session, Outgoing(1, ProblemPost("Two Sum"), "m1"))
+        posted = await messenger.post(session, Outgoing(1, ProblemPost("Two Sum"), "m1"))
         session = replace(session, channel_id=posted.channel_id, thread_ts=posted.ts)
-        await delivery.mark_problem_finished(session, 88, runs)
+        await messenger.mark_problem_finished(session, 88, runs)
     blocks = fake_slack.calls_to("chat.update")[-1].params["blocks"]
     assert_valid_message(blocks)
     last_line = blocks[-1]["elements"][0]["text"]
@@ -170,11 +170,11 @@ async def test_the_best_run_so_far_is_shown_above_the_finish_button(
 ) -> None:
     async with aiohttp.ClientSession() as http:
         client = AsyncWebClient(token=fake_slack.token, base_url=fake_slack.api_url, session=http)
-        delivery = SlackDelivery(client=client, http=http)
+        messenger = SlackMessenger(client=client, http=http)
         session = replace(SESSION, user_id=USER_ID, channel_id=None, thread_ts=None)
-        posted = await delivery.post(session, Outgoing(1, ProblemPost("Two Sum"), "m1"))
+        posted = await messenger.post(session, Outgoing(1, ProblemPost("Two Sum"), "m1"))
         session = replace(session, channel_id=posted.channel_id, thread_ts=posted.ts)
-        await delivery.show_best_run(session, runs)
+        await messenger.show_best_run(session, runs)
     [update] = fake_slack.calls_to("chat.update")
     assert update.params["ts"] == posted.ts
     blocks = update.params["blocks"]

@@ -1,4 +1,5 @@
-"""Slack out: renders engine output with the block builders and sends it with the Web API."""
+"""The interview's Messenger in Slack: renders engine output with the block builders and
+sends it with the Web API."""
 
 from __future__ import annotations
 
@@ -54,8 +55,8 @@ def home_url(team_id: str, api_app_id: str | None) -> str:
     return f"slack://app?team={team_id}&id={api_app_id}&tab=home"
 
 
-class SlackDelivery:
-    """Implements the engine's Delivery protocol on top of an AsyncWebClient."""
+class SlackMessenger:
+    """Implements the interview's Messenger port on top of an AsyncWebClient."""
 
     def __init__(
         self,
