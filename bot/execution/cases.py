@@ -9,10 +9,48 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from bot.interview.domain import EntryPoint, Problem
+from bot.execution.entry_point import EntryPoint
+
+
+class ShownExample(Protocol):
+    """An example of the statement: its input names the parameters (``nums = [2, 7]``)."""
+
+    @property
+    def input(self) -> str: ...
+
+    @property
+    def output(self) -> str: ...
+
+
+class StoredTest(Protocol):
+    """A test case: its input is the arguments in order (``[2, 7], 9``)."""
+
+    @property
+    def input(self) -> str: ...
+
+    @property
+    def expected(self) -> str: ...
+
+
+class RunnableProblem(Protocol):
+    """What the runner reads of a problem; the interview's Problem is one, so the runner
+    never imports the interview."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def examples(self) -> Sequence[ShownExample]: ...
+
+    @property
+    def test_cases(self) -> Sequence[StoredTest]: ...
+
+    @property
+    def entry_point(self) -> EntryPoint | None: ...
 
 
 class CaseError(ValueError):
@@ -30,7 +68,7 @@ class Case:
     shown_input: str
 
 
-def problem_cases(problem: Problem) -> tuple[Case, ...]:
+def problem_cases(problem: RunnableProblem) -> tuple[Case, ...]:
     """Visible examples first, then the hidden test cases that are not examples."""
     entry = problem.entry_point
     if entry is None:

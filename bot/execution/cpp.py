@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.interview.domain import EntryPoint, Method
+from bot.execution.entry_point import EntryPoint, Method
 
 
 def generate_source(code: str, entry: EntryPoint) -> str:

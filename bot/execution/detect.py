@@ -10,14 +10,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from bot.interview.code import normalize_language
-
 # Language ids the runner knows (see languages.default_runners).
 RUNNABLE = frozenset({"python", "javascript", "cpp"})
 
+# The usual spellings of language names in fence tags and Slack filetypes.
+_LANGUAGE_ALIASES = {
+    "py": "python",
+    "python3": "python",
+    "js": "javascript",
+    "ts": "typescript",
+    "c++": "cpp",
+    "cxx": "cpp",
+    "golang": "go",
+    "rs": "rust",
+    "rb": "ruby",
+    "kt": "kotlin",
+    "cs": "csharp",
+    "c#": "csharp",
+    "sh": "shell",
+    "bash": "shell",
+    "plaintext": "text",
+    "plain_text": "text",
+    "": "text",
+}
 # Slack filetypes and fence tags that say nothing about the language.
 _SILENT = frozenset({"", "text", "plain", "plaintext", "plain_text", "auto", "binary", "markdown"})
-_ALIASES = {
+# More spellings of the runnable languages, for deciding what to run.
+_RUN_ALIASES = {
     "node": "javascript",
     "nodejs": "javascript",
     "mjs": "javascript",
@@ -92,4 +111,10 @@ def _named(value: str | None) -> str | None:
     key = (value or "").strip().lower()
     if key in _SILENT:
         return None
-    return _ALIASES.get(key) or normalize_language(key)
+    return _RUN_ALIASES.get(key) or normalize_language(key)
+
+
+def normalize_language(name: str | None) -> str:
+    """A fence tag or filetype as one language id ("py": "python"); "text" when empty."""
+    key = (name or "").strip().lower()
+    return _LANGUAGE_ALIASES.get(key, key or "text")

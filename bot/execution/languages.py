@@ -22,8 +22,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import ClassVar
 
+from bot.execution.entry_point import EntryPoint
 from bot.execution.sandbox import Bind, Limits, Sandbox, SandboxOutcome, slot_uid
-from bot.interview.domain import EntryPoint
 
 HARNESS_DIR = str(files("bot.execution").joinpath("harness"))
 HARNESS_MOUNT = "/harness"

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot.execution.cases import Case, CaseError, matches, problem_cases
+from bot.execution.cases import Case, CaseError, RunnableProblem, matches, problem_cases
 from bot.execution.detect import detect_language
+from bot.execution.entry_point import EntryPoint
 from bot.execution.languages import CompileFailed, LanguageRunner, default_runners
 from bot.execution.pool import QueueNotice, RunPool
 from bot.execution.sandbox import Limits, Sandbox, SandboxOutcome
-from bot.interview.domain import EntryPoint, Problem
 
 
 class RunStatus(StrEnum):
@@ -120,14 +120,18 @@ class CodeRunner:
         """Ids of the languages whose toolchain is installed here."""
         return tuple(key for key, runner in self.runners.items() if runner.missing() is None)
 
-    def cases(self, problem: Problem) -> tuple[Case, ...]:
+    def cases(self, problem: RunnableProblem) -> tuple[Case, ...]:
         cases = self._cases.get(problem.id)
         if cases is None:
             cases = self._cases[problem.id] = problem_cases(problem)
         return cases
 
     async def run(
-        self, problem: Problem, submission: Submission, *, on_queued: QueueNotice | None = None
+        self,
+        problem: RunnableProblem,
+        submission: Submission,
+        *,
+        on_queued: QueueNotice | None = None,
     ) -> RunResult:
         """Run ``submission`` against every test of ``problem``."""
         # "py", "node", "c++"... name the languages the runners know by their ids.

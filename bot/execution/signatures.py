@@ -7,8 +7,8 @@ gives an empty definition with the right names and types, to show with the probl
 
 from __future__ import annotations
 
+from bot.execution.entry_point import EntryPoint, Parameter
 from bot.execution.types import TypeSpec, parse_type
-from bot.interview.domain import EntryPoint, Parameter
 
 _PYTHON = {"int": "int", "float": "float", "string": "str", "bool": "bool", "void": "None"}
 _JAVASCRIPT = {"int": "number", "float": "number", "string": "string", "bool": "boolean"}

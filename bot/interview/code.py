@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from bot.execution.detect import normalize_language
+
 MAX_CODE_BYTES = 100 * 1024
 
 FENCE = "```"
@@ -35,25 +37,6 @@ _EXTENSIONS = {
     ".sh": "shell",
     ".txt": "text",
     ".md": "markdown",
-}
-_LANGUAGE_ALIASES = {
-    "py": "python",
-    "python3": "python",
-    "js": "javascript",
-    "ts": "typescript",
-    "c++": "cpp",
-    "cxx": "cpp",
-    "golang": "go",
-    "rs": "rust",
-    "rb": "ruby",
-    "kt": "kotlin",
-    "cs": "csharp",
-    "c#": "csharp",
-    "sh": "shell",
-    "bash": "shell",
-    "plaintext": "text",
-    "plain_text": "text",
-    "": "text",
 }
 # Slack filetypes that are text even when the mimetype says otherwise.
 _TEXT_FILETYPES = set(_EXTENSIONS.values()) | {
@@ -86,11 +69,6 @@ class FileCode:
 class FileRejected:
     filename: str
     reason: str
-
-
-def normalize_language(name: str | None) -> str:
-    key = (name or "").strip().lower()
-    return _LANGUAGE_ALIASES.get(key, key or "text")
 
 
 def line_count(content: str) -> int:

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from bot.execution.entry_point import EntryPoint
 from bot.interview.outbox import RunResultPost
 from bot.interview.run_record import RunRecord
 
@@ -53,38 +54,6 @@ class TestCase:
 
 
 @dataclass(frozen=True)
-class Parameter:
-    name: str
-    # In the language-neutral notation of bot/execution/types.py, e.g. "list<int>".
-    type: str
-
-
-@dataclass(frozen=True)
-class Method:
-    name: str
-    params: tuple[Parameter, ...]
-    returns: str
-
-
-@dataclass(frozen=True)
-class EntryPoint:
-    """What candidate code must define so the problem's tests can call it.
-
-    A "function" is called once per test with the test's arguments. A "class" is built with
-    ``params`` and driven by the test's sequence of method calls (design problems).
-    """
-
-    kind: str
-    name: str
-    params: tuple[Parameter, ...]
-    returns: str = "void"
-    methods: tuple[Method, ...] = ()
-    # "exact", "unordered" (a returned list in any order) or "float" (numbers within tolerance).
-    compare: str = "exact"
-    tolerance: float = 1e-6
-
-
-@dataclass(frozen=True)
 class Problem:
     id: str
     title: str
@@ -101,7 +70,8 @@ class Problem:
     # Questions the interviewer may ask the candidate as written; unlike grading_notes
     # (hidden) these are meant for the thread.
     probes: tuple[str, ...] = ()
-    # How the tests call candidate code; None when the problem's code cannot be run.
+    # How the tests call candidate code (the runner reads this Problem as its
+    # RunnableProblem); None when the problem's code cannot be run.
     entry_point: EntryPoint | None = None
 
 

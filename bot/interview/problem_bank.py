@@ -22,16 +22,9 @@ from typing import Any, ClassVar
 
 import yaml
 
+from bot.execution.entry_point import EntryPoint, Method, Parameter
 from bot.execution.types import TypeSyntaxError, parse_type
-from bot.interview.domain import (
-    Difficulty,
-    EntryPoint,
-    Example,
-    Method,
-    Parameter,
-    Problem,
-    TestCase,
-)
+from bot.interview.domain import Difficulty, Example, Problem, TestCase
 
 TOPICS: tuple[str, ...] = (
     "arrays",

@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from bot.execution.cases import CaseError, matches, problem_cases
-from bot.interview.domain import EntryPoint, Example, Parameter
+from bot.execution.entry_point import EntryPoint, Parameter
+from bot.interview.domain import Example
 from bot.interview.domain import TestCase as StoredTest
 from bot.interview.problem_bank import ProblemBank
 
