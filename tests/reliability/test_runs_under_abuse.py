@@ -1,6 +1,7 @@
 """Code runs as a hostile candidate would use them, through the real Bolt app, the Slack
 double and the real bubblewrap sandbox: a flood of `run`s costs a run or two and every `run`
-is answered."""
+is answered, and a flood of infinite loops from one candidate does not push another
+candidate's single run behind more than the run already holding the slot."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 
 from bot.execution import CodeRunner, RunResult, Submission
 from bot.execution.pool import QueueNotice, RunPool
+from bot.execution.sandbox import Limits
 from bot.interview.outbox import RunResultPost
 from bot.interview.steps import Idle, next_step
 from sandbox.slack_double import SlackDouble
@@ -26,9 +28,12 @@ from tests.reliability.conftest import (
     messages_of,
     say,
     start_interview,
+    wait_for,
 )
 
 SOLUTIONS = Path(__file__).parents[1] / "execution" / "solutions"
+VICTIM = "U0VICTIM01"
+FLOOD_RUNS = 4
 # Whose run asks the pool for a slot (set by the runner for the pool to log).
 RUN_OF: contextvars.ContextVar[str] = contextvars.ContextVar("RUN_OF", default="?")
 
@@ -145,3 +150,55 @@ async def test_ten_quick_runs_take_at_most_two_runs_and_every_run_is_answered(
     state = await bot.runtime.engine.store.load_state(thread.session_id)
     assert state is not None and state.failed_attempts == 0
     assert next_step(state, state.started_at) == Idle()
+
+
+def infinite_loop(n: int) -> str:
+    return f"# flood-{n}\nwhile True:\n    pass"
+
+
+async def test_a_flood_of_infinite_loops_does_not_starve_another_candidates_run(
+    launch: Callable[..., Any], fake_slack: SlackDouble, sqlite_url: str
+) -> None:
+    """With one sandbox slot, one candidate sends infinite loops as fast as they can while
+    another sends one solution: that run gets the slot as soon as the loop holding it stops,
+    before every loop still waiting."""
+    runner = NamedRunner(slots=1, limits=Limits(wall_seconds=1.0, cpu_seconds=1))
+    bot = await launch(slack=fake_slack, database_url=sqlite_url, code_runner=runner)
+    flooder = await start_interview(bot)
+    victim = await start_interview(bot, user=VICTIM)
+    code = "# victim\n" + await solution(bot, victim)
+
+    for n in range(1, FLOOD_RUNS + 1):
+        await say(bot, flooder, fenced(infinite_loop(n)))
+    await wait_for(lambda: ("granted", "flood-1") in runner.pool.log, 30)
+    sent = await bot.send.dm(
+        fenced(code), channel=victim.channel, thread_ts=victim.thread_ts, user=VICTIM
+    )
+    assert sent.status == 200
+    await bot.settle(timeout=60)
+
+    log = runner.pool.log
+    asked = log.index(("asked", "victim"))
+    granted = log.index(("granted", "victim"))
+    holding = {
+        who
+        for event, who in log[:asked]
+        if event == "granted" and ("released", who) not in log[:asked]
+    }
+    # Ahead of the victim: at most the run holding the slot when it asked, and no run that
+    # asked after it.
+    assert len(holding) <= runner.pool.size
+    overtook = [who for event, who in log[asked:granted] if event == "granted"]
+    assert overtook == []
+    # The flood was not over: loops still waiting ran after the victim's run.
+    after = [who for event, who in log[granted + 1 :] if event == "granted"]
+    assert after and all(who.startswith("flood-") for who in after)
+    assert sorted(w for e, w in log if e == "granted" and w != "victim") == [
+        f"flood-{n}" for n in range(1, FLOOD_RUNS + 1)
+    ]
+
+    [(_, passed)] = await results_of(bot, victim)
+    assert passed.passed == passed.total > 0
+    looped = [result for _, result in await results_of(bot, flooder)]
+    assert [r.status for r in looped] == ["timeout"] * FLOOD_RUNS
+    assert_each_posted_once(fake_slack)
