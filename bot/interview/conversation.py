@@ -19,8 +19,9 @@ from functools import lru_cache
 
 from bot.interview.code import line_count
 from bot.interview.domain import CodeSnapshot, Problem, Role, TurnContext
-from bot.interview.evidence import entry_point_names, is_clarifying_question, is_manipulation
-from bot.interview.evidence import read_code as read_code_evidence
+from bot.interview.evidence.code import entry_point_name
+from bot.interview.evidence.code import read_code as read_code_evidence
+from bot.interview.evidence.words import is_clarifying_question, is_manipulation
 
 _FENCED = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -244,17 +245,11 @@ class CodeReading:
     has_loop: bool
 
 
-def entry_point_of(problem: Problem) -> str | None:
-    """The function or class the statement asks for, e.g. ``edit_cost``."""
-    names = entry_point_names(problem)
-    return names[0] if names else None
-
-
 def asks_for_a_function(problem: Problem) -> bool:
     """True when the problem's code is one function (not a class driven by operations)."""
     if problem.entry_point is not None:
         return problem.entry_point.kind == "function"
-    name = entry_point_of(problem)
+    name = entry_point_name(problem)
     return name is not None and name[:1].islower()
 
 

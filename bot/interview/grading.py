@@ -80,12 +80,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.interview.domain import Difficulty, Grade, TurnContext
-from bot.interview.evidence import (
-    GROWTH_RANK,
-    InterviewEvidence,
-    entry_point_names,
-    gather_evidence,
-)
+from bot.interview.evidence.code import entry_point_name
+from bot.interview.evidence.interview import InterviewEvidence, gather_evidence
+from bot.interview.evidence.words import GROWTH_RANK
 
 WEIGHT_COMMUNICATION = 0.3
 WEIGHT_PROBLEM_SOLVING = 0.4
@@ -655,7 +652,7 @@ def heuristic_grade(
     tries to steer the grade is ignored and caps communication.
     """
     ev = evidence or gather_evidence(ctx)
-    entry = _entry_name(ctx)
+    entry = entry_point_name(ctx.problem)
     raw = Scores(_communication(ev), _problem_solving(ev), _code_quality(ev))
     scores, _ = hold_to_evidence(raw, evidence_caps(ev, entry))
     overall = weighted_overall(scores.communication, scores.problem_solving, scores.code_quality)
@@ -673,11 +670,6 @@ def heuristic_grade(
     )
 
 
-def _entry_name(ctx: TurnContext) -> str | None:
-    names = entry_point_names(ctx.problem)
-    return names[0] if names else None
-
-
 def apply_evidence_caps(
     grade: Grade, ctx: TurnContext, *, evidence: InterviewEvidence | None = None
 ) -> Grade:
@@ -690,7 +682,7 @@ def apply_evidence_caps(
     unless given (a caller that ran the code passes evidence carrying its pass rate).
     """
     ev = evidence or gather_evidence(ctx)
-    entry = _entry_name(ctx)
+    entry = entry_point_name(ctx.problem)
     caps = evidence_caps(ev, entry)
     fair = heuristic_grade(ctx, graded_by=grade.graded_by, evidence=ev)
     if ev.manipulation_attempts:

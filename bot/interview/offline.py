@@ -24,7 +24,6 @@ from bot.interview.conversation import (
     Conversation,
     answer_from_problem,
     asks_for_a_function,
-    entry_point_of,
     is_input_question,
     read_conversation,
     sentences_of,
@@ -37,7 +36,8 @@ from bot.interview.domain import (
     RetryNotice,
     TurnContext,
 )
-from bot.interview.evidence import shown_failures
+from bot.interview.evidence.code import entry_point_name
+from bot.interview.evidence.interview import shown_failures
 from bot.interview.grading import heuristic_grade
 from bot.interview.outbox import RunFailure, RunResultPost
 from bot.interview.phases import PHASE_ORDER, wrap_up_threshold_minutes
@@ -592,7 +592,7 @@ def _test_phase(c: Conversation, ctx: TurnContext, react: _React, reply: _Build)
             if ask:
                 return reply(ask, Phase.TEST)
         if code.names_entry_point is False:
-            name = entry_point_of(problem)
+            name = entry_point_name(problem)
             ask = (
                 f"The statement asks for `{name}`, and I don't see it in this code. "
                 "Is this the code for this problem?"

@@ -15,7 +15,8 @@ import json
 import re
 
 from bot.interview.domain import CodeSnapshot, Phase, Problem, Role, TurnContext
-from bot.interview.evidence import entry_point_names, shown_failures
+from bot.interview.evidence.code import entry_point_names
+from bot.interview.evidence.interview import shown_failures
 from bot.interview.outbox import RunFailure, RunResultPost
 from bot.interview.phases import next_phase, wrap_up_threshold_minutes
 from bot.interview.run_record import RunRecord

@@ -12,20 +12,18 @@ from hypothesis import strategies as st
 
 from bot.interview.code import extract_fenced_code, line_count
 from bot.interview.domain import CodeSnapshot, Phase, Problem, Role
-from bot.interview.evidence import (
-    MAX_CODE_READ_CHARS,
-    entry_point_names,
-    gather_evidence,
+from bot.interview.evidence.code import entry_point_names, read_code
+from bot.interview.evidence.interview import gather_evidence
+from bot.interview.evidence.tokens import MAX_CODE_READ_CHARS, tokenize
+from bot.interview.evidence.words import (
     is_clarifying_question,
     is_hint_request,
     is_keyword_salad,
     is_manipulation,
     named_complexities,
     prose_of,
-    read_code,
     sentences_in,
     split_fences,
-    tokenize,
 )
 from bot.interview.grading import apply_evidence_caps, heuristic_grade, parse_grade
 from bot.interview.offline import OfflineInterviewer

@@ -10,7 +10,7 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from bot.interview.domain import CodeSnapshot, Grade, Problem, Role, TurnContext
-from bot.interview.evidence import complexity_terms, without_score_steering
+from bot.interview.evidence.words import complexity_terms, without_score_steering
 from bot.interview.grading import (
     GRADE_JSON_SCHEMA,
     MANIPULATION_MAX_COMMUNICATION,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.interview.conversation import entry_point_of
 from bot.interview.domain import Phase, Problem, Role
+from bot.interview.evidence.code import entry_point_name
 from bot.interview.offline import ASK_BETTER, ASK_CODE, ASK_FIX, ASK_WRAP_UP
 from bot.interview.problem_bank import ProblemBank
 from tests.bot.interview.personas import (
@@ -160,7 +160,7 @@ async def test_stub_and_unrelated_code_are_called_out() -> None:
     for problem_id in PERSONAS["unrelated-code"].scripts:
         transcript = await play("unrelated-code", problem_id)
         reply = next(reply for said, reply, _ in _pairs(transcript) if "```" in said)
-        name = entry_point_of(transcript.problem)
+        name = entry_point_name(transcript.problem)
         assert f"The statement asks for `{name}`, and I don't see it in this code." in reply
 
 
@@ -197,7 +197,7 @@ async def test_transcript_artifact_is_current(persona: str, problem_id: str) -> 
 
 
 def _code(problem: Problem, body: str) -> str:
-    name = entry_point_of(problem) or "solve"
+    name = entry_point_name(problem) or "solve"
     return f"```python\ndef {name}(data):\n{body}\n```"
 
 
