@@ -47,7 +47,8 @@ Code quality (0-100; 0 when no code was submitted), read from the latest submiss
   * 15 × the final submission's pass rate, once code has reached its tests.
 There is no bonus for revising code. Strengths are the three or four most telling
 behaviours present (weighted, so a working solution outranks a question asked); the
-improvements are the most important gaps, always at least one concrete next step.
+improvements are the most important gaps, always at least one concrete next step
+(``bot.interview.feedback``).
 
 Evidence caps (applied after the score, to both graders)
 --------------------------------------------------------
@@ -79,10 +80,17 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.interview.domain import Difficulty, Grade, TurnContext
-from bot.interview.evidence.code import entry_point_name
+from bot.interview.domain import Grade, TurnContext
+from bot.interview.evidence.code import CodeEvidence, entry_point_name
 from bot.interview.evidence.interview import InterviewEvidence, gather_evidence
 from bot.interview.evidence.words import GROWTH_RANK
+from bot.interview.feedback import (
+    improvements_shown,
+    named_entry,
+    next_step,
+    strengths_shown,
+    verdict,
+)
 
 WEIGHT_COMMUNICATION = 0.3
 WEIGHT_PROBLEM_SOLVING = 0.4
@@ -118,8 +126,6 @@ NEVER_RAN_MAX_CODE_QUALITY = 55
 TESTS_POINTS = 15
 OVERALL_MAX_ABOVE_WEIGHTED_MEAN = 10
 OVERALL_MAX_BELOW_WEIGHTED_MEAN = 10
-MAX_STRENGTHS = 4
-MAX_IMPROVEMENTS = 3
 
 _SCORE = {"type": "integer", "minimum": 0, "maximum": 100}
 _FEEDBACK_LIST = {"type": "array", "items": {"type": "string"}, "maxItems": MAX_FEEDBACK_ITEMS}
@@ -330,87 +336,87 @@ class Cap:
     min_code_quality: int = 0
 
 
+# Said when the candidate asked for a score, by the rubric's cap and by the model's.
+SCORE_ASKING_REASON = "Asking for a score earns nothing and counts against communication."
+
+
 def evidence_caps(ev: InterviewEvidence, entry: str | None) -> list[Cap]:
     """Every cap the evidence of an interview puts on its scores, most important first."""
-    caps: list[Cap] = []
-    code = ev.code
-    named = f"`{entry}`" if entry else "the function the statement asks for"
+    found = [_reading_cap(ev.code, named_entry(entry)), _tests_cap(ev), *_words_caps(ev)]
+    return [cap for cap in found if cap is not None]
+
+
+def _reading_cap(code: CodeEvidence | None, named: str) -> Cap | None:
+    """What reading the code shows: none, not this problem's, a stub, or misnamed."""
     if code is None:
-        caps.append(
-            Cap(
-                "No code was submitted.",
-                problem_solving=NO_CODE_MAX_PROBLEM_SOLVING,
-                code_quality=NO_CODE_MAX_CODE_QUALITY,
-            )
+        return Cap(
+            "No code was submitted.",
+            problem_solving=NO_CODE_MAX_PROBLEM_SOLVING,
+            code_quality=NO_CODE_MAX_CODE_QUALITY,
         )
-    elif code.misses_the_problem:
+    if code.misses_the_problem:
         where = f" (it defines {code.other_problem}'s function)" if code.other_problem else ""
-        caps.append(
-            Cap(
-                f"The code does not define {named}: it is not a solution to this problem{where}.",
-                problem_solving=OFF_PROBLEM_MAX_PROBLEM_SOLVING,
-                code_quality=OFF_PROBLEM_MAX_CODE_QUALITY,
-            )
+        return Cap(
+            f"The code does not define {named}: it is not a solution to this problem{where}.",
+            problem_solving=OFF_PROBLEM_MAX_PROBLEM_SOLVING,
+            code_quality=OFF_PROBLEM_MAX_CODE_QUALITY,
         )
-    elif code.is_stub:
-        caps.append(
-            Cap(
-                f"The code is a stub: {code.stub_reason}.",
-                problem_solving=STUB_MAX_PROBLEM_SOLVING,
-                code_quality=STUB_MAX_CODE_QUALITY,
-            )
+    if code.is_stub:
+        return Cap(
+            f"The code is a stub: {code.stub_reason}.",
+            problem_solving=STUB_MAX_PROBLEM_SOLVING,
+            code_quality=STUB_MAX_CODE_QUALITY,
         )
-    elif code.defines_entry_point is False:
-        caps.append(
-            Cap(
-                f"The code does not define {named} as the statement asks.",
-                problem_solving=MISNAMED_MAX_PROBLEM_SOLVING,
-                code_quality=MISNAMED_MAX_CODE_QUALITY,
-            )
+    if code.defines_entry_point is False:
+        return Cap(
+            f"The code does not define {named} as the statement asks.",
+            problem_solving=MISNAMED_MAX_PROBLEM_SOLVING,
+            code_quality=MISNAMED_MAX_CODE_QUALITY,
         )
-    final, best = ev.pass_rate, ev.best_pass_rate
+    return None
+
+
+def _tests_cap(ev: InterviewEvidence) -> Cap | None:
+    """What running the code shows: the share of tests passed, or that it never ran."""
+    final, best, code = ev.pass_rate, ev.best_pass_rate, ev.code
     if final is not None and best is not None and code is not None:
         # Problem solving is what the candidate reached during the interview: the best
         # submission. Code quality is the code handed in, the one the rubric reads: the
         # final submission. After the reading caps, so tests outweigh a reading; but a stub
         # whose constant answer passes some tests by luck earns no floor.
         floors = not code.is_stub
-        caps.append(
-            Cap(
-                _tests_reason(ev),
-                problem_solving=_pass_ceiling(best),
-                code_quality=_pass_ceiling(final),
-                min_problem_solving=_pass_floor(best) if floors else 0,
-                min_code_quality=_pass_floor(final) if floors else 0,
-            )
+        return Cap(
+            _tests_reason(ev),
+            problem_solving=_pass_ceiling(best),
+            code_quality=_pass_ceiling(final),
+            min_problem_solving=_pass_floor(best) if floors else 0,
+            min_code_quality=_pass_floor(final) if floors else 0,
         )
-    elif ev.never_ran:
-        caps.append(
-            Cap(
-                "Your code never ran (its language was never given), so nothing shows it works.",
-                problem_solving=NEVER_RAN_MAX_PROBLEM_SOLVING,
-                code_quality=NEVER_RAN_MAX_CODE_QUALITY,
-            )
+    if ev.never_ran:
+        return Cap(
+            "Your code never ran (its language was never given), so nothing shows it works.",
+            problem_solving=NEVER_RAN_MAX_PROBLEM_SOLVING,
+            code_quality=NEVER_RAN_MAX_CODE_QUALITY,
         )
-    if ev.manipulation_attempts:
-        caps.append(
-            Cap(
-                "Asking for a score earns nothing and counts against communication.",
-                communication=MANIPULATION_MAX_COMMUNICATION,
-            )
-        )
-    if ev.keyword_salad and not ev.stated_approach:
-        caps.append(
-            Cap(
-                "Naming techniques is not explaining a plan.",
-                communication=SALAD_MAX_COMMUNICATION,
-            )
-        )
-    if ev.candidate_words < MIN_WORDS_FOR_COMMUNICATION:
-        caps.append(
-            Cap("Too few words to show your thinking.", communication=FEW_WORDS_MAX_COMMUNICATION)
-        )
-    return caps
+    return None
+
+
+def _words_caps(ev: InterviewEvidence) -> list[Cap]:
+    """What the candidate's words show: score steering, keyword salad, too few words."""
+    rules = (
+        (ev.manipulation_attempts > 0, SCORE_ASKING_REASON, MANIPULATION_MAX_COMMUNICATION),
+        (
+            ev.keyword_salad and not ev.stated_approach,
+            "Naming techniques is not explaining a plan.",
+            SALAD_MAX_COMMUNICATION,
+        ),
+        (
+            ev.candidate_words < MIN_WORDS_FOR_COMMUNICATION,
+            "Too few words to show your thinking.",
+            FEW_WORDS_MAX_COMMUNICATION,
+        ),
+    )
+    return [Cap(reason, communication=limit) for applies, reason, limit in rules if applies]
 
 
 def _pass_ceiling(rate: float) -> int:
@@ -459,190 +465,6 @@ def _overall_within_band(overall: int, scores: Scores) -> int:
     return _clamp(max(low, min(_clamp(overall), mean + OVERALL_MAX_ABOVE_WEIGHTED_MEAN)))
 
 
-# --- Feedback -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Point:
-    weight: int  # how telling it is: the highest are shown first
-    text: str
-
-
-def _display(term: str) -> str:
-    return "O(" + term[2:-1].replace("nlogn", "n log n").replace("logn", "log n") + ")"
-
-
-def _example_input(ctx: TurnContext) -> str | None:
-    # The shortest public example: concrete, and nothing the candidate has not seen.
-    examples = sorted(ctx.problem.examples, key=lambda example: len(example.input))
-    return examples[0].input if examples else None
-
-
-def _strengths(ev: InterviewEvidence, entry: str | None) -> list[_Point]:
-    code = ev.code
-    points: list[_Point] = []
-    runs = ev.runs
-    if ev.passes_every_test:
-        points.append(_Point(32, f"Your final code passes all {runs.final_total} tests."))
-    elif ev.working_code and code is not None:
-        name = f"`{entry}`" if entry and code.defines_entry_point else "code"
-        if ev.pass_rate is None:
-            points.append(_Point(30, f"Wrote {name} that does what the statement asks."))
-        else:
-            passed = f"{runs.final_passed}/{runs.final_total}"
-            points.append(_Point(20, f"Wrote {name} that passes {passed} of the tests."))
-    if ev.reached_optimal_time:
-        if ev.optimal_from_the_start and not ev.hint_requests:
-            points.append(_Point(28, "Went straight for the best time bound for this problem."))
-        elif ev.optimal_from_the_start:
-            points.append(_Point(24, "Reached the best time bound for this problem."))
-        else:
-            points.append(_Point(26, "Improved a slower first idea to the best time bound."))
-    if ev.reported_fix and ev.working_code:
-        points.append(_Point(14, "Found and fixed a bug in your own code."))
-    if ev.stated_approach:
-        before = " before writing code" if code is not None else ""
-        points.append(_Point(18, f"Explained the approach{before}."))
-    if ev.clarifying_questions:
-        many = ev.clarifying_questions > 1
-        questions = (
-            f"{ev.clarifying_questions} clarifying questions" if many else "a clarifying question"
-        )
-        points.append(_Point(12 + 3 * min(ev.clarifying_questions, 3), f"Asked {questions}."))
-    if ev.traced_example:
-        points.append(_Point(16, "Traced a concrete example step by step."))
-    if ev.discussed_tests:
-        points.append(_Point(13, "Reasoned about edge cases out loud."))
-    if code is not None and code.checks_edge_cases and not code.is_stub:
-        points.append(_Point(11, "Guarded the edge cases in the code."))
-    if ev.discussed_tradeoffs:
-        points.append(_Point(10, "Weighed trade-offs and alternatives."))
-    if ev.discussed_space and ev.time_terms:
-        points.append(_Point(8, "Gave the space cost as well as the time."))
-    if code is not None and code.has_tests:
-        points.append(_Point(8, "Wrote tests alongside the code."))
-    if ev.hint_requests and ev.working_code:
-        points.append(_Point(9, "Used the hints to reach a working solution."))
-    if code is not None and code.has_comments and not code.is_stub:
-        points.append(_Point(4, "Commented the code where it helps."))
-    return points
-
-
-def _improvements(ev: InterviewEvidence, entry: str | None, ctx: TurnContext) -> list[_Point]:
-    code = ev.code
-    named = f"`{entry}`" if entry else "the function the statement asks for"
-    example = _example_input(ctx)
-    points: list[_Point] = []
-    if code is None:
-        points.append(
-            _Point(
-                100,
-                "Write code, even a slow or partial solution: send it as a snippet or a fenced "
-                "block before you finish.",
-            )
-        )
-    elif code.misses_the_problem:
-        points.append(_Point(98, f"Solve the problem asked: define {named} as the statement says."))
-    elif code.is_stub:
-        points.append(
-            _Point(96, f"Fill in {named}; a slow but correct version beats an empty one.")
-        )
-    elif code.defines_entry_point is False:
-        points.append(_Point(80, f"Call your solution {named}, as the statement asks."))
-    runs = ev.runs
-    if code is not None and not code.is_stub and ev.pass_rate is not None:
-        if not ev.passes_every_test:
-            failed = (runs.final_total or 0) - (runs.final_passed or 0)
-            points.append(
-                _Point(
-                    94,
-                    f"Make your code pass the tests it fails ({failed} of {runs.final_total}): "
-                    "check it on the edge cases the constraints allow, not just the examples.",
-                )
-            )
-    elif ev.never_ran:
-        points.append(
-            _Point(92, "Say which language your code is in, so it can run against the tests.")
-        )
-    if ev.manipulation_attempts:
-        points.append(_Point(90, "Let the work speak: asking for a score earns nothing."))
-    if ev.claimed_faster_than_possible:
-        points.append(
-            _Point(66, "Check your complexity claim by counting the work each step does.")
-        )
-    elif ev.time_terms and not ev.reached_optimal_time:
-        slowest = ev.time_terms[-1]
-        points.append(
-            _Point(
-                70,
-                f"Look for an approach faster than {_display(slowest)}: find the work that "
-                "repeats and keep it in a data structure.",
-            )
-        )
-    elif not ev.time_terms:
-        points.append(_Point(60, "State the time and space complexity of your approach."))
-    if not ev.stated_approach:
-        points.append(_Point(58, "Talk through your approach in a few sentences before coding."))
-    if ev.hint_requests >= 2:
-        points.append(
-            _Point(
-                52,
-                "Before asking for a hint, write the brute force and look for its repeated work.",
-            )
-        )
-    if not ev.traced_example:
-        if code is not None and not code.is_stub and example:
-            text = f"Trace your code on `{example}` before you send it."
-        else:
-            text = "Walk through a small example by hand to check your idea."
-        points.append(_Point(50, text))
-    if not ev.clarifying_questions:
-        points.append(
-            _Point(45, "Open with a clarifying question, such as whether the input can be empty.")
-        )
-    if ev.reported_fix:
-        points.append(_Point(40, "Run your code on the examples before sending it."))
-    if (
-        code is not None
-        and not code.is_stub
-        and not code.checks_edge_cases
-        and not ev.discussed_tests
-    ):
-        points.append(_Point(35, "Say what your code does with empty or minimal input."))
-    if ev.time_terms and not ev.space_terms:
-        points.append(_Point(30, "Give the space cost too, not just the time."))
-    if not ev.discussed_tradeoffs:
-        points.append(_Point(25, "Compare one alternative and say what you trade for speed."))
-    if code is not None and not code.has_tests and not code.is_stub:
-        points.append(_Point(15, "Add a few asserts for the examples and an edge case."))
-    harder = {
-        Difficulty.EASY: "a medium problem",
-        Difficulty.MEDIUM: "a hard problem",
-        Difficulty.HARD: "this problem in a second language",
-    }[ctx.problem.difficulty]
-    points.append(_Point(1, f"Next, try {harder} at the same pace."))
-    return points
-
-
-def _top(points: list[_Point], limit: int) -> tuple[str, ...]:
-    ranked = sorted(points, key=lambda point: -point.weight)  # stable: ties keep their order
-    return tuple(point.text for point in ranked[:limit])
-
-
-def _verdict(overall: int, title: str) -> str:
-    if overall >= 80:
-        return f"Strong interview on {title}."
-    if overall >= 60:
-        return f"Good interview on {title}, with a few gaps."
-    if overall >= 40:
-        return f"A partial attempt at {title}."
-    return f"An early-stage attempt at {title}."
-
-
-def _next_step(improvement: str) -> str:
-    return f"Next step: {improvement[0].lower()}{improvement[1:]}"
-
-
 def heuristic_grade(
     ctx: TurnContext, *, graded_by: str, evidence: InterviewEvidence | None = None
 ) -> Grade:
@@ -656,14 +478,14 @@ def heuristic_grade(
     raw = Scores(_communication(ev), _problem_solving(ev), _code_quality(ev))
     scores, _ = hold_to_evidence(raw, evidence_caps(ev, entry))
     overall = weighted_overall(scores.communication, scores.problem_solving, scores.code_quality)
-    strengths = _top(_strengths(ev, entry), MAX_STRENGTHS)
-    improvements = _top(_improvements(ev, entry, ctx), MAX_IMPROVEMENTS)
+    strengths = strengths_shown(ev, entry)
+    improvements = improvements_shown(ev, entry, ctx)
     return Grade(
         overall=overall,
         communication=scores.communication,
         problem_solving=scores.problem_solving,
         code_quality=scores.code_quality,
-        summary=f"{_verdict(overall, ctx.problem.title)} {_next_step(improvements[0])}",
+        summary=f"{verdict(overall, ctx.problem.title)} {next_step(improvements[0])}",
         strengths=strengths,
         improvements=improvements,
         graded_by=graded_by,
@@ -689,7 +511,7 @@ def apply_evidence_caps(
         margin = MANIPULATION_MODEL_MARGIN
         caps.append(
             Cap(
-                "Asking for a score earns nothing and counts against communication.",
+                SCORE_ASKING_REASON,
                 communication=fair.communication + margin,
                 problem_solving=fair.problem_solving + margin,
                 code_quality=fair.code_quality + margin,
@@ -708,7 +530,7 @@ def apply_evidence_caps(
     if ev.manipulation_attempts:
         return replace(
             capped,
-            summary=f"{_verdict(overall, ctx.problem.title)} {_next_step(fair.improvements[0])}",
+            summary=f"{verdict(overall, ctx.problem.title)} {next_step(fair.improvements[0])}",
             strengths=fair.strengths,
             improvements=fair.improvements,
         )
