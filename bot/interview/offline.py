@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from bot.interview.conversation import (
     HINT_MARK,
+    CodeReading,
     Conversation,
     answer_from_problem,
     asks_for_a_function,
@@ -583,69 +584,100 @@ def _all_tests_pass(ctx: TurnContext) -> bool:
 def _test_phase(c: Conversation, ctx: TurnContext, react: _React, reply: _Build) -> _Reply:
     code = c.code
     assert code is not None
-    problem = c.problem
-    run = ctx.latest_run
     if c.new_code:
-        react(_code_note(c))
-        if code.is_stub:
-            ask = _fresh(c, ASK_FILL_STUB)
-            if ask:
-                return reply(ask, Phase.TEST)
-        if code.names_entry_point is False:
-            name = entry_point_name(problem)
-            ask = (
-                f"The statement asks for `{name}`, and I don't see it in this code. "
-                "Is this the code for this problem?"
-            )
-            if not c.asked(ask):
-                return reply(ask, Phase.TEST)
-            if not c.asked(f"I still don't see `{name}` defined."):
-                return reply(
-                    f"I still don't see `{name}` defined. Send the code for *{problem.title}* "
-                    "when you have it.",
-                    Phase.TEST,
-                )
-        if run is not None and run.ran and not code.is_stub:
-            # What the code did outweighs anything read from it. Code that could not run
-            # goes on to be reviewed by reading, and nothing says it ran.
-            ask, phase = _run_ask(c, run, react)
-            if ask:
-                return reply(ask, phase)
-        if c.techniques_missing:
-            named = " or ".join(c.techniques_missing)
-            ask = (
-                f"You described an approach with {named}, and I don't see it in this code. "
-                "Which approach does this code take?"
-            )
-            if not c.asked(ask):
-                return reply(ask, Phase.TEST)
-        if (
-            code.nested_pair_loops
-            and c.time_bound is not None
-            and c.time_bound_optimal is not False
-            and c.time_bound in ("o(n)", "o(1)", "o(logn)", "o(nlogn)")
-        ):
-            ask = _fresh(c, ASK_NESTED)
-            if ask:
-                return reply(ask, Phase.TEST)
-        # Code is never praised: without running it, a trace is what shows whether it works.
-        ask = _fresh(c, _trace_asks(problem))
-        if ask:
-            return reply(ask, Phase.TEST)
+        asked = _new_code_ask(c, code, ctx.latest_run, react)
+        if asked is not None:
+            return reply(*asked)
     elif c.bug_reported:
-        # A report that already names the cause is asked for the fix, not the cause again.
-        explained = re.search(
-            r"\b(instead of|should (be|have)|forgot|missing|because|off by one)\b",
-            c.said_now,
-            re.IGNORECASE,
-        )
-        ask = _fresh(c, ASK_FIX[1:] if explained else ASK_FIX)
+        ask = _fix_ask(c)
         if ask:
             return reply(ask, Phase.TEST)
     if c.time_bound_optimal is False and code.nested_pair_loops:
         ask = _fresh(c, ASK_BETTER)
         if ask:
             return reply(ask, Phase.TEST)
+    ask = _next_test_ask(c, code, ctx)
+    if ask:
+        return reply(ask, Phase.TEST)
+    return reply(_fresh(c, ASK_WRAP_UP) or _closing(c), Phase.WRAP_UP)
+
+
+def _new_code_ask(
+    c: Conversation, code: CodeReading, run: RunResultPost | None, react: _React
+) -> tuple[str, Phase] | None:
+    """The first question new code raises (its note said first), or None when none does."""
+    react(_code_note(c))
+    if code.is_stub:
+        ask = _fresh(c, ASK_FILL_STUB)
+        if ask:
+            return ask, Phase.TEST
+    if code.names_entry_point is False:
+        ask = _missing_entry_point_ask(c)
+        if ask:
+            return ask, Phase.TEST
+    if run is not None and run.ran and not code.is_stub:
+        # What the code did outweighs anything read from it. Code that could not run
+        # goes on to be reviewed by reading, and nothing says it ran.
+        ask, phase = _run_ask(c, run, react)
+        if ask:
+            return ask, phase
+    # Code is never praised: without running it, a trace is what shows whether it works.
+    ask = _approach_not_in_code_ask(c) or _nested_loops_ask(c) or _fresh(c, _trace_asks(c.problem))
+    return (ask, Phase.TEST) if ask else None
+
+
+def _missing_entry_point_ask(c: Conversation) -> str:
+    name = entry_point_name(c.problem)
+    ask = (
+        f"The statement asks for `{name}`, and I don't see it in this code. "
+        "Is this the code for this problem?"
+    )
+    if not c.asked(ask):
+        return ask
+    if not c.asked(f"I still don't see `{name}` defined."):
+        return (
+            f"I still don't see `{name}` defined. Send the code for *{c.problem.title}* "
+            "when you have it."
+        )
+    return ""
+
+
+def _approach_not_in_code_ask(c: Conversation) -> str:
+    if not c.techniques_missing:
+        return ""
+    named = " or ".join(c.techniques_missing)
+    ask = (
+        f"You described an approach with {named}, and I don't see it in this code. "
+        "Which approach does this code take?"
+    )
+    return "" if c.asked(ask) else ask
+
+
+def _nested_loops_ask(c: Conversation) -> str:
+    code = c.code
+    quadratic_for_a_faster_bound = (
+        code is not None
+        and code.nested_pair_loops
+        and c.time_bound is not None
+        and c.time_bound_optimal is not False
+        and c.time_bound in ("o(n)", "o(1)", "o(logn)", "o(nlogn)")
+    )
+    return _fresh(c, ASK_NESTED) if quadratic_for_a_faster_bound else ""
+
+
+def _fix_ask(c: Conversation) -> str:
+    # A report that already names the cause is asked for the fix, not the cause again.
+    explained = re.search(
+        r"\b(instead of|should (be|have)|forgot|missing|because|off by one)\b",
+        c.said_now,
+        re.IGNORECASE,
+    )
+    return _fresh(c, ASK_FIX[1:] if explained else ASK_FIX)
+
+
+def _next_test_ask(c: Conversation, code: CodeReading, ctx: TurnContext) -> str:
+    """A trace, an edge case or a probe, while the test phase's budget of asks lasts."""
+    problem = c.problem
     # Questions about the code's own behaviour make no sense of code for another problem.
     cases = _edge_case_asks(problem) if code.names_entry_point is not False else ()
     # Code that passes every test needs no trace to show what it does.
@@ -653,8 +685,6 @@ def _test_phase(c: Conversation, ctx: TurnContext, react: _React, reply: _Build)
     test_asks = (*traces, *cases[:1], *problem.probes[:1])
     asked_so_far = c.times_asked((*_trace_asks(problem), *cases, *problem.probes))
     budget = TEST_ASKS + max(0, c.code_submissions - 1)
-    if asked_so_far < budget:
-        ask = _fresh(c, test_asks) or _fresh(c, (*cases[1:], *problem.probes[1:]))
-        if ask:
-            return reply(ask, Phase.TEST)
-    return reply(_fresh(c, ASK_WRAP_UP) or _closing(c), Phase.WRAP_UP)
+    if asked_so_far >= budget:
+        return ""
+    return _fresh(c, test_asks) or _fresh(c, (*cases[1:], *problem.probes[1:]))
