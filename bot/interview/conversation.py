@@ -21,7 +21,13 @@ from bot.interview.code import line_count
 from bot.interview.domain import CodeSnapshot, Problem, Role, TurnContext
 from bot.interview.evidence.code import entry_point_name
 from bot.interview.evidence.code import read_code as read_code_evidence
-from bot.interview.evidence.words import is_clarifying_question, is_manipulation
+from bot.interview.evidence.words import (
+    BIG_O,
+    COMPLEXITY_WORDS,
+    is_clarifying_question,
+    is_manipulation,
+    normalise_term,
+)
 
 _FENCED = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -83,17 +89,12 @@ _APPROACH = re.compile(
     re.IGNORECASE,
 )
 _SPACE_WORD = re.compile(r"\b(space|memory|extra storage|storage)\b", re.IGNORECASE)
-_BIG_O = re.compile(
-    r"\bO\s*\(\s*([^()\n]{1,30}?(?:\([^()\n]*\)[^()\n]{0,10})?)\s*\)", re.IGNORECASE
-)
-_COMPLEXITY_WORDS = (
-    (re.compile(r"\bn\s*log\s*n\b|\blinearithmic\b", re.IGNORECASE), "o(nlogn)"),
-    (re.compile(r"\blinear\b", re.IGNORECASE), "o(n)"),
-    (re.compile(r"\bquadratic\b", re.IGNORECASE), "o(n^2)"),
-    (re.compile(r"\bcubic\b", re.IGNORECASE), "o(n^3)"),
-    (re.compile(r"\blogarithmic\b", re.IGNORECASE), "o(logn)"),
-    (re.compile(r"\bconstant\b", re.IGNORECASE), "o(1)"),
-    (re.compile(r"\bexponential\b", re.IGNORECASE), "o(2^n)"),
+# The grader's reading of a bound, in any case: in chat "o(n)" means O(n).
+_BIG_O = re.compile(BIG_O.pattern, re.IGNORECASE)
+# The grader's words for bounds, but a bare "constant" answers "and the space?" in chat.
+_COMPLEXITY_WORDS = tuple(
+    (re.compile(r"\bconstant\b", re.IGNORECASE) if term == "o(1)" else pattern, term)
+    for pattern, term in COMPLEXITY_WORDS
 )
 # Words of a question that ask about the input rather than about the interview.
 _INPUT_QUESTION = re.compile(
@@ -129,10 +130,7 @@ def complexity_claims(text: str) -> tuple[list[str], list[str]]:
     space_terms: list[str] = []
     for clause in re.split(r"[,;]|\band\b|\bwith\b|\bbut\b", text):
         bucket = space_terms if _SPACE_WORD.search(clause) else time_terms
-        for match in _BIG_O.finditer(clause):
-            inner = match.group(1).lower().replace("**", "^").replace("²", "^2")
-            inner = re.sub(r"log\s*\(\s*(\w+)\s*\)", r"log\1", inner)
-            bucket.append("o(" + re.sub(r"[\s*·]", "", inner) + ")")
+        bucket.extend(normalise_term(match.group(1)) for match in _BIG_O.finditer(clause))
         if not _BIG_O.search(clause):
             for pattern, term in _COMPLEXITY_WORDS:
                 if pattern.search(clause):

@@ -13,6 +13,7 @@ from bot.interview.conversation import (
     read_conversation,
 )
 from bot.interview.domain import CodeSnapshot, Phase, Role
+from bot.interview.evidence.words import complexity_terms
 from bot.interview.offline import OfflineInterviewer
 from bot.interview.problem_bank import ProblemBank
 from tests.bot.interview.samples import context
@@ -44,6 +45,17 @@ def test_time_and_space_bounds_are_told_apart() -> None:
     assert times == ["o(nlogn)"] and spaces == ["o(1)"]
     times, spaces = complexity_claims("Linear time with constant memory.")
     assert times == ["o(n)"] and spaces == ["o(1)"]
+
+
+@pytest.mark.parametrize("bound", ["O(n³)", "O(n × m)", "O(n log(n))", "O(n**2)", "O(1)"])
+def test_a_bound_is_read_as_the_grader_reads_it(bound: str) -> None:
+    # One reading of a bound: what the interviewer asks about is what the grade counts.
+    times, _ = complexity_claims(f"It runs in {bound} time.")
+    assert times == list(complexity_terms(bound))
+
+
+def test_a_bound_in_lower_case_or_a_bare_constant_still_counts_in_chat() -> None:
+    assert complexity_claims("o(n) time, constant space") == (["o(n)"], ["o(1)"])
 
 
 def test_questions_are_answered_from_the_problem_lines() -> None:
