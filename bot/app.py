@@ -106,30 +106,9 @@ def build_web_app(
 
     async def slack_events(request: web.Request) -> web.Response:
         with priority.request():  # from the first byte: parsing and verifying count too
-            try:
-                async with asyncio.timeout(limits.body_timeout):
-                    body = await request.read()
-            except TimeoutError:
-                slow_bodies.warning(
-                    "request body not received within %ss; connection closed", limits.body_timeout
-                )
-                return web.json_response(
-                    {"error": "request body too slow"}, status=408, headers={"Connection": "close"}
-                )
-            except web.HTTPRequestEntityTooLarge:
-                return web.json_response(
-                    {"error": "request body too large"}, status=413, headers={"Connection": "close"}
-                )
-            except (aiohttp.ClientPayloadError, ValueError):
-                # A broken chunked or compressed body.
-                return web.json_response({"error": "malformed request"}, status=400)
-            except (ConnectionError, RuntimeError):
-                # The client left (or was closed to make room) mid-body: nobody to answer.
-                # aiohttp says so with a RuntimeError when the connection is already gone.
-                transport = request.transport
-                if transport is not None and not transport.is_closing():
-                    raise
-                return web.Response(status=400)
+            body = await _read_body(request, limits, slow_bodies)
+            if isinstance(body, web.Response):
+                return body
             if _is_ssl_check(request, body):
                 return web.Response(status=200)  # Slack's certificate probe, as Bolt answers it
             refusal = signature_refusal(
@@ -143,14 +122,7 @@ def build_web_app(
                 # a line per interval at most, however many a sender posts.
                 refusals.warning("refused a request: %s", refusal)
                 return web.json_response({"error": "invalid request"}, status=401)
-            try:
-                bolt_request = await to_bolt_request(request)
-            except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError):
-                # Not a body Slack sends (bad JSON, not UTF-8, a list, nested past Python's
-                # recursion limit…): refuse it, never 500.
-                return web.json_response({"error": "malformed request"}, status=400)
-            bolt_response = await bolt.async_dispatch(bolt_request)
-            return await to_aiohttp_response(bolt_response)
+            return await _dispatch(bolt, request)
 
     async def healthz(_request: web.Request) -> web.Response:
         health = await db.health()
@@ -167,6 +139,48 @@ def build_web_app(
     web_app.router.add_post("/slack/events", slack_events)
     web_app.router.add_get("/healthz", healthz)
     return web_app
+
+
+async def _read_body(
+    request: web.Request, limits: ServerLimits, slow_bodies: ThrottledLog
+) -> bytes | web.Response:
+    """The request's body, or the response refusing it: too slow, too large or broken."""
+    try:
+        async with asyncio.timeout(limits.body_timeout):
+            return await request.read()
+    except TimeoutError:
+        slow_bodies.warning(
+            "request body not received within %ss; connection closed", limits.body_timeout
+        )
+        return web.json_response(
+            {"error": "request body too slow"}, status=408, headers={"Connection": "close"}
+        )
+    except web.HTTPRequestEntityTooLarge:
+        return web.json_response(
+            {"error": "request body too large"}, status=413, headers={"Connection": "close"}
+        )
+    except (aiohttp.ClientPayloadError, ValueError):
+        # A broken chunked or compressed body.
+        return web.json_response({"error": "malformed request"}, status=400)
+    except (ConnectionError, RuntimeError):
+        # The client left (or was closed to make room) mid-body: nobody to answer.
+        # aiohttp says so with a RuntimeError when the connection is already gone.
+        transport = request.transport
+        if transport is not None and not transport.is_closing():
+            raise
+        return web.Response(status=400)
+
+
+async def _dispatch(bolt: AsyncApp, request: web.Request) -> web.Response:
+    """A verified request handed to Bolt; a body Slack never sends is refused with 400."""
+    try:
+        bolt_request = await to_bolt_request(request)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError):
+        # Not a body Slack sends (bad JSON, not UTF-8, a list, nested past Python's
+        # recursion limit…): refuse it, never 500.
+        return web.json_response({"error": "malformed request"}, status=400)
+    bolt_response = await bolt.async_dispatch(bolt_request)
+    return await to_aiohttp_response(bolt_response)
 
 
 # Slack signs `v0:<timestamp>:<body>`; the timestamp is whole seconds since the epoch.
