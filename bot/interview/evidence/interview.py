@@ -21,9 +21,9 @@ from bot.interview.evidence.words import (
     complexity_terms,
     discusses_testing,
     discusses_tradeoffs,
-    gives_up,
     is_approach,
     is_clarifying_question,
+    is_giving_up,
     is_hint_request,
     is_manipulation,
     named_complexities,
@@ -172,7 +172,7 @@ class _WordsRead:
                 asked_for_hint = True
             elif is_clarifying_question(sentence):
                 self.clarifying.add(" ".join(sentence.lower().split()))
-            self.gave_up = self.gave_up or gives_up(sentence)
+            self.gave_up = self.gave_up or is_giving_up(sentence)
             kinds = techniques_in(sentence)
             self.approach = self.approach or is_approach(sentence, kinds)
             if len(kinds) >= SALAD_TECHNIQUES:

@@ -333,7 +333,7 @@ def is_clarifying_question(sentence: str) -> bool:
     return not _RHETORICAL.fullmatch(bare)
 
 
-def gives_up(sentence: str) -> bool:
+def is_giving_up(sentence: str) -> bool:
     """True when the sentence says the candidate gives up or cannot write the code."""
     return bool(_GAVE_UP.search(sentence))
 
