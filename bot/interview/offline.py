@@ -362,30 +362,14 @@ def decide(ctx: TurnContext) -> _Reply:
             ask, phase = _fresh(c, ASK_WRAP_UP) or _closing(c), Phase.WRAP_UP
         return _Reply(tuple(reactions), ask, _phase_of(c, ctx, phase))
 
-    in_wrap_up = ctx.phase is Phase.WRAP_UP or c.asked_any(ASK_WRAP_UP + ASK_GAVE_UP)
-    late = ctx.minutes_left <= wrap_up_threshold_minutes(ctx.time_limit_minutes)
-
     # Reactions that come before any ask: grade talk and questions are answered always.
     if c.grade_talk:
         react(_fresh(c, REACT_GRADE_TALK))
     for answer in _answers(c, taken):
         react(answer)
-
-    if c.gave_up and not in_wrap_up:
-        react(REACT_GAVE_UP if not c.asked(REACT_GAVE_UP) else "")
-        return reply(_fresh(c, ASK_GAVE_UP) or _fresh(c, ASK_WRAP_UP), Phase.WRAP_UP)
-    if (in_wrap_up or late) and c.code is not None and (c.new_code or c.bug_reported):
-        # A bug found or fixed at the end still gets a question about the fix.
-        return _test_phase(c, ctx, react, reply)
-    if in_wrap_up:
-        return reply("" if reactions else _closing(c), Phase.WRAP_UP)
-    if late:
-        minutes = max(0, ctx.minutes_left)
-        ask = _fresh(c, ASK_WRAP_UP)
-        if ask:
-            react(f"We have about {minutes} min left.")
-        return reply(ask or _closing(c), Phase.WRAP_UP)
-
+    ending = _ending(c, ctx, react, reply, reacted=bool(reactions))
+    if ending is not None:
+        return ending
     if c.hint_requested and not c.new_code:
         hint, ask = _hint(c)
         react(hint)
@@ -407,6 +391,29 @@ def decide(ctx: TurnContext) -> _Reply:
         return _test_phase(c, ctx, react, reply)
     half_time_gone = ctx.minutes_left * 2 <= ctx.time_limit_minutes
     return _before_code(c, react, reply, half_time_gone=half_time_gone)
+
+
+def _ending(
+    c: Conversation, ctx: TurnContext, react: _React, reply: _Build, *, reacted: bool
+) -> _Reply | None:
+    """The reply once the interview is ending (given up, in the wrap-up or out of time);
+    None while it is not."""
+    in_wrap_up = ctx.phase is Phase.WRAP_UP or c.asked_any(ASK_WRAP_UP + ASK_GAVE_UP)
+    late = ctx.minutes_left <= wrap_up_threshold_minutes(ctx.time_limit_minutes)
+    if c.gave_up and not in_wrap_up:
+        react(REACT_GAVE_UP if not c.asked(REACT_GAVE_UP) else "")
+        return reply(_fresh(c, ASK_GAVE_UP) or _fresh(c, ASK_WRAP_UP), Phase.WRAP_UP)
+    if (in_wrap_up or late) and c.code is not None and (c.new_code or c.bug_reported):
+        # A bug found or fixed at the end still gets a question about the fix.
+        return _test_phase(c, ctx, react, reply)
+    if in_wrap_up:
+        return reply("" if reacted else _closing(c), Phase.WRAP_UP)
+    if late:
+        ask = _fresh(c, ASK_WRAP_UP)
+        if ask:
+            react(f"We have about {max(0, ctx.minutes_left)} min left.")
+        return reply(ask or _closing(c), Phase.WRAP_UP)
+    return None
 
 
 def _closing(c: Conversation) -> str:
