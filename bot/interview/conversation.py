@@ -444,17 +444,6 @@ def read_conversation(ctx: TurnContext) -> Conversation:
         time_bound = fact.times[-1] if fact.times else time_bound
         # The approach the latest code should implement: the last one naming a technique.
         named = fact.techniques or named
-    expected = expected_time_degree(problem)
-    optimal: bool | None = None
-    if time_bound is not None and expected is not None:
-        claimed = growth_degree(time_bound)
-        optimal = None if claimed is None else claimed <= expected
-    missing: tuple[str, ...] = ()
-    if ctx.latest_code is not None and named:
-        content = ctx.latest_code.content[: MAX_CODE_LINES * MAX_CODE_LINE_CHARS]
-        if not any(code_shows(name, content) for name in named):
-            missing = named
-
     cannot_code_at = next((i for i, f in enumerate(facts) if f.cannot_code), None)
     outline_given = cannot_code_at is not None and any(
         f.words >= 12 and not f.cannot_code for f in facts[cannot_code_at + 1 :]
@@ -467,13 +456,13 @@ def read_conversation(ctx: TurnContext) -> Conversation:
         approach_stated=any(f.approach for f in facts),
         time_bound=time_bound,
         space_stated=any(f.spaces for f in facts),
-        time_bound_optimal=optimal,
+        time_bound_optimal=_is_optimal(time_bound, problem),
         gave_up=any(f.gives_up for f in facts),
         cannot_code=cannot_code_at is not None,
         outline_given=outline_given,
         code_submissions=ctx.code_submissions,
         code=read_code(ctx.latest_code, problem) if ctx.latest_code is not None else None,
-        techniques_missing=missing,
+        techniques_missing=_techniques_missing(named, ctx.latest_code),
         new_code=ctx.new_code and ctx.latest_code is not None,
         hint_requested=any(
             f.hint_request or (f.unsure and ctx.latest_code is None and not f.gives_up) for f in now
@@ -488,6 +477,23 @@ def read_conversation(ctx: TurnContext) -> Conversation:
         spoken=spoken_sentences(interviewer),
         hints_given=sum(1 for text in interviewer if HINT_MARK in text),
     )
+
+
+def _is_optimal(time_bound: str | None, problem: Problem) -> bool | None:
+    """Whether the stated bound is as good as the problem's; None when either is unreadable."""
+    expected = expected_time_degree(problem)
+    if time_bound is None or expected is None:
+        return None
+    claimed = growth_degree(time_bound)
+    return None if claimed is None else claimed <= expected
+
+
+def _techniques_missing(named: tuple[str, ...], code: CodeSnapshot | None) -> tuple[str, ...]:
+    """The techniques named when the code shows none of them; empty when it shows one."""
+    if code is None or not named:
+        return ()
+    content = code.content[: MAX_CODE_LINES * MAX_CODE_LINE_CHARS]
+    return () if any(code_shows(name, content) for name in named) else named
 
 
 def _is_question(sentence: str) -> bool:
