@@ -1,6 +1,6 @@
 """Hostile run: ordinary interviews on real `interview-bot run` processes, faults mixed in.
 
-    python bench/hostile.py [--candidates 6] [--offline-candidates 3] [--interviews 2]
+    python bench/hostile.py [--candidates 7] [--offline-candidates 4] [--interviews 2]
                             [--idle 1100] [--seed 1] [--minutes 8] [--keep DIR]
 
 Two bot processes (SQLite, an open-files limit of 1024 as on an ordinary host): one with the
@@ -19,14 +19,19 @@ shows in the acks whenever it happens) — and this script, on 127.0.0.1 only:
 - makes the model drip a token every ~2 s, stall mid-stream, obey an injection or talk nonsense;
 - sends hostile content: 100 KB of `public` lines, lone UTF-16 surrogates in file names and
   text, private-use characters, 40 KB messages;
+- sends hostile code, run in the bots' real sandboxes: a fork bomb, an infinite loop, 100 MB
+  of output, code reading /proc/1/environ, its environment and the bot's database file, code
+  writing outside its work directory, a flood of `run`s, a snippet in a language that cannot
+  be told and a Java one;
 - measures every ack and polls /healthz throughout.
 
 Then, with the bots running undisturbed, it checks that every acked candidate message was
 stored once and answered once, every finished interview graded and recorded once, every file
-stored whole or rejected with a message, no interview is stuck and every candidate can start a
-new interview. It prints a "fault | tried | outcome" table and
-"lost 0, duplicated 0, stuck 0, max ack X ms", and exits with 1 unless all of it holds and
-every ack came in under Slack's 3 s.
+stored whole or rejected with a message, every hostile snippet answered with the right kind of
+run result (and nothing of the host in its thread), the `run`s of a flood all answered by fewer
+runs, no interview is stuck and every candidate can start a new interview. It prints a
+"fault | tried | outcome" table and "lost 0, duplicated 0, stuck 0, max ack X ms", and exits
+with 1 unless all of it holds and every ack came in under Slack's 3 s.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import argparse
 import asyncio
 import contextlib
 import itertools
+import json
 import logging
 import random
 import resource
@@ -57,6 +63,7 @@ if str(ROOT) not in sys.path:  # run as a script (`python bench/hostile.py`)
 
 from bench.load import percentile  # noqa: E402
 from bench.soak import (  # noqa: E402
+    MODEL_KEY,
     SLACK_ACK_TIMEOUT,
     BotProcess,
     Candidate,
@@ -66,6 +73,7 @@ from bench.soak import (  # noqa: E402
     check_lane,
     settle,
 )
+from bot.interview.executor import queued_text  # noqa: E402
 from sandbox import model_server as fake_model  # noqa: E402
 from sandbox.bot_requests import (  # noqa: E402
     BotRequest,
@@ -74,7 +82,13 @@ from sandbox.bot_requests import (  # noqa: E402
     slack_signature,
 )
 from sandbox.model_server import Behaviour, FakeModelServer  # noqa: E402
-from sandbox.slack_double import IDENTITY, SIGNING_SECRET, Redirect, SlackDouble  # noqa: E402
+from sandbox.slack_double import (  # noqa: E402
+    BOT_TOKEN,
+    IDENTITY,
+    SIGNING_SECRET,
+    Redirect,
+    SlackDouble,
+)
 from sandbox.slow_client import (  # noqa: E402
     BAD_REQUESTS,
     Outcome,
@@ -89,6 +103,13 @@ SENTINEL = "HOSTILE-SENTINEL"
 FORGED = "FORGED-LOG-LINE"
 # An ordinary host's open-files limit, where a thousand idle sockets used to stop the bot.
 ORDINARY_OPEN_FILES = 1024
+# In each bot's environment only: no thread may ever show it.
+HOST_SECRET = "hostile-host-secret-7f3a9c"
+# The first bytes of every SQLite database file: the bot's database read from the sandbox.
+SQLITE_HEADER = "SQLite format 3"
+# Replaced in hostile code as it is sent: this lane's database and a path outside the sandbox.
+DB_PATH = "@DB@"
+OUTSIDE_PATH = "@OUTSIDE@"
 
 # The table's rows in this order of kinds, each kind in the order it was first tried.
 ROW_GROUPS = (
@@ -262,15 +283,23 @@ class LoopThread:
 
 
 @dataclass(frozen=True)
+class RunCheck:
+    """The kinds of run result (`result_kind`) the code a step sends may be answered with."""
+
+    expect: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Say:
     """A message in the thread; `reply` / `grade`: how the model answers this turn / the grade
-    (`fault` / `grade_fault` name them in the table)."""
+    (`fault` / `grade_fault` name them in the table); `run`: the code in it is hostile."""
 
     text: str
     fault: str | None = None
     reply: Behaviour | None = None
     grade: Behaviour | None = None
     grade_fault: str | None = None
+    run: RunCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -286,9 +315,41 @@ class Share:
     pause: float | None = None
     redirect: Redirect | None = None
     content_length: bool = True
+    filetype: str = "python"
+    run: RunCheck | None = None
 
 
-Step = Say | Share
+@dataclass(frozen=True)
+class Flood:
+    """`count` messages `run` as fast as Slack acks them, on the latest code."""
+
+    count: int
+    fault: str
+
+
+Step = Say | Share | Flood
+
+
+@dataclass(frozen=True)
+class SentCode:
+    """A hostile snippet sent, to check what its run was answered with."""
+
+    fault: str
+    thread_ts: str
+    # The code as sent; found by it, as other candidates' messages are acked meanwhile.
+    code: str
+    check: RunCheck
+    # A host path the code tried to write, which must not exist afterwards.
+    outside: Path | None = None
+
+
+@dataclass(frozen=True)
+class SentFlood:
+    """`count` `run`s sent in `thread_ts` (the only `run`s of that interview)."""
+
+    fault: str
+    thread_ts: str
+    count: int
 
 
 @dataclass
@@ -319,10 +380,14 @@ class HostileCandidate(Candidate):
         injectors: list[Injector],
         turn_wait: float,
         timeline: list[str],
+        code: list[SentCode],
+        floods: list[SentFlood],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.timeline = timeline
+        self.code = code
+        self.floods = floods
         self.sent: dict[str, str] = {}
         self.model = model
         self.table = table
@@ -340,6 +405,9 @@ class HostileCandidate(Candidate):
         for step in steps:
             sent = time.monotonic()
             self.timeline.append(f"{time.strftime('%H:%M:%S')} {self.user} {step.fault or 'turn'}")
+            if isinstance(step, Flood):
+                await self._flood(thread_ts, step)
+                continue
             if isinstance(step, Say):
                 if step.reply is not None:
                     self.model.plan(step.text, step.reply)
@@ -347,9 +415,15 @@ class HostileCandidate(Candidate):
                     self.model.plan(step.text, step.grade, grading=True)
                 if step.grade_fault is not None:
                     grade_faults.append(step.grade_fault)
-                await self._say(thread_ts, step.text)
+                text = self._placed(step.text)
+                await self._say(thread_ts, text)
+                code = fenced_code(text)
             else:
                 await self._say(thread_ts, "", files=[self._serve(step)])
+                code = step.content.decode()
+            if step.run is not None and step.fault is not None:
+                outside = self._outside if str(self._outside) in code else None
+                self.code.append(SentCode(step.fault, thread_ts, code, step.run, outside))
             fault = step.fault
             if fault is not None:
                 self.table.tried(fault)
@@ -379,6 +453,28 @@ class HostileCandidate(Candidate):
                 f"{self.user} thread {thread_ts}: {text[:60]!r} files {len(files or [])}"
             )
 
+    @property
+    def _outside(self) -> Path:
+        """A host path beside the bot's database, which candidate code must not create."""
+        return self.db_path.parent / f"written-by-{self.user}.txt"
+
+    def _placed(self, text: str) -> str:
+        return text.replace(DB_PATH, str(self.db_path)).replace(OUTSIDE_PATH, str(self._outside))
+
+    async def _flood(self, thread_ts: str, flood: Flood) -> None:
+        """`run` `count` times in a row, then wait until every one of them is answered."""
+        self.table.tried(flood.fault)
+        started = time.monotonic()
+        for _ in range(flood.count):
+            await self._say(thread_ts, "run")
+        sent = SentFlood(flood.fault, thread_ts, flood.count)
+        self.floods.append(sent)
+        answered = await self._wait(lambda: not uncovered_runs(self.db_path, sent), self.turn_wait)
+        took = time.monotonic() - started
+        self.table.outcome(flood.fault, f"answered in {took:.0f} s" if answered else "late")
+        if not answered:
+            self.ledger.slow_turns += 1
+
     async def run(self, steps: list[Step], *, injector: str | None, ordinary: int) -> None:
         """The hostile interview, then `ordinary` ones."""
         await self.scripted_interview(steps, injector=injector)
@@ -396,6 +492,7 @@ class HostileCandidate(Candidate):
             file_id,
             share.content,
             name="solution.py",
+            filetype=share.filetype,
             size=share.size,
             redirect=share.redirect,
             content_length=share.content_length,
@@ -418,6 +515,66 @@ def code_of(size: int, seed: int) -> bytes:
         length += len(lines[-1]) + 1
     text = "\n".join(lines) + "\n"
     return text[: size - 1].encode() + b"\n"
+
+
+# Hostile code. It runs as it loads, so it needs no problem's entry point; where it probes the
+# host, any entry point the harness looks up returns what it found, which the thread then shows
+# as the actual value of each failing example.
+FORK_BOMB = """import os
+while True:
+    try:
+        os.fork()
+    except OSError:
+        pass"""
+INFINITE_LOOP = "while True:\n    pass"
+HUNDRED_MB_OF_OUTPUT = """import sys
+for _ in range(100):
+    sys.stdout.write("x" * 1_000_000)"""
+_SHOWN = """
+
+class Found(str):
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: str(self)
+
+
+def __getattr__(name):
+    return lambda *args, **kwargs: Found(repr(FOUND))"""
+READ_THE_HOST = f"""import os
+FOUND = {{"environment": dict(os.environ)}}
+for path in ("/proc/1/environ", "/proc/self/environ", "{DB_PATH}", "{DB_PATH}-wal",
+             "/etc/passwd"):
+    try:
+        with open(path, "rb") as handle:
+            FOUND[path] = handle.read(300).decode("utf-8", "replace")
+    except OSError as exc:
+        FOUND[path] = type(exc).__name__{_SHOWN}"""
+WRITE_OUTSIDE = f"""import os
+FOUND = {{}}
+for path in ("/tmp/inside.txt", "{OUTSIDE_PATH}", "/escape.txt", "/usr/escape.txt",
+             "/proc/escape.txt", os.path.expanduser("~/escape.txt")):
+    try:
+        with open(path, "w") as handle:
+            handle.write("x")
+        FOUND[path] = "written"
+    except OSError as exc:
+        FOUND[path] = type(exc).__name__{_SHOWN}"""
+JAVA = b"""class Solution {
+    public int[] solve(int[] items) {
+        while (true) { }
+    }
+}
+"""
+CANNOT_TELL = b"fn main() {\n    loop {}\n}\n"
+
+
+def fenced(code: str, tag: str = "python") -> str:
+    return f"Here is my code:\n```{tag}\n{code}\n```"
+
+
+def fenced_code(text: str) -> str:
+    """The code of the first fenced block of `text`, as `fenced` put it there."""
+    _, _, rest = text.partition("```")
+    return rest.partition("\n")[2].partition("\n```")[0]
 
 
 def hostile_scripts(rng: random.Random) -> list[tuple[str, list[Step], str | None]]:
@@ -537,6 +694,46 @@ def hostile_scripts(rng: random.Random) -> list[tuple[str, list[Step], str | Non
                 Share(b"def solve(items):\n    pass\n", "file: a stub for a solution"),
             ],
             "model: obeys an injection (grade)",
+        ),
+        (
+            "hostile code",
+            [
+                Say(unique("Can I run my code here?")),
+                Say(fenced(FORK_BOMB), "code: fork bomb", run=RunCheck(("time limit", "crashed"))),
+                Say(fenced(INFINITE_LOOP), "code: infinite loop", run=RunCheck(("time limit",))),
+                Say(
+                    fenced(HUNDRED_MB_OF_OUTPUT),
+                    "code: 100 MB of output",
+                    run=RunCheck(("output limit",)),
+                ),
+                Say(
+                    fenced(READ_THE_HOST),
+                    "code: reads /proc/1/environ, its environment, the bot's database",
+                    run=RunCheck(("tests failed",)),
+                ),
+                Say(
+                    fenced(WRITE_OUTSIDE),
+                    "code: writes outside its work directory",
+                    run=RunCheck(("tests failed",)),
+                ),
+                Flood(15, "code: `run` 15 times in a row"),
+                Say(unique(approach)),
+                Share(
+                    CANNOT_TELL,
+                    "code: snippet in a language that cannot be told",
+                    name="attempt",
+                    filetype="text",
+                    run=RunCheck(("asked for the language",)),
+                ),
+                Share(
+                    JAVA,
+                    "code: Java snippet",
+                    name="Solution.java",
+                    filetype="java",
+                    run=RunCheck(("said it cannot run it",)),
+                ),
+            ],
+            None,
         ),
         (
             "slow model",
@@ -899,6 +1096,7 @@ class HostileReport:
             f"this process's own event-loop lag: max {ms(max(self.own_lags, default=0.0))}",
             f"bot logs: {totals.log_bytes // 1024} KB, {totals.errors_logged} ERROR lines",
             f"pointers sent to candidates in their interview threads: {totals.pointers}",
+            f"queue notes posted while runs waited for a sandbox: {totals.queue_notes}",
             "lost: " + listed(totals.lost),
             "duplicated: " + listed(totals.duplicated),
             "stuck: " + listed(totals.stuck),
@@ -976,6 +1174,145 @@ def check_grades(db_path: Path, injectors: list[Injector], table: FaultTable) ->
             table.failed(injector.fault, "the grader was talked into 100")
 
 
+def result_kind(payload: dict[str, Any]) -> str:
+    """What a run result says, in the table's words."""
+    status = str(payload.get("status"))
+    if status == "ok":
+        passed, total = payload.get("passed", 0), payload.get("total", 0)
+        return "tests passed" if total and passed == total else "tests failed"
+    return {
+        "timeout": "time limit",
+        "output_limit": "output limit",
+        "memory_limit": "memory limit",
+        "compile_error": "did not compile",
+        "unknown_language": "asked for the language",
+        "unsupported_language": "said it cannot run it",
+        "unavailable": "execution unavailable",
+        "run_failed": "failed on the bot's side",
+        "no_code": "no code to run",
+    }.get(status, status)
+
+
+def run_results_of(db_path: Path, thread_ts: str) -> list[tuple[int, str | None, dict[str, Any]]]:
+    """(message id, Slack ts, payload) of every run result of the interview in `thread_ts`."""
+    rows = _query(
+        db_path,
+        "SELECT m.id, m.slack_ts, m.payload FROM messages m JOIN interview_sessions s "
+        "ON s.id = m.session_id WHERE s.thread_ts = ? AND m.kind = 'run_result' ORDER BY m.id",
+        (thread_ts,),
+    )
+    return [(row[0], row[1], json.loads(row[2]) if row[2] else {}) for row in rows]
+
+
+def flood_requests(db_path: Path, thread_ts: str) -> list[int]:
+    """Ids of the `run`s stored in the interview of `thread_ts`."""
+    return [
+        row[0]
+        for row in _query(
+            db_path,
+            "SELECT m.id FROM messages m JOIN interview_sessions s ON s.id = m.session_id "
+            "WHERE s.thread_ts = ? AND m.kind = 'run_request' ORDER BY m.id",
+            (thread_ts,),
+        )
+    ]
+
+
+def uncovered_runs(db_path: Path, flood: SentFlood) -> list[int]:
+    """The flood's `run`s no posted run result answers yet (all of them until every one is
+    stored): a result answers its own `run` and every earlier one for the same code."""
+    requests = flood_requests(db_path, flood.thread_ts)
+    if len(requests) < flood.count:
+        return requests or [0]
+    answered = [
+        payload["request_id"]
+        for _, ts, payload in run_results_of(db_path, flood.thread_ts)
+        if ts is not None and payload.get("request_id")
+    ]
+    return [r for r in requests if not any(a >= r for a in answered)]
+
+
+def check_code(lane: Lane, table: FaultTable) -> None:
+    """Each hostile snippet answered by a posted run result of the kind expected, and no
+    file it wrote outside the sandbox on the host."""
+    for sent in lane.code:
+        code_ids = {
+            code_id
+            for code_id, content in _query(
+                lane.db_path,
+                "SELECT c.id, c.content FROM code_submissions c JOIN interview_sessions s "
+                "ON s.id = c.session_id WHERE s.thread_ts = ?",
+                (sent.thread_ts,),
+            )
+            if content.strip() == sent.code.strip()
+        }
+        answers = [
+            (ts, payload)
+            for _, ts, payload in run_results_of(lane.db_path, sent.thread_ts)
+            if payload.get("code_id") in code_ids and not payload.get("request_id")
+        ]
+        if not code_ids or not answers:
+            table.failed(sent.fault, "its code was never answered with a run result")
+            continue
+        ts, payload = answers[0]
+        kind = result_kind(payload)
+        table.outcome(sent.fault, kind)
+        if kind not in sent.check.expect:
+            table.failed(sent.fault, f"answered '{kind}', not {' or '.join(sent.check.expect)}")
+        if ts is None:
+            table.failed(sent.fault, "its result was never posted")
+        if sent.outside is not None and sent.outside.exists():
+            table.failed(sent.fault, f"it wrote {sent.outside} on the host")
+
+
+def check_floods(lane: Lane, table: FaultTable) -> None:
+    """Every `run` of a flood answered, by fewer runs than `run`s, the interviewer silent."""
+    for flood in lane.floods:
+        requests = flood_requests(lane.db_path, flood.thread_ts)
+        runs = [
+            payload
+            for _, _, payload in run_results_of(lane.db_path, flood.thread_ts)
+            if payload.get("request_id") in requests
+        ]
+        table.note(flood.fault, f"{len(requests)} `run`s answered by {len(runs)} runs")
+        uncovered = uncovered_runs(lane.db_path, flood)
+        if uncovered:
+            table.failed(flood.fault, f"{len(uncovered)} `run`s never answered")
+        if len(runs) >= len(requests):
+            table.failed(flood.fault, "every `run` was run on its own")
+        marks_ids = ", ".join("?" for _ in requests) or "NULL"
+        spoke = _query(
+            lane.db_path,
+            "SELECT count(*) FROM messages WHERE kind IN ('opening', 'reply') "
+            f"AND answers_through IN ({marks_ids})",
+            tuple(requests),
+        )[0][0]
+        if spoke:
+            table.failed(flood.fault, f"the interviewer answered a `run` {spoke} times")
+
+
+def check_threads_for_the_host(lane: Lane, table: FaultTable, secrets: dict[str, str]) -> None:
+    """Nothing of the host in the threads hostile code ran in: no value of the bot's
+    environment, no byte of its database, in any bot message (text or blocks)."""
+    fault = f"code: host values in the thread ({lane.name} bot)"
+    threads = {sent.thread_ts for sent in lane.code}
+    if not threads:
+        return
+    table.tried(fault, len(threads))
+    posts = [
+        message
+        for channel in lane.slack.messages.values()
+        for message in channel
+        if message.get("bot_id") and message.get("thread_ts") in threads
+    ]
+    leaked: Counter[str] = Counter()
+    for post in posts:
+        shown = str(post.get("text", "")) + json.dumps(post.get("blocks") or [])
+        leaked.update(name for name, value in secrets.items() if value in shown)
+    table.note(fault, f"{len(posts)} bot messages, {sum(leaked.values())} with host values")
+    for name, n in leaked.items():
+        table.failed(fault, f"{name} shown {n} times")
+
+
 def check_log(log: str, table: FaultTable, lane: str) -> None:
     fault = f"bot log ({lane} bot): request bodies / forged lines"
     table.tried(fault)
@@ -1005,6 +1342,8 @@ class Lane:
     files: list[SharedFile] = field(default_factory=list)
     injectors: list[Injector] = field(default_factory=list)
     people: list[HostileCandidate] = field(default_factory=list)
+    code: list[SentCode] = field(default_factory=list)
+    floods: list[SentFlood] = field(default_factory=list)
     # When each hostile step was sent, to line up with the bot's log (kept in the workdir).
     timeline: list[str] = field(default_factory=list)
     # Candidates whose interview could not go on (a thread that never came, an event never
@@ -1033,7 +1372,11 @@ async def open_lane(
         workdir=lane_dir,
         lease_seconds=30.0,
         # An operator's short deadlines keep the run short; the drips and stalls outlast them.
-        extra_env={"MODEL_REPLY_DEADLINE_SECONDS": "20", "GRADE_DEADLINE_SECONDS": "30"},
+        extra_env={
+            "MODEL_REPLY_DEADLINE_SECONDS": "20",
+            "GRADE_DEADLINE_SECONDS": "30",
+            "HOSTILE_HOST_SECRET": HOST_SECRET,
+        },
     )
     lane = Lane(
         name, lane_dir, slack, bot, TimedDeliveries(bot.events_url, give_up_after=time_budget)
@@ -1070,6 +1413,31 @@ class LaneResult:
     errors_logged: int = 0
     log_bytes: int = 0
     pointers: int = 0
+    queue_notes: int = 0
+
+
+def queue_notes(slack: SlackDouble) -> int:
+    """Bot posts telling a candidate their code waits for a sandbox slot."""
+    note = queued_text(1).partition(" — ")[0]
+    return sum(
+        1
+        for channel in slack.messages.values()
+        for message in channel
+        if message.get("bot_id") and str(message.get("text", "")).startswith(note)
+    )
+
+
+def host_values(lane: Lane) -> dict[str, str]:
+    """What no thread may show: the bot's secrets, an environment value only the bot has, its
+    database's URL and the first bytes of its database file."""
+    return {
+        "the bot token": BOT_TOKEN,
+        "the signing secret": SIGNING_SECRET,
+        "the model key": MODEL_KEY,
+        "an environment value of the bot": HOST_SECRET,
+        "the database URL": lane.bot.database_url,
+        "the database file's bytes": SQLITE_HEADER,
+    }
 
 
 async def guarded(lane: Lane, run: Coroutine[Any, Any, None]) -> None:
@@ -1107,8 +1475,13 @@ async def aftermath(lane: Lane, table: FaultTable) -> LaneResult:
     result.lost.update(check_files(lane.db_path, lane.files, lane.slack, table))
     result.duplicated.update(checked.duplicated)
     # A pointer ("start an interview") answers a message the bot did not take as a turn.
-    result.pointers = checked.pointers
+    # The queue note is posted in passing, without an outbox marker: not a pointer.
+    result.queue_notes = queue_notes(lane.slack)
+    result.pointers = checked.pointers - result.queue_notes
     check_grades(lane.db_path, lane.injectors, table)
+    check_code(lane, table)
+    check_floods(lane, table)
+    check_threads_for_the_host(lane, table, host_values(lane))
     log = lane.bot.log_text()
     check_log(log, table, lane.name)
     result.stuck.update(
@@ -1165,7 +1538,7 @@ async def run_hostile(
             offline = await open_lane("offline", workdir, None, time_budget)
             lanes.append(offline)
             for name in itertools.islice(
-                itertools.cycle(("hostile content", "injector", "odd characters")),
+                itertools.cycle(("hostile code", "hostile content", "injector", "odd characters")),
                 offline_candidates,
             ):
                 steps, injector = by_name[name]
@@ -1191,6 +1564,8 @@ async def run_hostile(
                 injectors=lane.injectors,
                 turn_wait=turn_wait,
                 timeline=lane.timeline,
+                code=lane.code,
+                floods=lane.floods,
             )
             lane.people.append(person)
             runs.append(
@@ -1231,6 +1606,7 @@ async def run_hostile(
             total.errors_logged += result.errors_logged
             total.log_bytes += result.log_bytes
             total.pointers += result.pointers
+            total.queue_notes += result.queue_notes
         return HostileReport(
             table=table,
             acks={lane.name: lane.deliveries.latencies for lane in lanes},
@@ -1249,9 +1625,9 @@ async def run_hostile(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--candidates", type=int, default=6, help="candidates of the model's bot")
+    parser.add_argument("--candidates", type=int, default=7, help="candidates of the model's bot")
     parser.add_argument(
-        "--offline-candidates", type=int, default=3, help="candidates of the offline bot"
+        "--offline-candidates", type=int, default=4, help="candidates of the offline bot"
     )
     parser.add_argument("--interviews", type=int, default=2, help="interviews per candidate")
     parser.add_argument("--idle", type=int, default=1100, help="idle connections per wave")
