@@ -20,7 +20,7 @@ import pytest
 from bot.execution import CodeRunner, RunResult, Submission
 from bot.execution.cases import RunnableProblem
 from bot.execution.pool import QueueNotice
-from bot.execution.sandbox import Limits
+from bot.execution.sandbox import WORK_DIR, Limits
 from bot.interview.domain import Problem
 from bot.interview.outbox import RunResultPost
 from bot.interview.problem_bank import ProblemBank
@@ -49,6 +49,8 @@ SECRETS = (MARKER, SIGNING_SECRET, BOT_TOKEN)
 SQLITE_HEADER = "SQLite format 3"
 # Short, so the loop and the fork bomb stop soon; the honest solution runs well within it.
 LIMITS = Limits(wall_seconds=2.0, cpu_seconds=1)
+# A file in the sandbox's work directory, the one place it may write.
+INSIDE = f"{WORK_DIR}/inside"
 
 
 class StartedRunner(CodeRunner):
@@ -150,7 +152,7 @@ print(FOUND, file=sys.stderr)
 
 def writing_outside(targets: list[Path]) -> str:
     """Writes into its work directory and to each of `targets` and returns how each went."""
-    paths = ["/tmp/inside", *map(str, targets)]
+    paths = [INSIDE, *map(str, targets)]
     return f"""import json
 outcome = {{}}
 for path in {paths!r}:
@@ -276,8 +278,10 @@ async def test_hostile_code_is_stopped_and_reported_while_another_candidate_is_a
     read = json.loads(json.loads(by_name["reading the host"].failures[0].actual or "")[6:])
     assert read["db"] == "FileNotFoundError", read
     assert not any("=" in entry for entry in read["env"]), read
+    # A str is a count of entries or an error: no variable named like a secret was seen.
+    assert isinstance(read["pid1"], str) and isinstance(read["self"], str), read
     wrote = json.loads(json.loads(by_name["writing outside"].failures[0].actual or "")[6:])
-    assert wrote.pop("/tmp/inside") == "written"
+    assert wrote.pop(INSIDE) == "written"
     assert set(wrote.values()) <= {"FileNotFoundError", "PermissionError", "OSError"}, wrote
     assert [path for path in outside if path.exists()] == []
 
