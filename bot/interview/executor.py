@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.admission import WorkSlots
-from bot.execution import CodeRunner, RunResult, RunStatus, Submission, detect_language
+from bot.execution import CodeRunner, RunResult, RunStatus, Submission
 from bot.interview import outbox
 from bot.interview.code import FileRejected, check_file_metadata, decode_file
 from bot.interview.domain import (
@@ -67,6 +67,7 @@ from bot.interview.steps import (
     TimeIsUp,
     Warn,
     Withhold,
+    run_language,
 )
 from bot.interview.store import InterviewStore
 from bot.interview.transcript import grade_of, item_of, problem_of, session_ref, turn_context
@@ -421,9 +422,8 @@ class StepExecutor:
         code = run.code
         if code is None:
             return RunResultPost(0, run.request_id, NO_CODE, "", 0, 0, NO_CODE_TEXT)
-        language = (
-            run.language or detect_language(fence=code.language, filename=code.filename).language
-        )
+        # As the step decided which `run`s this run answers: the same code in the same language.
+        language = run_language(code, run.language)
         if language is None:
             # Never guess: code run as the wrong language fails for no fault of its own.
             return RunResultPost(
