@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.execution import CodeRunner, RunResult, Submission
+from bot.execution.cases import RunnableProblem
 from bot.execution.pool import QueueNotice
 from bot.execution.sandbox import Sandbox
-from bot.interview.domain import Problem
 from bot.interview.outbox import RunResultPost
 from bot.interview.worker import EngineTuning
 from handlers.blocks import ids
@@ -48,7 +48,11 @@ class CountingRunner(CodeRunner):
         self.submissions: list[Submission] = []
 
     async def run(
-        self, problem: Problem, submission: Submission, *, on_queued: QueueNotice | None = None
+        self,
+        problem: RunnableProblem,
+        submission: Submission,
+        *,
+        on_queued: QueueNotice | None = None,
     ) -> RunResult:
         self.submissions.append(submission)
         return await super().run(problem, submission, on_queued=on_queued)
@@ -63,7 +67,11 @@ class DiesAfterRunning(CountingRunner):
         self.ran = asyncio.Event()
 
     async def run(
-        self, problem: Problem, submission: Submission, *, on_queued: QueueNotice | None = None
+        self,
+        problem: RunnableProblem,
+        submission: Submission,
+        *,
+        on_queued: QueueNotice | None = None,
     ) -> RunResult:
         await super().run(problem, submission, on_queued=on_queued)
         self.ran.set()
@@ -79,7 +87,11 @@ class SlowToStart(CountingRunner):
         self.delay = delay
 
     async def run(
-        self, problem: Problem, submission: Submission, *, on_queued: QueueNotice | None = None
+        self,
+        problem: RunnableProblem,
+        submission: Submission,
+        *,
+        on_queued: QueueNotice | None = None,
     ) -> RunResult:
         await asyncio.sleep(self.delay)
         return await super().run(problem, submission, on_queued=on_queued)
@@ -89,7 +101,11 @@ class AlwaysFails(CountingRunner):
     """A runner broken on the bot's side: every run raises."""
 
     async def run(
-        self, problem: Problem, submission: Submission, *, on_queued: QueueNotice | None = None
+        self,
+        problem: RunnableProblem,
+        submission: Submission,
+        *,
+        on_queued: QueueNotice | None = None,
     ) -> RunResult:
         self.submissions.append(submission)
         raise RuntimeError("the runner is broken")
