@@ -220,8 +220,10 @@ def _judge(
         message = str(load_error.get("load_error", ""))
         if load_error.get("trace"):
             message = f"{message}\n{load_error['trace']}"
+        # Top-level code runs while loading: out of memory there is the limit, not a bug.
+        out_of_memory = any(marker in message for marker in _MEMORY_MARKERS)
         return RunResult(
-            RunStatus.COMPILE_ERROR,
+            RunStatus.MEMORY_LIMIT if out_of_memory else RunStatus.COMPILE_ERROR,
             language,
             0,
             total,

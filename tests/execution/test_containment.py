@@ -137,6 +137,25 @@ async def test_a_memory_hog_is_stopped_as_a_memory_limit(
     assert seconds < STOPPED_WITHIN
 
 
+@pytest.mark.parametrize(
+    ("language", "code"),
+    [
+        ("python", "hog = bytearray(4 << 30)\n"),
+        ("javascript", "const all = [];\nfor (;;) all.push(Buffer.alloc(1 << 28));\n"),
+    ],
+    ids=["python", "javascript"],
+)
+async def test_a_memory_hog_while_the_code_loads_is_a_memory_limit_not_a_compile_error(
+    runner: CodeRunner, problem: Problem, language: str, code: str
+) -> None:
+    # Top-level code runs as the harness loads it: running out of memory there is the
+    # memory limit, not code that "did not compile".
+    result = await runner.run(problem, Submission(language, code))
+    assert result.status is RunStatus.MEMORY_LIMIT, result
+    assert "memory limit exceeded" in result.summary()
+    assert "did not compile" not in result.summary()
+
+
 async def test_a_hundred_megabytes_of_output_is_cut_off(
     runner: CodeRunner, problem: Problem
 ) -> None:
