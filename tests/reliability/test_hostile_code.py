@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import AsyncIterator, Callable
 from functools import partial
 from pathlib import Path
@@ -116,6 +117,35 @@ FORK_BOMB = (
     "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
 )
 HUNDRED_MB_OF_OUTPUT = "import sys\nfor _ in range(100):\n    sys.stdout.write('x' * 1_000_000)\n"
+MEMORY_HOG = "hog = bytearray(4 << 30)\n"
+# Sleeping uses no CPU: only the wall clock stops it.
+SLEEPING = "import time\ntime.sleep(60)\n"
+
+
+def connecting_to(port: int) -> str:
+    """Opens a connection to the host's 127.0.0.1:`port` and returns how it went."""
+    return f"""import json, socket
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=1).close()
+    outcome = "connected"
+except OSError as exc:
+    outcome = type(exc).__name__ + ": " + str(exc)
+FOUND = "probe " + json.dumps(outcome)
+"""
+
+
+def signalling(bot_pid: int) -> str:
+    """Kills the bot's process by its pid, then everyone it can see, and returns how it went."""
+    return f"""import json, os, signal
+outcome = {{"parent": os.getppid()}}
+for name, pid in (("bot", {bot_pid}), ("everyone", -1)):
+    try:
+        os.kill(pid, signal.SIGKILL)
+        outcome[name] = "sent"
+    except OSError as exc:
+        outcome[name] = type(exc).__name__
+FOUND = "probe " + json.dumps(outcome)
+"""
 
 
 def reading_the_host(database: Path) -> str:
@@ -217,6 +247,15 @@ async def test_hostile_code_is_stopped_and_reported_while_another_candidate_is_a
     hostile = await start_interview(bot)
     honest = await start_interview(bot, user=HONEST)
     problem = await problem_of(bot, hostile)
+    # A server on the host, for the code to try to reach.
+    connections: list[object] = []
+
+    async def accept(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer.get_extra_info("peername"))
+        writer.close()
+
+    listening = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = listening.sockets[0].getsockname()[1]
     # Where a writable host would take the writes: beside the bot's database, and the root.
     outside = [tmp_path / "escaped", Path("/escaped-by-candidate-code")]
     attacks = [
@@ -225,6 +264,10 @@ async def test_hostile_code_is_stopped_and_reported_while_another_candidate_is_a
         ("100 MB of output", HUNDRED_MB_OF_OUTPUT),
         ("reading the host", reading_the_host(database) + answering_with_found(problem)),
         ("writing outside", writing_outside(outside) + answering_with_found(problem)),
+        ("memory hog", MEMORY_HOG),
+        ("sleeping", SLEEPING),
+        ("network", connecting_to(port) + answering_with_found(problem)),
+        ("signalling the bot", signalling(os.getpid()) + answering_with_found(problem)),
     ]
     health: list[int] = []
     assert not any(path.exists() for path in outside)
@@ -254,7 +297,8 @@ async def test_hostile_code_is_stopped_and_reported_while_another_candidate_is_a
         await wait_for(lambda: _all_answered(bot, honest), 30)
         health.append(await healthz(bot))
 
-    await asyncio.gather(attack(), interview())
+    async with listening:
+        await asyncio.gather(attack(), interview())
     await bot.settle(timeout=60)
 
     # Each attack is reported, in order, as what stopped it.
@@ -262,12 +306,14 @@ async def test_hostile_code_is_stopped_and_reported_while_another_candidate_is_a
     assert len(reported) == len(attacks)
     by_name = {name: result for (name, _), (_, result) in zip(attacks, reported, strict=True)}
     assert all(row.slack_ts is not None for row, _ in reported)
-    for name in ("infinite loop", "fork bomb"):
+    for name in ("infinite loop", "fork bomb", "sleeping"):
         assert by_name[name].status == "timeout", by_name[name]
         assert "time limit exceeded" in by_name[name].summary
     assert by_name["100 MB of output"].status == "output_limit"
     assert "output limit exceeded" in by_name["100 MB of output"].summary
-    for name in ("reading the host", "writing outside"):
+    assert by_name["memory hog"].status == "memory_limit"
+    assert "memory limit exceeded" in by_name["memory hog"].summary
+    for name in ("reading the host", "writing outside", "network", "signalling the bot"):
         result = by_name[name]
         assert result.status == "ok" and result.passed == 0 < result.total, result
         assert result.failures and (result.failures[0].actual or "").startswith('"probe ')
@@ -284,6 +330,12 @@ async def test_hostile_code_is_stopped_and_reported_while_another_candidate_is_a
     assert wrote.pop(INSIDE) == "written"
     assert set(wrote.values()) <= {"FileNotFoundError", "PermissionError", "OSError"}, wrote
     assert [path for path in outside if path.exists()] == []
+    reached = json.loads(json.loads(by_name["network"].failures[0].actual or "")[6:])
+    assert reached != "connected" and connections == [], reached
+    # In its own PID namespace the code has no parent and the bot's pid is nobody's; this
+    # process (the bot) is alive to assert it.
+    signalled = json.loads(json.loads(by_name["signalling the bot"].failures[0].actual or "")[6:])
+    assert signalled["parent"] == 0 and signalled["bot"] == "ProcessLookupError", signalled
 
     # Nothing of the host in anything posted to Slack, nor kept in the transcript.
     sent = everything_sent_to_slack(fake_slack)
