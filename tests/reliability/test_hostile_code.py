@@ -33,6 +33,7 @@ from tests.reliability.conftest import (
     FAST_TUNING,
     Thread,
     assert_each_posted_once,
+    bot_posts,
     messages_of,
     say,
     start_interview,
@@ -228,6 +229,22 @@ def assert_nothing_of_the_host(text: str) -> None:
     assert SQLITE_HEADER not in text, "bytes of the bot's database reached Slack"
 
 
+# What each attack's result says stopped it: its status and the words the thread shows.
+STOPPED_BY = {
+    "infinite loop": ("timeout", "time limit exceeded"),
+    "fork bomb": ("timeout", "time limit exceeded"),
+    "100 MB of output": ("output_limit", "output limit exceeded"),
+    "reading the host": ("ok", "tests passed"),
+    "writing outside": ("ok", "tests passed"),
+    "memory hog": ("memory_limit", "memory limit exceeded"),
+    "sleeping": ("timeout", "time limit exceeded"),
+    "network": ("ok", "tests passed"),
+    "signalling the bot": ("ok", "tests passed"),
+}
+# Attacks whose code answers the tests with what it found (the probe's findings).
+PROBES = ("reading the host", "writing outside", "network", "signalling the bot")
+
+
 async def test_hostile_code_is_stopped_and_reported_while_another_candidate_is_answered(
     launch: Callable[..., Any],
     fake_slack: SlackDouble,
@@ -301,22 +318,19 @@ async def test_hostile_code_is_stopped_and_reported_while_another_candidate_is_a
         await asyncio.gather(attack(), interview())
     await bot.settle(timeout=60)
 
-    # Each attack is reported, in order, as what stopped it.
+    # Each attack is reported, in order, as what stopped it, in the thread as in the transcript.
     reported = await results_of(bot, hostile)
     assert len(reported) == len(attacks)
     by_name = {name: result for (name, _), (_, result) in zip(attacks, reported, strict=True)}
-    assert all(row.slack_ts is not None for row, _ in reported)
-    for name in ("infinite loop", "fork bomb", "sleeping"):
-        assert by_name[name].status == "timeout", by_name[name]
-        assert "time limit exceeded" in by_name[name].summary
-    assert by_name["100 MB of output"].status == "output_limit"
-    assert "output limit exceeded" in by_name["100 MB of output"].summary
-    assert by_name["memory hog"].status == "memory_limit"
-    assert "memory limit exceeded" in by_name["memory hog"].summary
-    for name in ("reading the host", "writing outside", "network", "signalling the bot"):
-        result = by_name[name]
-        assert result.status == "ok" and result.passed == 0 < result.total, result
-        assert result.failures and (result.failures[0].actual or "").startswith('"probe ')
+    posted = {m["ts"]: str(m.get("text")) for m in bot_posts(fake_slack, hostile)}
+    for (name, _), (row, result) in zip(attacks, reported, strict=True):
+        status, words = STOPPED_BY[name]
+        assert result.status == status, (name, result)
+        assert result.passed == 0 < result.total, (name, result)
+        assert words in result.summary and words in posted[row.slack_ts or ""], name
+    for name in PROBES:
+        failure = by_name[name].failures[0]
+        assert (failure.actual or "").startswith('"probe '), (name, failure)
 
     # What the probes saw: no database, no secret in any environment, nothing written.
     # With the environment passed in, `env` lists the secrets; with the host's files bound, `db`
