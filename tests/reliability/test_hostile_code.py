@@ -1,9 +1,13 @@
-"""Hostile code through the real Bolt app, the Slack double and the real bubblewrap sandbox:
-one candidate's infinite loop, fork bomb, flood of output, reads of the host's secrets and
-writes outside the work directory are each stopped and reported as such, nothing of the host
-reaches Slack, and meanwhile another candidate's interview is answered turn by turn and their
-code is run. Code shared as a plain file (not a snippet, not fenced) is run by its file name's
-language, and a file whose language cannot be told is asked about."""
+"""Hostile code through the real Bolt app, the Slack double and the real bubblewrap sandbox.
+
+One candidate sends, one after another, an infinite loop, a fork bomb, 100 MB of output, code
+reading the bot's database and every environment it can see, code writing outside its work
+directory, a memory hog, a sleep past the wall clock, a connection to a server on the host and
+signals at the bot: each is stopped and reported as such, nothing of the host reaches Slack or
+the transcript, and meanwhile another candidate's turns, slash command and run are answered.
+Code shared as a plain uploaded file (not a snippet, not fenced) is run by its file name's
+language, and a file whose language cannot be told is asked about.
+"""
 
 from __future__ import annotations
 
@@ -225,8 +229,8 @@ def everything_sent_to_slack(slack: SlackDouble) -> str:
 
 def assert_nothing_of_the_host(text: str) -> None:
     for secret in SECRETS:
-        assert secret not in text, f"a secret of the host reached Slack: {secret}"
-    assert SQLITE_HEADER not in text, "bytes of the bot's database reached Slack"
+        assert secret not in text, f"a secret of the host got out: {secret}"
+    assert SQLITE_HEADER not in text, "bytes of the bot's database got out"
 
 
 # What each attack's result says stopped it: its status and the words the thread shows.
