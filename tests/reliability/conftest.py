@@ -15,6 +15,7 @@ import pytest
 from slack_sdk.http_retry import async_handler, builtin_async_handlers
 from sqlalchemy import func, select, update
 
+from bot.execution import CodeRunner
 from bot.interview.domain import Interviewer
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
 from bot.interview.worker import EngineTuning
@@ -64,6 +65,7 @@ async def launch_bot(
     start_jobs: bool = False,
     sweep_interval: float = 0.05,
     time_limit: int = 45,
+    code_runner: CodeRunner | None = None,
 ) -> BotHarness:
     """tests.conftest.start_bot with this suite's fast timers."""
     return await start_bot(
@@ -74,6 +76,7 @@ async def launch_bot(
         start_jobs=start_jobs,
         interviewer=interviewer,
         sweep_interval=sweep_interval,
+        code_runner=code_runner,
     )
 
 

@@ -7,22 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from bot.execution import CodeRunner, RunResult, Submission
+from bot.execution.cases import RunnableProblem
 from bot.execution.pool import QueueNotice
-from bot.interview.domain import Problem
 from bot.interview.outbox import RunResultPost
 from handlers.blocks import ids
 from handlers.blocks.interview import BEST_SO_FAR_PREFIX
 from sandbox.slack_double import Call, SlackDouble
 from storage.models import InterviewSession
-from tests.conftest import BotHarness, start_bot, stop_bot
+from tests.conftest import BotHarness
 from tests.reliability.conftest import (
-    FAST_TUNING,
     Thread,
     messages_of,
     say,
@@ -30,21 +27,6 @@ from tests.reliability.conftest import (
     wait_for,
 )
 from tests.reliability.test_code_runs import fenced, kinds, results_of, source
-
-
-@pytest.fixture
-async def launch() -> AsyncIterator[Callable[..., Any]]:
-    started: list[BotHarness] = []
-
-    async def factory(**kwargs: Any) -> BotHarness:
-        kwargs.setdefault("tuning", FAST_TUNING)
-        harness = await start_bot(**kwargs)
-        started.append(harness)
-        return harness
-
-    yield factory
-    for harness in reversed(started):
-        await stop_bot(harness)
 
 
 def problem_updates(slack: SlackDouble, thread: Thread) -> list[Call]:
@@ -88,7 +70,11 @@ class GatedRunner(CodeRunner):
         self.gate = asyncio.Event()
 
     async def run(
-        self, problem: Problem, submission: Submission, *, on_queued: QueueNotice | None = None
+        self,
+        problem: RunnableProblem,
+        submission: Submission,
+        *,
+        on_queued: QueueNotice | None = None,
     ) -> RunResult:
         self.started.set()
         await self.gate.wait()

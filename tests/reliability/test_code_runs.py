@@ -7,11 +7,10 @@ and never runs code, and a run cut short by a crash is run again with one result
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from bot.execution import CodeRunner, RunResult, Submission
@@ -111,21 +110,6 @@ class AlwaysFails(CountingRunner):
         raise RuntimeError("the runner is broken")
 
 
-@pytest.fixture
-async def launch() -> AsyncIterator[Callable[..., Any]]:
-    started: list[BotHarness] = []
-
-    async def factory(**kwargs: Any) -> BotHarness:
-        kwargs.setdefault("tuning", FAST_TUNING)
-        harness = await start_bot(**kwargs)
-        started.append(harness)
-        return harness
-
-    yield factory
-    for harness in reversed(started):
-        await stop_bot(harness)
-
-
 async def problem_id(bot: BotHarness, thread: Thread) -> str:
     async with bot.runtime.db.sessions() as s:
         row = await s.get(InterviewSession, thread.session_id)
@@ -152,6 +136,12 @@ async def kinds(bot: BotHarness, thread: Thread) -> list[str]:
     return [m.kind for m in await messages_of(bot.runtime.db, thread.session_id)]
 
 
+async def say_and_settle(bot: BotHarness, thread: Thread, text: str) -> None:
+    """The candidate writes in the thread and the bot has done all it does about it."""
+    await say(bot, thread, text)
+    await bot.settle()
+
+
 def thread_texts(slack: SlackDouble, thread: Thread) -> list[str]:
     return [str(m.get("text")) for m in bot_posts(slack, thread)]
 
@@ -161,8 +151,7 @@ async def test_a_fenced_solution_is_run_and_its_result_comes_before_the_reply(
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     thread = await start_interview(bot)
-    await say(bot, thread, fenced(await source(bot, thread)))
-    await bot.settle()
+    await say_and_settle(bot, thread, fenced(await source(bot, thread)))
 
     [(row, result)] = await results_of(bot, thread)
     assert result.status == "ok" and result.language == "python"
@@ -203,12 +192,10 @@ async def test_run_alone_runs_the_latest_code_again_and_the_interviewer_stays_si
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     thread = await start_interview(bot)
-    await say(bot, thread, fenced(await source(bot, thread)))
-    await bot.settle()
+    await say_and_settle(bot, thread, fenced(await source(bot, thread)))
     before = await kinds(bot, thread)
 
-    await say(bot, thread, "run")
-    await bot.settle()
+    await say_and_settle(bot, thread, "run")
 
     after = await kinds(bot, thread)
     assert after[len(before) :] == ["run_request", "run_result"]
@@ -229,8 +216,7 @@ async def test_run_again_button_reruns_for_the_candidate_only(
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     thread = await start_interview(bot)
-    await say(bot, thread, fenced(await source(bot, thread)))
-    await bot.settle()
+    await say_and_settle(bot, thread, fenced(await source(bot, thread)))
     [(row, _)] = await results_of(bot, thread)
     container = {
         "type": "message",
@@ -265,15 +251,13 @@ async def test_code_whose_language_cannot_be_told_is_asked_about_then_run_as_nam
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     thread = await start_interview(bot)
-    await say(bot, thread, fenced(await source(bot, thread), tag=""))
-    await bot.settle()
+    await say_and_settle(bot, thread, fenced(await source(bot, thread), tag=""))
 
     [(row, asked)] = await results_of(bot, thread)
     assert asked.status == "unknown_language" and not asked.ran
     assert "run python" in row.text and row.slack_ts is not None
 
-    await say(bot, thread, "run python")
-    await bot.settle()
+    await say_and_settle(bot, thread, "run python")
     [_, (_, ran)] = await results_of(bot, thread)
     assert ran.code_id == asked.code_id
     assert ran.language == "python" and ran.passed == ran.total > 0
@@ -286,8 +270,7 @@ async def test_a_language_the_bot_cannot_run_is_answered_plainly_and_still_revie
     bot = await launch(slack=fake_slack, database_url=sqlite_url, code_runner=runner)
     thread = await start_interview(bot)
     java = "class Solution {\n  int answer() { return 42; }\n}"
-    await say(bot, thread, fenced(java, tag="java"))
-    await bot.settle()
+    await say_and_settle(bot, thread, fenced(java, tag="java"))
 
     [(row, result)] = await results_of(bot, thread)
     assert result.status == "unsupported_language" and not result.ran
@@ -303,10 +286,8 @@ async def test_without_the_sandbox_execution_is_said_unavailable_once_and_no_cod
     bot = await launch(slack=fake_slack, database_url=sqlite_url, code_runner=runner)
     thread = await start_interview(bot)
     code = await source(bot, thread)
-    await say(bot, thread, fenced(code))
-    await bot.settle()
-    await say(bot, thread, fenced(code + "\n# second try"))
-    await bot.settle()
+    await say_and_settle(bot, thread, fenced(code))
+    await say_and_settle(bot, thread, fenced(code + "\n# second try"))
 
     # Each submission was tried; the notice is in the thread once.
     [(row, result), (_, again)] = await results_of(bot, thread)
@@ -331,8 +312,7 @@ async def test_code_sent_after_execution_was_unavailable_runs_once_the_sandbox_w
     try:
         thread = await start_interview(first)
         code = await source(first, thread)
-        await say(first, thread, fenced(code))
-        await first.settle()
+        await say_and_settle(first, thread, fenced(code))
         [(_, unavailable)] = await results_of(first, thread)
         assert unavailable.status == "unavailable"
     finally:
@@ -340,8 +320,7 @@ async def test_code_sent_after_execution_was_unavailable_runs_once_the_sandbox_w
 
     working = CountingRunner()
     second = await launch(slack=fake_slack, database_url=sqlite_url, code_runner=working)
-    await say(second, thread, fenced(code + "\n# after the restart"))
-    await second.settle()
+    await say_and_settle(second, thread, fenced(code + "\n# after the restart"))
 
     [_, (row, ran)] = await results_of(second, thread)
     assert ran.ran and ran.passed == ran.total > 0
@@ -373,15 +352,12 @@ async def test_the_interview_record_keeps_the_final_and_the_best_result(
 ) -> None:
     bot = await launch(slack=fake_slack, database_url=sqlite_url)
     thread = await start_interview(bot)
-    await say(bot, thread, fenced(await source(bot, thread)))
-    await bot.settle()
-    await say(bot, thread, fenced(await source(bot, thread, "broken")))
-    await bot.settle()
+    await say_and_settle(bot, thread, fenced(await source(bot, thread)))
+    await say_and_settle(bot, thread, fenced(await source(bot, thread, "broken")))
     [(_, best), (_, final)] = await results_of(bot, thread)
     assert best.passed == best.total and final.passed < final.total
 
-    await say(bot, thread, "done")
-    await bot.settle()
+    await say_and_settle(bot, thread, "done")
     [record] = await interviews_of(bot.runtime.db, thread.session_id)
     assert (record.tests_passed, record.tests_total) == (final.passed, final.total)
     assert (record.best_tests_passed, record.best_tests_total) == (best.passed, best.total)
@@ -431,8 +407,7 @@ async def test_a_redelivered_run_is_stored_and_answered_once(
     runner = CountingRunner()
     bot = await launch(slack=fake_slack, database_url=any_db_url, code_runner=runner)
     thread = await start_interview(bot)
-    await say(bot, thread, fenced(await source(bot, thread)))
-    await bot.settle()
+    await say_and_settle(bot, thread, fenced(await source(bot, thread)))
 
     ts = "1700000000.424242"
     replies = await asyncio.gather(

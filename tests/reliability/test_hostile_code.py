@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,10 +31,9 @@ from bot.interview.outbox import RunResultPost
 from bot.interview.problem_bank import ProblemBank
 from sandbox.slack_double import BOT_TOKEN, SIGNING_SECRET, SlackDouble
 from storage.models import InterviewSession, Message
-from tests.conftest import BotHarness, start_bot, stop_bot
+from tests.conftest import BotHarness
 from tests.execution.test_containment import _sandbox_processes
 from tests.reliability.conftest import (
-    FAST_TUNING,
     Thread,
     assert_each_posted_once,
     bot_posts,
@@ -75,21 +74,6 @@ class StartedRunner(CodeRunner):
     ) -> RunResult:
         self.started.set()
         return await super().run(problem, submission, on_queued=on_queued)
-
-
-@pytest.fixture
-async def launch() -> AsyncIterator[Callable[..., Any]]:
-    started: list[BotHarness] = []
-
-    async def factory(**kwargs: Any) -> BotHarness:
-        kwargs.setdefault("tuning", FAST_TUNING)
-        harness = await start_bot(**kwargs)
-        started.append(harness)
-        return harness
-
-    yield factory
-    for harness in reversed(started):
-        await stop_bot(harness)
 
 
 async def problem_of(bot: BotHarness, thread: Thread) -> Problem:

@@ -11,8 +11,6 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.execution import CodeRunner, RunResult, Submission
 from bot.execution.pool import QueueNotice, RunPool
 from bot.execution.sandbox import Limits
@@ -20,9 +18,8 @@ from bot.interview.outbox import RunResultPost
 from bot.interview.steps import Idle, next_step
 from sandbox.slack_double import SlackDouble
 from storage.models import InterviewSession, Message
-from tests.conftest import BotHarness, start_bot, stop_bot
+from tests.conftest import BotHarness
 from tests.reliability.conftest import (
-    FAST_TUNING,
     Thread,
     assert_each_posted_once,
     messages_of,
@@ -79,21 +76,6 @@ class NamedRunner(CodeRunner):
             return await super().run(problem, submission, on_queued=on_queued)
         finally:
             RUN_OF.reset(token)
-
-
-@pytest.fixture
-async def launch() -> AsyncIterator[Callable[..., Any]]:
-    started: list[BotHarness] = []
-
-    async def factory(**kwargs: Any) -> BotHarness:
-        kwargs.setdefault("tuning", FAST_TUNING)
-        harness = await start_bot(**kwargs)
-        started.append(harness)
-        return harness
-
-    yield factory
-    for harness in reversed(started):
-        await stop_bot(harness)
 
 
 async def solution(bot: BotHarness, thread: Thread) -> str:
