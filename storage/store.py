@@ -149,16 +149,14 @@ class SqlStore(abc.ABC):
         answers_through: int | None = None,
         phase: str | None = None,
     ) -> int | None:
-        return await outbox.queue(
-            self.db,
-            self.insert,
+        return await self._queue_reply(
             session_id,
+            posting=False,
             role=role,
             item=item,
             now=now,
             key=key,
             answers_through=answers_through,
-            new_work=False,
             phase=phase,
         )
 
@@ -173,6 +171,30 @@ class SqlStore(abc.ABC):
         answers_through: int | None = None,
         phase: str | None = None,
     ) -> int | None:
+        return await self._queue_reply(
+            session_id,
+            posting=True,
+            role=role,
+            item=item,
+            now=now,
+            key=key,
+            answers_through=answers_through,
+            phase=phase,
+        )
+
+    async def _queue_reply(
+        self,
+        session_id: int,
+        *,
+        posting: bool,
+        role: str,
+        item: OutboxItem,
+        now: datetime,
+        key: str | None,
+        answers_through: int | None,
+        phase: str | None,
+    ) -> int | None:
+        # Queued by the worker that is already on the session: no new work to wake it for.
         return await outbox.queue(
             self.db,
             self.insert,
@@ -183,7 +205,7 @@ class SqlStore(abc.ABC):
             key=key,
             answers_through=answers_through,
             new_work=False,
-            posting=True,
+            posting=posting,
             phase=phase,
         )
 
