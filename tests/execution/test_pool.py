@@ -80,9 +80,8 @@ async def _queue_behind(
     return events, tasks
 
 
-async def test_a_waiter_hears_again_when_it_moves_up() -> None:
-    pool = RunPool(1)
-    events, holders = await _queue_behind(pool, 2)  # one runs, one waits
+async def _join_the_queue(pool: RunPool) -> tuple[list[int], asyncio.Task[None]]:
+    """A job that waits for a slot and does nothing with it; the places it heard, in order."""
     heard: list[int] = []
 
     async def queued(place: int) -> None:
@@ -94,6 +93,13 @@ async def test_a_waiter_hears_again_when_it_moves_up() -> None:
 
     waiting = asyncio.create_task(job())
     await asyncio.sleep(0)
+    return heard, waiting
+
+
+async def test_a_waiter_hears_again_when_it_moves_up() -> None:
+    pool = RunPool(1)
+    events, holders = await _queue_behind(pool, 2)  # one runs, one waits
+    heard, waiting = await _join_the_queue(pool)
     assert heard == [2]
     events[0].set()  # the running one ends: the waiter ahead gets the slot
     await asyncio.sleep(0.01)
@@ -106,17 +112,7 @@ async def test_a_waiter_hears_again_when_it_moves_up() -> None:
 async def test_reports_are_bounded_each_at_most_half_the_last() -> None:
     pool = RunPool(1)
     events, holders = await _queue_behind(pool, 9)  # one runs, eight wait
-    heard: list[int] = []
-
-    async def queued(place: int) -> None:
-        heard.append(place)
-
-    async def job() -> None:
-        async with pool.slot(queued):
-            pass
-
-    waiting = asyncio.create_task(job())
-    await asyncio.sleep(0)
+    heard, waiting = await _join_the_queue(pool)
     for event in events:  # the queue moves one place at a time
         event.set()
         await asyncio.sleep(0.01)
@@ -127,17 +123,7 @@ async def test_reports_are_bounded_each_at_most_half_the_last() -> None:
 async def test_a_waiter_ahead_giving_up_moves_those_behind() -> None:
     pool = RunPool(1)
     events, holders = await _queue_behind(pool, 2)
-    heard: list[int] = []
-
-    async def queued(place: int) -> None:
-        heard.append(place)
-
-    async def job() -> None:
-        async with pool.slot(queued):
-            pass
-
-    waiting = asyncio.create_task(job())
-    await asyncio.sleep(0)
+    heard, waiting = await _join_the_queue(pool)
     assert heard == [2]
     holders[1].cancel()
     await asyncio.sleep(0.01)
