@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import func, select, update
 from bot.execution import CodeRunner
 from bot.interview.domain import Interviewer
 from bot.interview.llm_interviewer import ModelInterviewer, model_client
+from bot.interview.outbox import RunResultPost
 from bot.interview.worker import EngineTuning
 from handlers.blocks import ids
 from sandbox.model_server import FakeModelServer
@@ -185,6 +187,43 @@ def posted_markers(slack: SlackDouble) -> Counter[str]:
 def assert_each_posted_once(slack: SlackDouble) -> None:
     twice = {marker: n for marker, n in posted_markers(slack).items() if n > 1}
     assert not twice, f"posted more than once: {twice}"
+
+
+# Code runs ---------------------------------------------------------------------------------
+
+SOLUTIONS = Path(__file__).parents[1] / "execution" / "solutions"
+
+
+async def problem_id(bot: BotHarness, thread: Thread) -> str:
+    async with bot.runtime.db.sessions() as s:
+        row = await s.get(InterviewSession, thread.session_id)
+    assert row is not None
+    return row.problem_id
+
+
+async def source(bot: BotHarness, thread: Thread, kind: str = "solution", ext: str = "py") -> str:
+    return (SOLUTIONS / await problem_id(bot, thread) / f"{kind}.{ext}").read_text()
+
+
+def fenced(code: str, tag: str = "python") -> str:
+    return f"Here is my code:\n```{tag}\n{code}\n```"
+
+
+async def results_of(bot: BotHarness, thread: Thread) -> list[tuple[Message, RunResultPost]]:
+    rows = await messages_of(bot.runtime.db, thread.session_id)
+    return [
+        (m, RunResultPost.from_payload(m.payload or {})) for m in rows if m.kind == "run_result"
+    ]
+
+
+async def kinds(bot: BotHarness, thread: Thread) -> list[str]:
+    return [m.kind for m in await messages_of(bot.runtime.db, thread.session_id)]
+
+
+async def say_and_settle(bot: BotHarness, thread: Thread, text: str) -> None:
+    """The candidate writes in the thread and the bot has done all it does about it."""
+    await say(bot, thread, text)
+    await bot.settle()
 
 
 async def row_counts(db: Database) -> dict[str, int]:

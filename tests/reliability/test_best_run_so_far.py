@@ -21,12 +21,15 @@ from storage.models import InterviewSession
 from tests.conftest import BotHarness
 from tests.reliability.conftest import (
     Thread,
+    fenced,
+    kinds,
     messages_of,
+    results_of,
     say,
+    source,
     start_interview,
     wait_for,
 )
-from tests.reliability.test_code_runs import fenced, kinds, results_of, source
 
 
 def problem_updates(slack: SlackDouble, thread: Thread) -> list[Call]:

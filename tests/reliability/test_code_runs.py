@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -17,25 +16,28 @@ from bot.execution import CodeRunner, RunResult, Submission
 from bot.execution.cases import RunnableProblem
 from bot.execution.pool import QueueNotice
 from bot.execution.sandbox import Sandbox
-from bot.interview.outbox import RunResultPost
 from bot.interview.worker import EngineTuning
 from handlers.blocks import ids
 from sandbox.slack_double import SlackDouble
-from storage.models import InterviewSession, Message
-from tests.conftest import BotHarness, start_bot, stop_bot
+from storage.models import Message
+from tests.conftest import start_bot, stop_bot
 from tests.reliability.conftest import (
     FAST_TUNING,
     Thread,
     assert_each_posted_once,
     bot_posts,
+    fenced,
     interviews_of,
+    kinds,
     messages_of,
+    results_of,
     say,
+    say_and_settle,
+    source,
     start_interview,
     wait_for,
 )
 
-SOLUTIONS = Path(__file__).parents[1] / "execution" / "solutions"
 OTHER_USER = "U0SOMEONE2"
 
 
@@ -108,38 +110,6 @@ class AlwaysFails(CountingRunner):
     ) -> RunResult:
         self.submissions.append(submission)
         raise RuntimeError("the runner is broken")
-
-
-async def problem_id(bot: BotHarness, thread: Thread) -> str:
-    async with bot.runtime.db.sessions() as s:
-        row = await s.get(InterviewSession, thread.session_id)
-    assert row is not None
-    return row.problem_id
-
-
-async def source(bot: BotHarness, thread: Thread, kind: str = "solution", ext: str = "py") -> str:
-    return (SOLUTIONS / await problem_id(bot, thread) / f"{kind}.{ext}").read_text()
-
-
-def fenced(code: str, tag: str = "python") -> str:
-    return f"Here is my code:\n```{tag}\n{code}\n```"
-
-
-async def results_of(bot: BotHarness, thread: Thread) -> list[tuple[Message, RunResultPost]]:
-    rows = await messages_of(bot.runtime.db, thread.session_id)
-    return [
-        (m, RunResultPost.from_payload(m.payload or {})) for m in rows if m.kind == "run_result"
-    ]
-
-
-async def kinds(bot: BotHarness, thread: Thread) -> list[str]:
-    return [m.kind for m in await messages_of(bot.runtime.db, thread.session_id)]
-
-
-async def say_and_settle(bot: BotHarness, thread: Thread, text: str) -> None:
-    """The candidate writes in the thread and the bot has done all it does about it."""
-    await say(bot, thread, text)
-    await bot.settle()
 
 
 def thread_texts(slack: SlackDouble, thread: Thread) -> list[str]:
@@ -385,7 +355,6 @@ async def test_a_run_cut_short_by_a_crash_runs_again_and_posts_one_result(
         tuning=tuning,
         code_runner=survivor,
         start_jobs=True,
-        sweep_interval=0.05,
     )
 
     async def answered() -> bool:
@@ -442,7 +411,6 @@ async def test_a_run_longer_than_the_lease_keeps_it_and_runs_once(
         tuning=tuning,
         code_runner=slow,
         start_jobs=True,
-        sweep_interval=0.05,
     )
     thread = await start_interview(first)
     other = CountingRunner()
@@ -452,7 +420,6 @@ async def test_a_run_longer_than_the_lease_keeps_it_and_runs_once(
         tuning=tuning,
         code_runner=other,
         start_jobs=True,
-        sweep_interval=0.05,
     )
     await say(first, thread, fenced(await source(first, thread)))
 
@@ -481,7 +448,6 @@ async def test_a_run_that_keeps_failing_is_settled_as_not_run_and_the_interview_
         tuning=tuning,
         code_runner=broken,
         start_jobs=True,
-        sweep_interval=0.05,
     )
     thread = await start_interview(bot)
     await say(bot, thread, fenced(await source(bot, thread)))

@@ -27,24 +27,26 @@ from bot.execution.cases import RunnableProblem
 from bot.execution.pool import QueueNotice
 from bot.execution.sandbox import WORK_DIR, Limits
 from bot.interview.domain import Problem
-from bot.interview.outbox import RunResultPost
 from bot.interview.problem_bank import ProblemBank
 from sandbox.slack_double import BOT_TOKEN, SIGNING_SECRET, SlackDouble
-from storage.models import InterviewSession, Message
+from storage.models import InterviewSession
 from tests.conftest import BotHarness
 from tests.execution.test_containment import _sandbox_processes
 from tests.reliability.conftest import (
+    SOLUTIONS,
     Thread,
     assert_each_posted_once,
     bot_posts,
+    fenced,
+    kinds,
     messages_of,
+    results_of,
     say,
     start_interview,
     unanswered,
     wait_for,
 )
 
-SOLUTIONS = Path(__file__).parents[1] / "execution" / "solutions"
 HONEST = "U0HONEST01"
 # In the bot's environment, as a deployment's secrets are; none may reach Slack.
 MARKER_ENV = "INTERVIEW_BOT_HOST_MARKER"
@@ -183,21 +185,6 @@ for path in {paths!r}:
         outcome[path] = type(exc).__name__
 FOUND = "probe " + json.dumps(outcome)
 """
-
-
-def fenced(code: str) -> str:
-    return f"Here is my code:\n```python\n{code}\n```"
-
-
-async def results_of(bot: BotHarness, thread: Thread) -> list[tuple[Message, RunResultPost]]:
-    rows = await messages_of(bot.runtime.db, thread.session_id)
-    return [
-        (m, RunResultPost.from_payload(m.payload or {})) for m in rows if m.kind == "run_result"
-    ]
-
-
-async def kinds(bot: BotHarness, thread: Thread) -> list[str]:
-    return [m.kind for m in await messages_of(bot.runtime.db, thread.session_id)]
 
 
 async def healthz(bot: BotHarness) -> int:

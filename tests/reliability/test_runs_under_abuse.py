@@ -8,27 +8,24 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 from bot.execution import CodeRunner, RunResult, Submission
 from bot.execution.pool import QueueNotice, RunPool
 from bot.execution.sandbox import Limits
-from bot.interview.outbox import RunResultPost
 from bot.interview.steps import Idle, next_step
 from sandbox.slack_double import SlackDouble
-from storage.models import InterviewSession, Message
-from tests.conftest import BotHarness
 from tests.reliability.conftest import (
-    Thread,
     assert_each_posted_once,
+    fenced,
     messages_of,
+    results_of,
     say,
+    source,
     start_interview,
     wait_for,
 )
 
-SOLUTIONS = Path(__file__).parents[1] / "execution" / "solutions"
 VICTIM = "U0VICTIM01"
 FLOOD_RUNS = 4
 # Whose run asks the pool for a slot (set by the runner for the pool to log).
@@ -78,31 +75,13 @@ class NamedRunner(CodeRunner):
             RUN_OF.reset(token)
 
 
-async def solution(bot: BotHarness, thread: Thread) -> str:
-    async with bot.runtime.db.sessions() as s:
-        row = await s.get(InterviewSession, thread.session_id)
-    assert row is not None
-    return (SOLUTIONS / row.problem_id / "solution.py").read_text()
-
-
-def fenced(code: str) -> str:
-    return f"Here is my code:\n```python\n{code}\n```"
-
-
-async def results_of(bot: BotHarness, thread: Thread) -> list[tuple[Message, RunResultPost]]:
-    rows = await messages_of(bot.runtime.db, thread.session_id)
-    return [
-        (m, RunResultPost.from_payload(m.payload or {})) for m in rows if m.kind == "run_result"
-    ]
-
-
 async def test_ten_quick_runs_take_at_most_two_runs_and_every_run_is_answered(
     launch: Callable[..., Any], fake_slack: SlackDouble, any_db_url: str
 ) -> None:
     runner = NamedRunner(slots=1)
     bot = await launch(slack=fake_slack, database_url=any_db_url, code_runner=runner)
     thread = await start_interview(bot)
-    await say(bot, thread, fenced(await solution(bot, thread)))
+    await say(bot, thread, fenced(await source(bot, thread)))
     await bot.settle()
     [(_, first)] = await results_of(bot, thread)
     replies = [m.kind for m in await messages_of(bot.runtime.db, thread.session_id)].count("reply")
@@ -148,7 +127,7 @@ async def test_a_flood_of_infinite_loops_does_not_starve_another_candidates_run(
     bot = await launch(slack=fake_slack, database_url=sqlite_url, code_runner=runner)
     flooder = await start_interview(bot)
     victim = await start_interview(bot, user=VICTIM)
-    code = "# victim\n" + await solution(bot, victim)
+    code = "# victim\n" + await source(bot, victim)
 
     for n in range(1, FLOOD_RUNS + 1):
         await say(bot, flooder, fenced(infinite_loop(n)))
