@@ -13,13 +13,15 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.interview.code import MAX_CODE_BYTES
 from bot.interview.ports import DownloadFailed
 from bot.runtime import BotRuntime
-from handlers.file_download import DownloadLimits
+from handlers.file_download import DownloadLimits, fetch_file_bytes
 from handlers.slack_messenger import SlackMessenger
 from sandbox.slack_double import BOT_TOKEN, SlackDouble
 
@@ -148,6 +150,71 @@ async def test_a_redirect_to_another_origin_is_refused(
     assert "another site" in str(failed.value)
     # Nothing was fetched from the other origin, with or without the token.
     assert not [r for r in fake_slack.file_requests if r["path"].startswith("/cdn/")]
+
+
+@pytest.fixture
+async def redirecting_host() -> AsyncIterator[tuple[TestServer, list[str]]]:
+    """A file host on 127.0.0.1 whose /loop/a and /loop/b redirect to each other and whose
+    /chain/N redirects to /chain/N+1 up to a file at /chain/4; it records each path asked."""
+    asked: list[str] = []
+
+    async def loop(request: web.Request) -> web.Response:
+        asked.append(request.path)
+        other = "b" if request.match_info["name"] == "a" else "a"
+        raise web.HTTPFound(f"/loop/{other}")
+
+    async def chain(request: web.Request) -> web.Response:
+        asked.append(request.path)
+        hop = int(request.match_info["hop"])
+        if hop < 4:
+            raise web.HTTPFound(f"/chain/{hop + 1}")
+        return web.Response(body=b"print('reached the end')\n")
+
+    app = web.Application()
+    app.router.add_get("/loop/{name}", loop)
+    app.router.add_get("/chain/{hop}", chain)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield server, asked
+    finally:
+        await server.close()
+
+
+@pytest.mark.parametrize(
+    ("start", "expected_paths"),
+    [
+        # A → B → A → B: each hop is the same origin, so only the hop count can stop it.
+        ("/loop/a", ["/loop/a", "/loop/b", "/loop/a", "/loop/b"]),
+        # Four redirects before the file: one more than allowed, so the file is never asked.
+        ("/chain/0", ["/chain/0", "/chain/1", "/chain/2", "/chain/3"]),
+    ],
+)
+async def test_a_redirect_loop_or_a_chain_past_three_hops_is_refused(
+    redirecting_host: tuple[TestServer, list[str]],
+    http: aiohttp.ClientSession,
+    start: str,
+    expected_paths: list[str],
+) -> None:
+    server, asked = redirecting_host
+    with pytest.raises(DownloadFailed) as failed:
+        await fetch_file_bytes(
+            http, str(server.make_url(start)), token=BOT_TOKEN, limits=DownloadLimits()
+        )
+    assert str(failed.value) == "Slack kept redirecting me and never sent it"
+    # The first request and its three allowed redirects, then it stops.
+    assert asked == expected_paths
+
+
+async def test_a_chain_of_exactly_three_hops_is_followed(
+    redirecting_host: tuple[TestServer, list[str]], http: aiohttp.ClientSession
+) -> None:
+    server, asked = redirecting_host
+    body = await fetch_file_bytes(
+        http, str(server.make_url("/chain/1")), token=BOT_TOKEN, limits=DownloadLimits()
+    )
+    assert body == b"print('reached the end')\n"
+    assert asked == ["/chain/1", "/chain/2", "/chain/3", "/chain/4"]
 
 
 async def test_the_download_budget_is_an_operator_setting(
