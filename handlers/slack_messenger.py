@@ -108,10 +108,15 @@ class SlackMessenger:
                 item.item.kind,
                 slack_error(exc),
             )
+            if isinstance(item.item, RunResultPost):
+                # Its line is only the summary: the failing examples must not be lost.
+                fallback = run_result.build_run_result_text(item.item)
+            else:
+                fallback = escape_mrkdwn(item.item.line) or text
             response = await self.client.chat_postMessage(
                 channel=channel,
                 thread_ts=thread_ts,
-                text=(item.item.line or text)[:3900],
+                text=fallback[:3900],
                 metadata=metadata,
                 unfurl_links=False,
                 unfurl_media=False,

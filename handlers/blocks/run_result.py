@@ -23,6 +23,8 @@ ERROR_MAX_CHARS = 600
 ERROR_MAX_LINES = 8
 INLINE_MAX_CHARS = 80
 SUMMARY_MAX_CHARS = 500
+# The plain-text fallback stays under Slack's 4,000 characters for a message's text.
+FALLBACK_MAX_CHARS = 3900
 
 LANGUAGE_LABELS = {"python": "Python", "javascript": "JavaScript", "cpp": "C++"}
 # Statuses of a run that was stopped before it finished its tests.
@@ -32,35 +34,63 @@ STOPPED_STATUSES = frozenset({"timeout", "memory_limit", "output_limit", "crashe
 def build_run_result(*, session_id: int, result: RunResultPost) -> list[Block]:
     """The thread message for one run: summary, failing visible examples, hidden count and
     a Run again button (none when the code could not run, unless the bot was at fault)."""
-    summary = truncate(escape_mrkdwn(" ".join(result.summary.split())), SUMMARY_MAX_CHARS)
+    head = _head(result)
     if result.status == RUN_FAILED:
         # It failed on our side, not the candidate's: trying again may work.
-        return [section(f":warning: {summary}"), _run_again(session_id)]
+        return [section(head), _run_again(session_id)]
     if result.status in NOT_RUN_STATUSES:
         # Nothing ran: the summary says why (or asks for the language), said plainly. Run
         # again would run the same code in the same language and say the same again.
-        icon = ":no_entry:" if result.status == "unavailable" else ":speech_balloon:"
-        return [section(f"{icon} {summary or 'Your code was not run.'}")]
+        return [section(head)]
+    shown = result.failures[:FAILURES_SHOWN]
+    blocks = [section(head)]
+    blocks += [section(_failure_text(failure)) for failure in shown]
+    blocks.append(context(_notes(result, len(shown))))
+    blocks.append(_run_again(session_id))
+    return blocks
 
+
+def build_run_result_text(result: RunResultPost) -> str:
+    """The same message as one mrkdwn text, for when Slack refuses the blocks: summary,
+    failing visible examples (escaped and cut as in the blocks) and notes with the hidden
+    count, within FALLBACK_MAX_CHARS. Examples that do not fit are counted, never cut."""
+    head = _head(result)
+    if result.status in NOT_RUN_STATUSES:
+        return head
+    failures = [_failure_text(failure) for failure in result.failures[:FAILURES_SHOWN]]
+    for count in range(len(failures), 0, -1):
+        text = "\n\n".join([head, *failures[:count], _notes(result, count)])
+        if len(text) <= FALLBACK_MAX_CHARS:
+            return text
+    return f"{head}\n\n{_notes(result, 0)}"
+
+
+def _head(result: RunResultPost) -> str:
+    summary = truncate(escape_mrkdwn(" ".join(result.summary.split())), SUMMARY_MAX_CHARS)
+    if result.status == RUN_FAILED:
+        return f":warning: {summary}"
+    if result.status in NOT_RUN_STATUSES:
+        icon = ":no_entry:" if result.status == "unavailable" else ":speech_balloon:"
+        return f"{icon} {summary or 'Your code was not run.'}"
     # The count in bold; the rest (time, why it stopped, a compiler's words) as it is.
     count, dot, rest = summary.partition(" · ")
-    blocks = [section(f"{_icon(result)} *{count}*{dot}{rest}")]
-    shown = result.failures[:FAILURES_SHOWN]
-    blocks += [section(_failure_text(failure)) for failure in shown]
+    return f"{_icon(result)} *{count}*{dot}{rest}"
+
+
+def _notes(result: RunResultPost, shown: int) -> str:
+    """Language, what was run, failing examples left out and the hidden count."""
     notes = [_language_label(result.language)]
     if result.request_id:
         notes.append("run again on your latest code")
-    if len(result.failures) > len(shown):
-        more = len(result.failures) - len(shown)
+    if len(result.failures) > shown:
+        more = len(result.failures) - shown
         notes.append(f"{more} more failing example{_plural(more)} not shown")
     if result.hidden_failed:
         notes.append(
             f":lock: {result.hidden_failed} hidden test{_plural(result.hidden_failed)} "
             "failed (hidden tests are counted, never shown)"
         )
-    blocks.append(context(" · ".join(notes)))
-    blocks.append(_run_again(session_id))
-    return blocks
+    return " · ".join(notes)
 
 
 def _run_again(session_id: int) -> Block:

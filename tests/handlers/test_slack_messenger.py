@@ -196,3 +196,72 @@ async def test_refused_blocks_fall_back_to_plain_text(bot: BotHarness) -> None:
     assert "blocks" in replies[1].params and "blocks" not in replies[2].params
     assert replies[2].params["text"]
     assert await count_rows(bot, Message, Message.slack_ts.is_(None)) == 0
+
+
+async def refused_then_text(fake_slack: SlackDouble, item: OutboxItem) -> str:
+    """Post `item` into a thread with its blocks refused; the text of the plain retry."""
+    async with aiohttp.ClientSession() as http:
+        client = AsyncWebClient(token=fake_slack.token, base_url=fake_slack.api_url, session=http)
+        messenger = SlackMessenger(client=client, http=http)
+        session = replace(SESSION, user_id=USER_ID, channel_id=None, thread_ts=None)
+        posted = await messenger.post(session, Outgoing(1, ProblemPost("Two Sum"), "m1"))
+        session = replace(session, channel_id=posted.channel_id, thread_ts=posted.ts)
+        fake_slack.fail("chat.postMessage", 200, body={"ok": False, "error": "invalid_blocks"})
+        await messenger.post(session, Outgoing(2, item, "m2"))
+    refused, retried = fake_slack.posts(thread_ts=posted.ts)
+    assert "blocks" in refused.params and "blocks" not in retried.params
+    return str(retried.params["text"])
+
+
+async def test_a_run_result_in_plain_text_keeps_its_failing_examples_and_hidden_count(
+    fake_slack: SlackDouble,
+) -> None:
+    run = RunResultPost(
+        code_id=3,
+        request_id=0,
+        status="error",
+        language="python",
+        passed=1,
+        total=4,
+        summary="1/4 tests passed · 12 ms",
+        failures=(
+            RunFailure(1, "nums = [3,2,4], target = 6", "[1, 2]", "[0, 0]"),
+            RunFailure(
+                2,
+                "n = <!channel>",
+                "4",
+                None,
+                "Traceback (most recent call last):\n  File 'x'\nZeroDivisionError: boom",
+            ),
+        ),
+        hidden_failed=2,
+    )
+    text = await refused_then_text(fake_slack, run)
+    assert text.startswith(":x: *1/4 tests passed* · 12 ms")
+    assert "*Example 2* failed" in text and "*Input:* `nums = [3,2,4], target = 6`" in text
+    assert "*Expected:* `[1, 2]`" in text and "*Got:* `[0, 0]`" in text
+    assert "*Example 3* failed" in text and "ZeroDivisionError: boom" in text
+    # The candidate's input is escaped as in the blocks: it cannot mention anyone.
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+    assert "2 hidden tests failed" in text
+
+
+async def test_a_run_result_in_plain_text_counts_the_examples_it_has_no_room_for(
+    fake_slack: SlackDouble,
+) -> None:
+    # Five failures of ~1,800 characters each cannot all fit in one text message.
+    failures = tuple(RunFailure(i, f"{i}" * 2000, "x" * 2000, "y" * 2000) for i in range(5))
+    run = RunResultPost(3, 0, "ok", "python", 0, 6, "0/6 tests passed · 9 ms", failures, 1)
+    text = await refused_then_text(fake_slack, run)
+    assert len(text) <= 3900
+    shown = text.count(" failed\n")
+    assert 1 <= shown < 5
+    assert f"{5 - shown} more failing example" in text
+    assert "1 hidden test failed" in text
+    # Whole examples are left out, never cut: each shown one ends its last code block.
+    assert text.count("```") % 2 == 0
+
+
+async def test_other_kinds_in_plain_text_are_escaped(fake_slack: SlackDouble) -> None:
+    text = await refused_then_text(fake_slack, Reply("Ask <!channel> & <@U123>?"))
+    assert text == "Ask &lt;!channel&gt; &amp; &lt;@U123&gt;?"
