@@ -575,7 +575,8 @@ class StepExecutor:
         else:
             grade = await self.slots.outside(self.interviewer.grade(ctx))
         problem = ref.problem
-        runs = run_record(state.messages)
+        # What the grade read of the runs is what the interview records.
+        runs = ctx.runs
         recorded = await self.store.complete(
             state.id,
             result=CompletedInterview(
