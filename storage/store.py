@@ -148,51 +148,7 @@ class SqlStore(abc.ABC):
         key: str | None = None,
         answers_through: int | None = None,
         phase: str | None = None,
-    ) -> int | None:
-        return await self._queue_reply(
-            session_id,
-            posting=False,
-            role=role,
-            item=item,
-            now=now,
-            key=key,
-            answers_through=answers_through,
-            phase=phase,
-        )
-
-    async def queue_posting(
-        self,
-        session_id: int,
-        *,
-        role: str,
-        item: OutboxItem,
-        now: datetime,
-        key: str | None = None,
-        answers_through: int | None = None,
-        phase: str | None = None,
-    ) -> int | None:
-        return await self._queue_reply(
-            session_id,
-            posting=True,
-            role=role,
-            item=item,
-            now=now,
-            key=key,
-            answers_through=answers_through,
-            phase=phase,
-        )
-
-    async def _queue_reply(
-        self,
-        session_id: int,
-        *,
-        posting: bool,
-        role: str,
-        item: OutboxItem,
-        now: datetime,
-        key: str | None,
-        answers_through: int | None,
-        phase: str | None,
+        posting: bool = False,
     ) -> int | None:
         # Queued by the worker that is already on the session: no new work to wake it for.
         return await outbox.queue(
@@ -207,6 +163,28 @@ class SqlStore(abc.ABC):
             new_work=False,
             posting=posting,
             phase=phase,
+        )
+
+    async def queue_posting(
+        self,
+        session_id: int,
+        *,
+        role: str,
+        item: OutboxItem,
+        now: datetime,
+        key: str | None = None,
+        answers_through: int | None = None,
+        phase: str | None = None,
+    ) -> int | None:
+        return await self.queue(
+            session_id,
+            role=role,
+            item=item,
+            now=now,
+            key=key,
+            answers_through=answers_through,
+            phase=phase,
+            posting=True,
         )
 
     async def note_post_attempt(self, message_id: int) -> None:
