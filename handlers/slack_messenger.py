@@ -171,12 +171,8 @@ class SlackMessenger:
             channel=session.channel_id,
             ts=session.thread_ts,
             text=f"{session.problem.title} — finished, overall {overall}/100",
-            blocks=interview.build_problem_message(
-                session_id=session.id,
-                problem=session.problem,
-                time_limit_minutes=session.time_limit_minutes,
-                deadline_at=session.deadline_at,
-                offline=session.offline,
+            blocks=_problem_message(
+                session,
                 finished_overall=overall,
                 best_tests=runs.best_label() if runs is not None else None,
             ),
@@ -189,14 +185,7 @@ class SlackMessenger:
             channel=session.channel_id,
             ts=session.thread_ts,
             text=escape_mrkdwn(f"Your interview: {session.problem.title}"),
-            blocks=interview.build_problem_message(
-                session_id=session.id,
-                problem=session.problem,
-                time_limit_minutes=session.time_limit_minutes,
-                deadline_at=session.deadline_at,
-                offline=session.offline,
-                best_tests=runs.best_label(),
-            ),
+            blocks=_problem_message(session, best_tests=runs.best_label()),
         )
 
     async def post_note(self, session: SessionRef, text: str) -> None:
@@ -233,16 +222,7 @@ def render(
     """Notification text and blocks for a queued message (`now`: when it is posted)."""
     match item.item:
         case ProblemPost():
-            return (
-                f"Your interview: {session.problem.title}",
-                interview.build_problem_message(
-                    session_id=session.id,
-                    problem=session.problem,
-                    time_limit_minutes=session.time_limit_minutes,
-                    deadline_at=session.deadline_at,
-                    offline=session.offline,
-                ),
-            )
+            return f"Your interview: {session.problem.title}", _problem_message(session)
         case Opening(text) | Reply(text):
             return _notification(text), interview.build_interviewer_message(text)
         case TimeWarning(seconds_left):
@@ -288,6 +268,21 @@ def render(
             return text, interview.build_interviewer_message(text)
         case RunResultPost() as run:
             return run.line, run_result.build_run_result(session_id=session.id, result=run)
+
+
+def _problem_message(
+    session: SessionRef, *, finished_overall: int | None = None, best_tests: str | None = None
+) -> list[dict[str, Any]]:
+    """The thread's parent message of `session`, as first posted or as updated later."""
+    return interview.build_problem_message(
+        session_id=session.id,
+        problem=session.problem,
+        time_limit_minutes=session.time_limit_minutes,
+        deadline_at=session.deadline_at,
+        offline=session.offline,
+        finished_overall=finished_overall,
+        best_tests=best_tests,
+    )
 
 
 def _notification(text: str) -> str:
