@@ -123,14 +123,12 @@ def _failure_text(failure: RunFailure) -> str:
         f"*Input:*{_value(failure.input)}",
         f"*Expected:*{_value(failure.expected)}",
     ]
-    if failure.error:
-        if failure.actual is not None:
-            lines.append(f"*Got:*{_value(failure.actual)}")
-        lines.append(f"*Error:*{_code(_error_tail(failure.error))}")
-    elif failure.actual is not None:
+    if failure.actual is not None:
         lines.append(f"*Got:*{_value(failure.actual)}")
-    else:
+    elif not failure.error:
         lines.append("*Got:* _nothing_")
+    if failure.error:
+        lines.append(f"*Error:*{_code(_error_tail(failure.error))}")
     return truncate("\n".join(lines), FAILURE_MAX_CHARS)
 
 
