@@ -67,7 +67,12 @@ def latest_result(messages: Iterable[MessageLike]) -> RunResultPost | None:
 
 
 def run_record(messages: Iterable[MessageLike]) -> RunRecord:
-    ran = [r for r in run_results(messages) if r.ran]
+    return record_of(run_results(messages))
+
+
+def record_of(results: Iterable[RunResultPost]) -> RunRecord:
+    """The record of `results` (oldest first), for a reader that has parsed them already."""
+    ran = [r for r in results if r.ran]
     if not ran:
         return RunRecord()
     final = ran[-1]

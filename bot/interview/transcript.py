@@ -24,7 +24,7 @@ from bot.interview.outbox import INTERVIEWER_KINDS, Kind, OutboxItem
 from bot.interview.ports import SessionRef
 from bot.interview.problem_bank import ProblemBank
 from bot.interview.records import InterviewRecord, MessageRow, SessionRecord, SessionState
-from bot.interview.run_record import run_record, run_results
+from bot.interview.run_record import record_of, run_results
 from bot.interview.steps import answered_through
 
 
@@ -87,11 +87,9 @@ def turn_context(state: SessionState, problem: Problem, now: datetime) -> TurnCo
     latest = state.code_submissions[-1] if state.code_submissions else None
     new_code = any((c.message_id or 0) > answered for c in state.code_submissions)
     minutes_left = max(0, math.ceil((state.deadline_at - now).total_seconds() / 60))
+    results = run_results(state.messages)
     # Only a result about the latest code speaks for it; older code's results are history.
-    latest_run = next(
-        (r for r in reversed(run_results(state.messages)) if latest and r.code_id == latest.id),
-        None,
-    )
+    latest_run = next((r for r in reversed(results) if latest and r.code_id == latest.id), None)
     return TurnContext(
         problem=problem,
         phase=Phase(state.phase),
@@ -105,7 +103,7 @@ def turn_context(state: SessionState, problem: Problem, now: datetime) -> TurnCo
         pending=tuple(pending),
         new_code=new_code,
         latest_run=latest_run,
-        runs=run_record(state.messages),
+        runs=record_of(results),
     )
 
 
