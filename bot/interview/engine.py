@@ -293,16 +293,20 @@ class InterviewEngine:
             session.id, slack_ts=ts, text=text, deleted=deleted
         )
 
+    async def _session_of(
+        self, *, team_id: str, user_id: str, session_id: int | None
+    ) -> SessionRecord | None:
+        """The session a button names, else the user's open one (the caller checks whose)."""
+        if session_id is not None:
+            return await self.store.get_session(session_id)
+        return await self.store.open_session_of(team_id=team_id, user_id=user_id)
+
     async def request_run(
         self, *, team_id: str, user_id: str, session_id: int | None, key: str
     ) -> MessageOutcome:
         """Run the latest code again (the Run again button), like typing `run`: stored once
         per `key` (the click's own id, at most 32 characters) as a run request."""
-        session = (
-            await self.store.get_session(session_id)
-            if session_id is not None
-            else await self.store.open_session_of(team_id=team_id, user_id=user_id)
-        )
+        session = await self._session_of(team_id=team_id, user_id=user_id, session_id=session_id)
         if session is None or session.team_id != team_id:
             return MessageOutcome.NOT_IN_INTERVIEW
         if session.user_id != user_id:
@@ -329,11 +333,7 @@ class InterviewEngine:
         self, *, team_id: str, user_id: str, session_id: int | None
     ) -> FinishOutcome:
         """Finish an interview early (button or `done`); grading follows in the background."""
-        session = (
-            await self.store.get_session(session_id)
-            if session_id is not None
-            else await self.store.open_session_of(team_id=team_id, user_id=user_id)
-        )
+        session = await self._session_of(team_id=team_id, user_id=user_id, session_id=session_id)
         if session is None or session.user_id != user_id or session.team_id != team_id:
             return FinishOutcome.NOT_FOUND
         moved = await self.store.transition_status(
