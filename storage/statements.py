@@ -328,20 +328,22 @@ def mark_posted_statement() -> Any:
 # Leases --------------------------------------------------------------------------------------
 
 
+def lease_free() -> Any:
+    """The session's lease is free, expired or already ours (the claim's parameters)."""
+    return or_(
+        SESSIONS.c.lease_until.is_(None),
+        SESSIONS.c.lease_until < bindparam("c_now"),
+        SESSIONS.c.lease_owner == bindparam("c_owner"),
+    )
+
+
 @functools.cache
 def claim_statement() -> Any:
     """Take the lease if it is free, expired or already ours; returns the session row as the
     claim leaves it."""
     return (
         update(SESSIONS)
-        .where(
-            SESSIONS.c.id == bindparam("c_session_id"),
-            or_(
-                SESSIONS.c.lease_until.is_(None),
-                SESSIONS.c.lease_until < bindparam("c_now"),
-                SESSIONS.c.lease_owner == bindparam("c_owner"),
-            ),
-        )
+        .where(SESSIONS.c.id == bindparam("c_session_id"), lease_free())
         .values(lease_owner=bindparam("c_owner"), lease_until=bindparam("c_until"))
         .returning(*columns(SESSIONS, SessionState))
     )

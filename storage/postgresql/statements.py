@@ -20,7 +20,6 @@ from sqlalchemy import (
     case,
     literal_column,
     null,
-    or_,
     select,
     union_all,
     update,
@@ -47,11 +46,7 @@ def turn_and_claim_statement() -> Any:
     message_columns = columns(MESSAGES, MessageRow)
     code_columns = columns(CODE, CodeRow)
     stored = sql.thread_insert(postgresql.insert).returning(*message_columns).cte("stored")
-    free = or_(
-        SESSIONS.c.lease_until.is_(None),
-        SESSIONS.c.lease_until < bindparam("c_now"),
-        SESSIONS.c.lease_owner == bindparam("c_owner"),
-    )
+    free = sql.lease_free()
     bumped = (
         update(SESSIONS)
         .where(SESSIONS.c.id == stored.c.session_id)
