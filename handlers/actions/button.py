@@ -1,4 +1,5 @@
-"""What the action listeners share: the clicked button's value, and replacing its card."""
+"""What the action listeners share: the clicked button's value and channel, and replacing its
+card."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncRespond
 
 from handlers.context import Services
-from handlers.payload import text_at
+from handlers.payload import slack_id_at, text_at
 
 
 def action_value(body: Any) -> str | None:
@@ -21,6 +22,11 @@ def action_number(body: Any) -> int | None:
     if value and value.isascii() and value.isdigit() and len(value) <= 15:
         return int(value)
     return None
+
+
+def clicked_channel(body: Any) -> str | None:
+    """The channel of the message the button is on: the container's, else the payload's."""
+    return slack_id_at(body, "container", "channel_id") or slack_id_at(body, "channel", "id")
 
 
 def replace_card(

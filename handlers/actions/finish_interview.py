@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.interview.engine import FinishOutcome
-from handlers.actions.button import action_number
+from handlers.actions.button import action_number, clicked_channel
 from handlers.blocks import interview as interview_blocks
 from handlers.context import services_of
 from handlers.payload import slack_id_at, team_id_of, user_id_of
@@ -27,7 +27,7 @@ async def handle_finish_interview(
     outcome = await services.engine.request_finish(
         team_id=team_id, user_id=user_id, session_id=session_id
     )
-    channel = slack_id_at(body, "container", "channel_id") or slack_id_at(body, "channel", "id")
+    channel = clicked_channel(body)
     thread_ts = slack_id_at(body, "container", "message_ts")
     if outcome != FinishOutcome.FINISHING and channel:
         services.tasks.spawn(

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.interview.engine import MessageOutcome
-from handlers.actions.button import action_number
+from handlers.actions.button import action_number, clicked_channel
 from handlers.context import services_of
 from handlers.payload import slack_id_at, team_id_of, user_id_of
 
@@ -38,7 +38,7 @@ async def handle_run_again(
         key=f"again:{clicked_at}"[:32],
     )
     text = NOT_RUN_TEXT.get(outcome)
-    channel = slack_id_at(body, "container", "channel_id") or slack_id_at(body, "channel", "id")
+    channel = clicked_channel(body)
     if text is None or not channel:
         return
     thread_ts = slack_id_at(body, "container", "thread_ts") or slack_id_at(
