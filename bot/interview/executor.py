@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.admission import WorkSlots
@@ -335,12 +335,8 @@ class StepExecutor:
         if message.kind == Kind.SCORECARD:
             interview = await self.store.interview_of_session(state.id)
             if interview is not None:
-                item = Outgoing(
-                    message_id=message.id,
-                    item=item.item,
-                    marker=item.marker,
-                    grade=grade_of(interview),
-                    duration_seconds=interview.duration_seconds,
+                item = replace(
+                    item, grade=grade_of(interview), duration_seconds=interview.duration_seconds
                 )
         return item
 
