@@ -61,11 +61,6 @@ def run_results(messages: Iterable[MessageLike]) -> list[RunResultPost]:
     ]
 
 
-def latest_result(messages: Iterable[MessageLike]) -> RunResultPost | None:
-    results = run_results(messages)
-    return results[-1] if results else None
-
-
 def run_record(messages: Iterable[MessageLike]) -> RunRecord:
     return record_of(run_results(messages))
 
