@@ -8,6 +8,7 @@ compiling it first in its own sandbox when the language needs that.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import functools
 import hashlib
 import os
@@ -25,8 +26,25 @@ from typing import ClassVar
 from bot.execution.entry_point import EntryPoint
 from bot.execution.sandbox import Bind, Limits, Sandbox, SandboxOutcome, slot_uid
 
-HARNESS_DIR = str(files("bot.execution").joinpath("harness"))
+# The packaged harness; sandboxes bind a staged copy of it (`harness_dir`).
+HARNESS_SOURCE = str(files("bot.execution").joinpath("harness"))
 HARNESS_MOUNT = "/harness"
+
+
+@functools.cache
+def harness_dir() -> str:
+    """A copy of the harness every sandbox uid can reach, made once per process.
+
+    As root, bwrap runs as a per-slot uid that cannot traverse a checkout in a private
+    directory (a 0700 `mktemp -d`, a home directory): binding the packaged files from there
+    fails, and every run would crash."""
+    staged = tempfile.mkdtemp(prefix="interview-bot-harness-")
+    for name in os.listdir(HARNESS_SOURCE):
+        shutil.copy(os.path.join(HARNESS_SOURCE, name), os.path.join(staged, name))
+        os.chmod(os.path.join(staged, name), 0o644)
+    os.chmod(staged, 0o755)
+    atexit.register(shutil.rmtree, staged, ignore_errors=True)
+    return staged
 
 
 @dataclass(frozen=True)
@@ -97,7 +115,7 @@ class PythonRunner(LanguageRunner):
             binds=(
                 Bind(self.binary, self.binary),
                 Bind(stdlib, stdlib),
-                Bind(HARNESS_DIR, HARNESS_MOUNT),
+                Bind(harness_dir(), HARNESS_MOUNT),
             ),
             wants_source=True,
             memory_bytes=self.memory_bytes,
@@ -127,7 +145,7 @@ class JavaScriptRunner(LanguageRunner):
                 "--stack-size=8000",
                 f"{HARNESS_MOUNT}/harness.js",
             ),
-            binds=(Bind(self.binary, self.binary), Bind(HARNESS_DIR, HARNESS_MOUNT)),
+            binds=(Bind(self.binary, self.binary), Bind(harness_dir(), HARNESS_MOUNT)),
             wants_source=True,
             memory_bytes=self.memory_bytes,
         )
@@ -241,7 +259,7 @@ class CppRunner(LanguageRunner):
         ]
         binds = [
             Bind("/usr", "/usr"),
-            Bind(HARNESS_DIR, HARNESS_MOUNT),
+            Bind(harness_dir(), HARNESS_MOUNT),
             Bind(str(out_dir), "/out", writable=True),
         ]
         if self._pch_ready:
@@ -279,7 +297,7 @@ class CppRunner(LanguageRunner):
         if uid is not None:
             os.chown(out_dir, uid, uid)
         for name in ("prelude.hpp", "runtime.cpp"):
-            shutil.copy(Path(HARNESS_DIR) / name, out_dir / name)
+            shutil.copy(Path(HARNESS_SOURCE) / name, out_dir / name)
             os.chmod(out_dir / name, 0o644)
         binds = [Bind("/usr", "/usr"), Bind(str(out_dir), "/out", writable=True)]
         built = True
@@ -351,7 +369,7 @@ def _prepare_cache_dir(path: Path) -> None:
 def _harness_version() -> str:
     digest = hashlib.sha256()
     for name in ("prelude.hpp", "runtime.cpp", "cpp.py"):
-        path = Path(__file__).parent / name if name.endswith(".py") else Path(HARNESS_DIR) / name
+        path = Path(__file__).parent / name if name.endswith(".py") else Path(HARNESS_SOURCE) / name
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
